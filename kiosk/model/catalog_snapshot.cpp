@@ -1,0 +1,65 @@
+#include "model/catalog_snapshot.hpp"
+
+#include <algorithm>
+
+#include "motcua/text/fold.hpp"
+
+namespace motcua::kiosk {
+
+std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog catalog) {
+  auto snap = std::make_shared<CatalogSnapshot>();
+  snap->catalog = std::move(catalog);
+  const auto& c = snap->catalog;
+  for (std::size_t i = 0; i < c.services.size(); ++i) snap->service_by_code[c.services[i].code] = i;
+
+  std::map<std::string, std::size_t> field_index;
+  for (const auto& f : c.fields) {
+    FieldGroup g;
+    g.field = &f;
+    for (const auto& s : c.sectors)
+      if (s.id == f.sector) g.sector = &s;
+    field_index[f.id] = snap->groups.size();
+    snap->groups.push_back(g);
+  }
+  for (std::size_t i = 0; i < c.services.size(); ++i) {
+    auto it = field_index.find(c.services[i].field);
+    if (it != field_index.end()) snap->groups[it->second].services.push_back(i);
+  }
+  // Vietnamese-friendly order without a collation library: by folded text, then raw.
+  auto key = [](const std::string& s) { return text::fold(s) + '\x01' + s; };
+  for (auto& g : snap->groups)
+    std::sort(g.services.begin(), g.services.end(), [&](std::size_t a, std::size_t b) {
+      return key(c.services[a].name) < key(c.services[b].name);
+    });
+  std::erase_if(snap->groups, [](const FieldGroup& g) { return g.services.empty(); });
+  std::sort(snap->groups.begin(), snap->groups.end(), [&](const FieldGroup& a, const FieldGroup& b) {
+    const std::string sa = a.sector ? key(a.sector->name) : std::string("\xff");
+    const std::string sb = b.sector ? key(b.sector->name) : std::string("\xff");
+    if (sa != sb) return sa < sb;
+    return key(a.field->name) < key(b.field->name);
+  });
+  snap->index = SearchIndex(c.services, c.fields);
+  return snap;
+}
+
+const domain::Service* CatalogSnapshot::service(const std::string& code) const {
+  auto it = service_by_code.find(code);
+  return it == service_by_code.end() ? nullptr : &catalog.services[it->second];
+}
+
+const domain::Agency* CatalogSnapshot::agency(const std::string& id) const {
+  for (const auto& a : catalog.agencies) {
+    if (a.id == id) return &a;
+    for (const auto& alias : a.aliases)
+      if (alias == id) return &a;
+  }
+  return nullptr;
+}
+
+const domain::Field* CatalogSnapshot::field(const std::string& id) const {
+  for (const auto& f : catalog.fields)
+    if (f.id == id) return &f;
+  return nullptr;
+}
+
+}  // namespace motcua::kiosk

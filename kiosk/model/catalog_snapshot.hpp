@@ -1,0 +1,33 @@
+#pragma once
+// An immutable view of the catalog for the UI thread, published by the kiosk's
+// worker as std::shared_ptr<const CatalogSnapshot> whenever the replica changes.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "model/search_index.hpp"
+#include "motcua/domain/catalog.hpp"
+
+namespace motcua::kiosk {
+
+struct FieldGroup {
+  const domain::Field* field = nullptr;
+  const domain::Sector* sector = nullptr;  // may be null
+  std::vector<std::size_t> services;       // indices into CatalogSnapshot::catalog.services, by name
+};
+
+struct CatalogSnapshot {
+  domain::Catalog catalog;
+  std::vector<FieldGroup> groups;  // fields sorted by sector then name (Vietnamese folded order)
+  SearchIndex index;
+  std::map<std::string, std::size_t> service_by_code;
+
+  static std::shared_ptr<const CatalogSnapshot> build(domain::Catalog catalog);
+  const domain::Service* service(const std::string& code) const;
+  const domain::Agency* agency(const std::string& id) const;
+  const domain::Field* field(const std::string& id) const;
+};
+
+}  // namespace motcua::kiosk

@@ -1,0 +1,116 @@
+#pragma once
+// The kiosk's local database (DATA/kiosk.db): catalog replica, outbox and status
+// cache. Lives next to the sync engine because both the engine and the kiosk UI's
+// worker use it; each thread opens its own KioskStore (one owner per connection).
+// WAL + synchronous=FULL: an acknowledged write survives a power cut.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "motcua/domain/catalog.hpp"
+#include "motcua/protocol/wire.hpp"
+#include "motcua/store/db.hpp"
+#include "motcua/util/clock.hpp"
+#include "motcua/util/error.hpp"
+
+namespace motcua::client {
+
+// A document the citizen scanned, still in memory, about to be queued.
+struct NewDocument {
+  std::string id;  // "d1", "d2" ...
+  std::string name;
+  std::string content_type;  // image/jpeg
+  std::vector<std::uint8_t> bytes;
+};
+
+struct NewDossier {
+  std::string service_code;
+  std::string agency_id;
+  std::string service_name;
+  protocol::Applicant applicant;
+  std::vector<NewDocument> documents;
+};
+
+enum class OutboxState { queued, created, delivered };
+std::string_view to_string(OutboxState);
+
+struct OutboxDocument {
+  std::string id, name, content_type, sha256;
+  std::filesystem::path path;  // relative to the data directory
+  std::int64_t size = 0;
+  bool uploaded = false;
+};
+
+struct OutboxEntry {
+  std::string client_id;
+  OutboxState state = OutboxState::queued;
+  protocol::Submission submission;
+  std::string service_name;
+  std::string provisional_code;
+  std::optional<std::string> official_code;
+  std::string applicant_masked;
+  std::int64_t attempts = 0;
+  std::string last_error;
+  TimePoint created_at;
+  std::optional<TimePoint> delivered_at;
+  std::vector<OutboxDocument> documents;
+
+  const std::string& display_code() const { return official_code ? *official_code : provisional_code; }
+};
+
+struct CachedStatus {
+  protocol::StatusView view;
+  TimePoint fetched_at;
+};
+
+class KioskStore {
+ public:
+  // Opens (creating and migrating) DATA/kiosk.db.
+  static Result<KioskStore> open(const std::filesystem::path& data_dir, const Clock& clock);
+
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  store::Db& db() { return db_; }
+
+  // ---- settings the kiosk keeps locally
+  Result<std::optional<std::string>> meta(const std::string& key);
+  Result<void> set_meta(const std::string& key, const std::string& value);
+
+  // ---- catalog replica
+  Result<std::int64_t> catalog_cursor();
+  // Applies the page and advances the cursor in one transaction.
+  Result<void> apply_catalog_page(const protocol::CatalogPage& page);
+  Result<domain::Catalog> load_catalog();
+
+  // ---- outbox
+  // Writes every document durably (fsync + rename) under DATA/outbox/<client_id>/,
+  // then inserts the dossier row in one transaction, allocating the provisional
+  // code from the kiosk's per-agency daily sequence. Either all of it is queued or
+  // nothing is (files of a failed insert are removed).
+  Result<OutboxEntry> enqueue(const NewDossier& dossier, int kiosk_number);
+  Result<std::vector<OutboxEntry>> pending();  // not yet delivered, oldest first
+  Result<std::optional<OutboxEntry>> find(const std::string& client_id);
+  Result<std::int64_t> outbox_depth();
+  Result<void> mark_created(const std::string& client_id, const protocol::DossierAck& ack);
+  Result<void> mark_uploaded(const std::string& client_id, const std::string& document_id);
+  Result<void> mark_delivered(const std::string& client_id, const protocol::DossierAck& ack);
+  Result<void> record_failure(const std::string& client_id, const std::string& error);
+
+  // ---- status cache (for lookups while offline)
+  Result<void> cache_status(const protocol::StatusView& view, const std::string& secret);
+  // Finds by official or provisional code, checking the secret.
+  Result<std::optional<CachedStatus>> cached_status(const std::string& code, const std::string& secret);
+
+ private:
+  KioskStore(store::Db db, std::filesystem::path data_dir, const Clock& clock)
+      : db_(std::move(db)), data_dir_(std::move(data_dir)), clock_(&clock) {}
+  Result<OutboxEntry> read_entry(store::Stmt& row);
+  store::Db db_;
+  std::filesystem::path data_dir_;
+  const Clock* clock_;
+};
+
+}  // namespace motcua::client

@@ -1,0 +1,91 @@
+#pragma once
+// The kiosk's sync engine: one thread that pulls the catalog, pushes the outbox
+// (create → upload each document → seal) and retries with capped exponential
+// backoff and jitter. It owns its own connection to the kiosk database. Every
+// step is idempotent on the hub, so it can be restarted after any crash.
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "motcua/client/hub_client.hpp"
+#include "motcua/util/clock.hpp"
+#include "motcua/util/error.hpp"
+
+namespace motcua::client {
+
+class KioskStore;
+
+struct SyncConfig {
+  HubEndpoint hub;
+  std::filesystem::path database;   // the kiosk's SQLite file (kiosk.db)
+  std::filesystem::path data_dir;   // outbox files are relative to this
+  std::chrono::milliseconds catalog_interval{60000};
+  std::chrono::milliseconds backoff_min{500};
+  std::chrono::milliseconds backoff_max{60000};
+};
+
+struct SyncState {
+  bool online = false;                 // last hub contact succeeded
+  std::optional<TimePoint> last_success;
+  std::optional<TimePoint> last_attempt;
+  std::int64_t outbox_depth = 0;       // dossiers not yet delivered
+  std::int64_t catalog_cursor = 0;
+  std::string last_error;              // empty when the last pass succeeded
+  std::chrono::milliseconds next_retry{0};
+};
+
+enum class SyncEvent {
+  catalog_updated,  // new catalog rows committed
+  outbox_changed,   // a dossier got its official code or was delivered
+  state_changed,    // online/offline or error changed
+};
+
+class SyncEngine {
+ public:
+  SyncEngine(SyncConfig config, const Clock& clock);
+  ~SyncEngine();
+  SyncEngine(const SyncEngine&) = delete;
+  SyncEngine& operator=(const SyncEngine&) = delete;
+
+  // Called on the sync thread; keep it short (post to a queue, wake the UI).
+  void set_listener(std::function<void(SyncEvent)> listener);
+
+  void start();
+  void stop();
+  // New outbox item, or the network came back: run a pass now (skips backoff).
+  void wake();
+
+  SyncState state() const;
+
+  // One full pass on the caller's thread (tests and `--once` tools): catalog pull,
+  // outbox push. Returns the first error; the state is updated either way.
+  Result<void> run_once();
+
+ private:
+  void loop();
+  Result<void> pull_catalog_with(KioskStore& store);
+  Result<void> push_outbox_with(KioskStore& store);
+  void notify(SyncEvent e);
+
+  SyncConfig config_;
+  const Clock& clock_;
+  std::function<void(SyncEvent)> listener_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  SyncState state_;
+  bool wake_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+  std::optional<HubClient> hub_;
+  std::chrono::milliseconds backoff_{0};
+  std::optional<TimePoint> last_catalog_pull_;
+};
+
+}  // namespace motcua::client

@@ -1,0 +1,437 @@
+#include "motcua/client/kiosk_store.hpp"
+
+#include <cstdio>
+
+#include "motcua/crypto/hash.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/domain/dossier.hpp"
+#include "motcua/domain/dossier_code.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/ids.hpp"
+#include "motcua/util/log.hpp"
+
+namespace motcua::client {
+
+namespace stdfs = std::filesystem;
+using store::Db;
+using store::Stmt;
+using store::Tx;
+
+namespace {
+
+constexpr store::Migration kMigrations[] = {
+    {1, "catalog replica, outbox, status cache", R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE catalog (
+  kind TEXT NOT NULL,            -- agency | sector | field | service
+  key  TEXT NOT NULL,
+  seq  INTEGER NOT NULL,         -- hub change sequence of this version
+  body TEXT NOT NULL,            -- JSON as in docs/catalog-format.md
+  PRIMARY KEY (kind, key)
+);
+CREATE TABLE outbox (
+  client_id        TEXT PRIMARY KEY,   -- UUIDv7, the hub's idempotency key
+  state            TEXT NOT NULL CHECK (state IN ('queued','created','delivered')),
+  submission       TEXT NOT NULL,      -- protocol::Submission JSON, exactly what is sent
+  service_name     TEXT NOT NULL,
+  provisional_code TEXT NOT NULL UNIQUE,
+  official_code    TEXT UNIQUE,
+  lookup_secret    TEXT NOT NULL,
+  applicant_masked TEXT NOT NULL,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  last_error       TEXT NOT NULL DEFAULT '',
+  created_ms       INTEGER NOT NULL,
+  delivered_ms     INTEGER
+);
+CREATE INDEX outbox_pending ON outbox(state, created_ms);
+CREATE TABLE outbox_documents (
+  client_id    TEXT NOT NULL REFERENCES outbox(client_id) ON DELETE CASCADE,
+  document_id  TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  path         TEXT NOT NULL,          -- relative to the data directory
+  size         INTEGER NOT NULL,
+  sha256       TEXT NOT NULL,
+  uploaded     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (client_id, document_id)
+);
+CREATE TABLE code_sequences (
+  agency_id TEXT NOT NULL,
+  day       TEXT NOT NULL,             -- yymmdd, Vietnam time
+  last      INTEGER NOT NULL,
+  PRIMARY KEY (agency_id, day)
+);
+CREATE TABLE status_cache (
+  code             TEXT PRIMARY KEY,
+  provisional_code TEXT,
+  lookup_secret    TEXT NOT NULL,
+  body             TEXT NOT NULL,      -- protocol::StatusView JSON
+  fetched_ms       INTEGER NOT NULL
+);
+CREATE INDEX status_cache_provisional ON status_cache(provisional_code);
+)sql"},
+};
+
+OutboxState state_from(const std::string& s) {
+  if (s == "created") return OutboxState::created;
+  if (s == "delivered") return OutboxState::delivered;
+  return OutboxState::queued;
+}
+
+template <class T>
+Result<T> step_value(Result<Stmt>& st, T (*get)(Stmt&)) {
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  return get(*st);
+}
+
+}  // namespace
+
+std::string_view to_string(OutboxState s) {
+  switch (s) {
+    case OutboxState::queued: return "queued";
+    case OutboxState::created: return "created";
+    case OutboxState::delivered: return "delivered";
+  }
+  return "queued";
+}
+
+Result<KioskStore> KioskStore::open(const stdfs::path& data_dir, const Clock& clock) {
+  if (auto r = fs::ensure_dir(data_dir, 0700); !r) return fail(r.error());
+  auto db = Db::open(data_dir / "kiosk.db");
+  if (!db) return fail(db.error());
+  if (auto r = store::migrate(*db, kMigrations); !r) return fail(r.error());
+  return KioskStore(std::move(*db), data_dir, clock);
+}
+
+Result<std::optional<std::string>> KioskStore::meta(const std::string& key) {
+  auto st = db_.prepare("SELECT value FROM meta WHERE key = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, key);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<std::string>{};
+  return std::optional<std::string>(st->text(0));
+}
+
+Result<void> KioskStore::set_meta(const std::string& key, const std::string& value) {
+  auto st = db_.prepare("INSERT INTO meta(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value");
+  if (!st) return fail(st.error());
+  return st->bind(1, key).bind(2, value).run();
+}
+
+// ---- catalog
+
+Result<std::int64_t> KioskStore::catalog_cursor() {
+  auto v = meta("catalog_cursor");
+  if (!v) return fail(v.error());
+  if (!*v) return 0;
+  return std::stoll(**v);
+}
+
+Result<void> KioskStore::apply_catalog_page(const protocol::CatalogPage& page) {
+  auto tx = Tx::begin(db_);
+  if (!tx) return fail(tx.error());
+  auto upsert = db_.prepare(
+      "INSERT INTO catalog(kind, key, seq, body) VALUES(?, ?, ?, ?) "
+      "ON CONFLICT(kind, key) DO UPDATE SET seq = excluded.seq, body = excluded.body");
+  auto remove = db_.prepare("DELETE FROM catalog WHERE kind = ? AND key = ?");
+  if (!upsert) return fail(upsert.error());
+  if (!remove) return fail(remove.error());
+  for (const auto& c : page.changes) {
+    Result<void> r;
+    if (c.deleted) {
+      r = remove->bind(1, c.kind).bind(2, c.key).run();
+    } else {
+      r = upsert->bind(1, c.kind).bind(2, c.key).bind(3, c.seq).bind(4, c.body.dump()).run();
+    }
+    if (!r) return r;
+  }
+  if (auto r = set_meta("catalog_cursor", std::to_string(page.next)); !r) return r;
+  return tx->commit();
+}
+
+Result<domain::Catalog> KioskStore::load_catalog() {
+  auto st = db_.prepare("SELECT kind, key, body FROM catalog ORDER BY kind, key");
+  if (!st) return fail(st.error());
+  domain::Catalog c;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    const std::string kind = st->text(0);
+    auto body = parse_json(st->text(2));
+    if (!body) {
+      log::warn("kiosk-store", "skipping unreadable catalog row " + kind + " " + st->text(1));
+      continue;
+    }
+    // A row the hub sent but this version cannot read is skipped, not fatal:
+    // the rest of the catalog stays usable.
+    auto skip = [&](const Error& e) { log::warn("kiosk-store", "skipping catalog row: " + e.message); };
+    if (kind == "agency") {
+      if (auto v = domain::agency_from_json(*body)) c.agencies.push_back(std::move(*v));
+      else skip(v.error());
+    } else if (kind == "sector") {
+      if (auto v = domain::sector_from_json(*body)) c.sectors.push_back(std::move(*v));
+      else skip(v.error());
+    } else if (kind == "field") {
+      if (auto v = domain::field_from_json(*body)) c.fields.push_back(std::move(*v));
+      else skip(v.error());
+    } else if (kind == "service") {
+      if (auto v = domain::service_from_json(*body)) c.services.push_back(std::move(*v));
+      else skip(v.error());
+    }
+  }
+  return c;
+}
+
+// ---- outbox
+
+Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
+  const TimePoint now = clock_->now();
+  UuidV7Generator ids(*clock_, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); });
+  const std::string client_id = ids.next().str();
+
+  OutboxEntry e;
+  e.client_id = client_id;
+  e.state = OutboxState::queued;
+  e.service_name = d.service_name;
+  e.created_at = now;
+  e.applicant_masked = domain::mask_name(d.applicant.name);
+  auto& s = e.submission;
+  s.client_id = client_id;
+  s.service_code = d.service_code;
+  s.submitted_at = format_utc(now);
+  s.lookup_secret = domain::generate_lookup_secret();
+  s.applicant = d.applicant;
+
+  // 1. Files first: written, fsynced, renamed, directory fsynced. A crash after
+  //    this point and before the commit leaves orphan files, never a row that
+  //    points at a missing file.
+  const stdfs::path rel_dir = stdfs::path("outbox") / client_id;
+  if (auto r = fs::ensure_dir(data_dir_ / rel_dir, 0700); !r) return fail(r.error());
+  auto cleanup = [&] {
+    std::error_code ec;
+    stdfs::remove_all(data_dir_ / rel_dir, ec);
+  };
+  for (const auto& doc : d.documents) {
+    const std::string ext = doc.content_type == "image/jpeg" ? ".jpg"
+                            : doc.content_type == "application/pdf" ? ".pdf" : ".bin";
+    const stdfs::path rel = rel_dir / (doc.id + ext);
+    if (auto r = fs::write_file_durable(data_dir_ / rel, std::span<const std::uint8_t>(doc.bytes), 0600); !r) {
+      cleanup();
+      return fail(r.error());
+    }
+    OutboxDocument od;
+    od.id = doc.id;
+    od.name = doc.name;
+    od.content_type = doc.content_type;
+    od.path = rel;
+    od.size = static_cast<std::int64_t>(doc.bytes.size());
+    od.sha256 = crypto::hex(crypto::sha256(std::span<const std::uint8_t>(doc.bytes)));
+    s.documents.push_back({od.id, od.name, od.content_type, od.size, od.sha256});
+    e.documents.push_back(std::move(od));
+  }
+  if (auto r = fs::fsync_dir(data_dir_ / "outbox"); !r) {
+    cleanup();
+    return fail(r.error());
+  }
+
+  // 2. One transaction: provisional code + dossier row + document rows.
+  auto result = [&]() -> Result<void> {
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    const auto vn = to_vietnam(now);
+    char day[8];
+    std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
+    auto seq = db_.prepare(
+        "INSERT INTO code_sequences(agency_id, day, last) VALUES(?, ?, 1) "
+        "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
+    if (!seq) return fail(seq.error());
+    seq->bind(1, d.agency_id).bind(2, std::string(day));
+    auto row = seq->step();
+    if (!row) return fail(row.error());
+    const int n = seq->integer(0);
+    seq->reset();
+    e.provisional_code = domain::make_code(d.agency_id, now, n, kiosk_number).str();
+    s.provisional_code = e.provisional_code;
+
+    auto ins = db_.prepare(
+        "INSERT INTO outbox(client_id, state, submission, service_name, provisional_code, "
+        "lookup_secret, applicant_masked, created_ms) VALUES(?, 'queued', ?, ?, ?, ?, ?, ?)");
+    if (!ins) return fail(ins.error());
+    if (auto r = ins->bind(1, client_id)
+                     .bind(2, protocol::to_json(s).dump())
+                     .bind(3, e.service_name)
+                     .bind(4, e.provisional_code)
+                     .bind(5, s.lookup_secret)
+                     .bind(6, e.applicant_masked)
+                     .bind(7, unix_millis(now))
+                     .run();
+        !r)
+      return r;
+    auto doc = db_.prepare(
+        "INSERT INTO outbox_documents(client_id, document_id, name, content_type, path, size, sha256) "
+        "VALUES(?, ?, ?, ?, ?, ?, ?)");
+    if (!doc) return fail(doc.error());
+    for (const auto& od : e.documents) {
+      if (auto r = doc->bind(1, client_id)
+                       .bind(2, od.id)
+                       .bind(3, od.name)
+                       .bind(4, od.content_type)
+                       .bind(5, od.path.string())
+                       .bind(6, od.size)
+                       .bind(7, od.sha256)
+                       .run();
+          !r)
+        return r;
+    }
+    return tx->commit();
+  }();
+  if (!result) {
+    cleanup();
+    return fail(result.error());
+  }
+  return e;
+}
+
+Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
+  OutboxEntry e;
+  e.client_id = st.text(0);
+  e.state = state_from(st.text(1));
+  auto j = parse_json(st.text(2));
+  if (!j) return fail(Errc::corrupt, "outbox row " + e.client_id + ": " + j.error().message);
+  auto sub = protocol::submission_from_json(*j);
+  if (!sub) return fail(Errc::corrupt, "outbox row " + e.client_id + ": " + sub.error().message);
+  e.submission = std::move(*sub);
+  e.service_name = st.text(3);
+  e.provisional_code = st.text(4);
+  e.official_code = st.opt_text(5);
+  e.applicant_masked = st.text(6);
+  e.attempts = st.int64(7);
+  e.last_error = st.text(8);
+  e.created_at = from_unix_millis(st.int64(9));
+  if (auto ms = st.opt_int64(10)) e.delivered_at = from_unix_millis(*ms);
+  auto docs = db_.prepare(
+      "SELECT document_id, name, content_type, path, size, sha256, uploaded FROM outbox_documents "
+      "WHERE client_id = ? ORDER BY rowid");
+  if (!docs) return fail(docs.error());
+  docs->bind(1, e.client_id);
+  for (;;) {
+    auto row = docs->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    OutboxDocument d;
+    d.id = docs->text(0);
+    d.name = docs->text(1);
+    d.content_type = docs->text(2);
+    d.path = docs->text(3);
+    d.size = docs->int64(4);
+    d.sha256 = docs->text(5);
+    d.uploaded = docs->int64(6) != 0;
+    e.documents.push_back(std::move(d));
+  }
+  return e;
+}
+
+namespace {
+constexpr const char* kEntryColumns =
+    "SELECT client_id, state, submission, service_name, provisional_code, official_code, "
+    "applicant_masked, attempts, last_error, created_ms, delivered_ms FROM outbox ";
+}
+
+Result<std::vector<OutboxEntry>> KioskStore::pending() {
+  auto st = db_.prepare(std::string(kEntryColumns) + "WHERE state != 'delivered' ORDER BY created_ms, client_id");
+  if (!st) return fail(st.error());
+  std::vector<OutboxEntry> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    auto e = read_entry(*st);
+    if (!e) return fail(e.error());
+    out.push_back(std::move(*e));
+  }
+  return out;
+}
+
+Result<std::optional<OutboxEntry>> KioskStore::find(const std::string& client_id) {
+  auto st = db_.prepare(std::string(kEntryColumns) + "WHERE client_id = ?");
+  if (!st) return fail(st.error());
+  st->bind(1, client_id);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<OutboxEntry>{};
+  auto e = read_entry(*st);
+  if (!e) return fail(e.error());
+  return std::optional<OutboxEntry>(std::move(*e));
+}
+
+Result<std::int64_t> KioskStore::outbox_depth() {
+  auto st = db_.prepare("SELECT count(*) FROM outbox WHERE state != 'delivered'");
+  return step_value<std::int64_t>(st, [](Stmt& s) { return s.int64(0); });
+}
+
+Result<void> KioskStore::mark_created(const std::string& client_id, const protocol::DossierAck& ack) {
+  auto st = db_.prepare(
+      "UPDATE outbox SET state = CASE WHEN state = 'queued' THEN 'created' ELSE state END, "
+      "official_code = ?, last_error = '' WHERE client_id = ?");
+  if (!st) return fail(st.error());
+  return st->bind(1, ack.code).bind(2, client_id).run();
+}
+
+Result<void> KioskStore::mark_uploaded(const std::string& client_id, const std::string& document_id) {
+  auto st = db_.prepare("UPDATE outbox_documents SET uploaded = 1 WHERE client_id = ? AND document_id = ?");
+  if (!st) return fail(st.error());
+  return st->bind(1, client_id).bind(2, document_id).run();
+}
+
+Result<void> KioskStore::mark_delivered(const std::string& client_id, const protocol::DossierAck& ack) {
+  auto st = db_.prepare(
+      "UPDATE outbox SET state = 'delivered', official_code = ?, delivered_ms = ?, last_error = '' "
+      "WHERE client_id = ?");
+  if (!st) return fail(st.error());
+  return st->bind(1, ack.code).bind(2, unix_millis(clock_->now())).bind(3, client_id).run();
+}
+
+Result<void> KioskStore::record_failure(const std::string& client_id, const std::string& error) {
+  auto st = db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE client_id = ?");
+  if (!st) return fail(st.error());
+  return st->bind(1, error).bind(2, client_id).run();
+}
+
+// ---- status cache
+
+Result<void> KioskStore::cache_status(const protocol::StatusView& view, const std::string& secret) {
+  auto st = db_.prepare(
+      "INSERT INTO status_cache(code, provisional_code, lookup_secret, body, fetched_ms) VALUES(?, ?, ?, ?, ?) "
+      "ON CONFLICT(code) DO UPDATE SET provisional_code = excluded.provisional_code, "
+      "lookup_secret = excluded.lookup_secret, body = excluded.body, fetched_ms = excluded.fetched_ms");
+  if (!st) return fail(st.error());
+  return st->bind(1, view.code)
+      .bind(2, view.provisional_code)
+      .bind(3, secret)
+      .bind(4, protocol::to_json(view).dump())
+      .bind(5, unix_millis(clock_->now()))
+      .run();
+}
+
+Result<std::optional<CachedStatus>> KioskStore::cached_status(const std::string& code,
+                                                              const std::string& secret) {
+  auto st = db_.prepare(
+      "SELECT body, fetched_ms, lookup_secret FROM status_cache WHERE code = ? OR provisional_code = ? "
+      "ORDER BY fetched_ms DESC LIMIT 1");
+  if (!st) return fail(st.error());
+  st->bind(1, code).bind(2, code);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row || !crypto::constant_time_equal(st->text(2), secret)) return std::optional<CachedStatus>{};
+  auto j = parse_json(st->text(0));
+  if (!j) return fail(Errc::corrupt, "status cache: " + j.error().message);
+  auto v = protocol::status_view_from_json(*j);
+  if (!v) return fail(Errc::corrupt, "status cache: " + v.error().message);
+  return std::optional<CachedStatus>(CachedStatus{std::move(*v), from_unix_millis(st->int64(1))});
+}
+
+}  // namespace motcua::client

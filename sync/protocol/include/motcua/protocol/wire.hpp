@@ -1,0 +1,159 @@
+#pragma once
+// Wire types of hub API v1 (docs/api.md) and their JSON codecs, shared by the
+// hub, the kiosk's sync engine and motcua-admin so both ends agree by construction.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "motcua/util/error.hpp"
+#include "motcua/util/json.hpp"
+
+namespace motcua::protocol {
+
+inline constexpr int kApiVersion = 1;
+inline constexpr std::string_view kApiPrefix = "/api/v1";
+// Present on every hub response; a reply without it is never a success.
+inline constexpr std::string_view kProtocolHeader = "X-Motcua-Protocol";
+inline constexpr std::string_view kProtocolValue = "1";
+inline constexpr std::string_view kSha256Header = "X-Content-SHA256";
+
+// ---- errors
+Json error_body(const Error& error);
+// Reads an error body; falls back to the HTTP status when the body is not ours.
+Error error_from_response(int http_status, std::string_view body);
+int http_status_for(Errc code);
+Errc errc_from_string(std::string_view code);
+
+// ---- catalog feed
+struct CatalogChange {
+  std::int64_t seq = 0;
+  std::string kind;  // agency | sector | field | service
+  std::string key;
+  bool deleted = false;
+  Json body;  // null when deleted
+};
+
+struct CatalogPage {
+  std::vector<CatalogChange> changes;
+  std::int64_t next = 0;
+  bool more = false;
+};
+
+Json to_json(const CatalogPage&);
+Result<CatalogPage> catalog_page_from_json(const Json&);
+
+// ---- dossier submission
+struct Applicant {
+  std::string name;
+  std::string phone;
+};
+
+struct DocumentDecl {
+  std::string id;  // unique within the dossier
+  std::string name;
+  std::string content_type;
+  std::int64_t size = 0;
+  std::string sha256;  // hex
+};
+
+struct Submission {
+  std::string client_id;  // UUIDv7 made by the kiosk
+  std::string service_code;
+  std::string submitted_at;  // RFC 3339
+  std::optional<std::string> provisional_code;
+  std::string lookup_secret;
+  Applicant applicant;
+  std::vector<DocumentDecl> documents;
+};
+
+Json to_json(const Submission&);
+// Validates every field (UUIDv7, procedure code, secret alphabet, phone, sha256 hex,
+// unique document ids) with a message naming the field.
+Result<Submission> submission_from_json(const Json&);
+
+struct DossierAck {
+  std::string client_id;
+  std::string code;
+  std::optional<std::string> provisional_code;
+  std::string status;  // receiving | submitted | ... (status key)
+  std::string received_at;
+  std::optional<std::string> sealed_at;
+  std::vector<std::string> missing_documents;
+};
+
+Json to_json(const DossierAck&);
+Result<DossierAck> dossier_ack_from_json(const Json&);
+
+// ---- status
+struct StatusEvent {
+  std::string at;
+  std::string actor;
+  std::string action;
+  std::string status;
+  std::optional<std::string> note;
+};
+
+struct StatusView {
+  std::string code;
+  std::optional<std::string> provisional_code;
+  std::string service_code;
+  std::string service_name;
+  std::string agency_id;
+  std::string applicant;  // masked
+  std::string status;
+  int status_code = 0;
+  std::string status_label;
+  std::string received_at;
+  std::optional<std::string> due_at;
+  std::string updated_at;
+  std::vector<StatusEvent> events;
+};
+
+Json to_json(const StatusView&);
+Result<StatusView> status_view_from_json(const Json&);
+
+// ---- admin
+struct DossierSummary {
+  std::string code;
+  std::optional<std::string> provisional_code;
+  std::string service_code;
+  std::string service_name;
+  std::string status;
+  int status_code = 0;
+  std::string status_label;
+  std::string kiosk_id;
+  std::string applicant_name;
+  std::string received_at;
+  std::string updated_at;
+};
+
+struct DocumentView {
+  std::string id, name, content_type, sha256;
+  std::int64_t size = 0;
+  bool received = false;
+};
+
+struct DossierDetail {
+  DossierSummary summary;
+  std::string client_id;
+  Applicant applicant;
+  std::vector<DocumentView> documents;
+  std::vector<StatusEvent> events;
+};
+
+Json to_json(const DossierSummary&);
+Result<DossierSummary> dossier_summary_from_json(const Json&);
+Json to_json(const DossierDetail&);
+Result<DossierDetail> dossier_detail_from_json(const Json&);
+
+struct ActionRequest {
+  std::string action;
+  std::optional<std::string> note;
+};
+Json to_json(const ActionRequest&);
+Result<ActionRequest> action_request_from_json(const Json&);
+
+}  // namespace motcua::protocol

@@ -1,0 +1,334 @@
+#include "motcua/protocol/wire.hpp"
+
+#include <set>
+
+#include "motcua/domain/catalog.hpp"
+#include "motcua/domain/dossier.hpp"
+#include "motcua/domain/dossier_code.hpp"
+#include "motcua/text/utf8.hpp"
+#include "motcua/util/ids.hpp"
+
+namespace motcua::protocol {
+
+namespace {
+
+Json opt(const std::optional<std::string>& v) { return v ? Json(*v) : Json(nullptr); }
+
+[[noreturn]] void invalid(const Json& j, const std::string& what) {
+  throw nlohmann::json::other_error::create(501, what, &j);
+}
+
+bool is_hex_digest(std::string_view s) {
+  if (s.size() != 64) return false;
+  for (char c : s)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+StatusEvent event_from(const Json& e) {
+  return StatusEvent{e.at("at").get<std::string>(), str_or(e, "actor"), str_or(e, "action"),
+                     str_or(e, "status"), opt_string(e, "note")};
+}
+
+Json events_json(const std::vector<StatusEvent>& events) {
+  Json arr = Json::array();
+  for (const auto& e : events)
+    arr.push_back({{"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"status", e.status},
+                   {"note", opt(e.note)}});
+  return arr;
+}
+
+}  // namespace
+
+// ---- errors
+
+Json error_body(const Error& error) {
+  return Json{{"error", {{"code", to_string(error.code)}, {"message", error.message}}}};
+}
+
+Errc errc_from_string(std::string_view code) {
+  static constexpr Errc kAll[] = {Errc::invalid_argument, Errc::not_found, Errc::conflict,
+                                  Errc::io, Errc::disk_full, Errc::corrupt, Errc::database,
+                                  Errc::network, Errc::protocol, Errc::unauthorized,
+                                  Errc::forbidden, Errc::unavailable, Errc::internal};
+  for (Errc e : kAll)
+    if (to_string(e) == code) return e;
+  return Errc::internal;
+}
+
+int http_status_for(Errc code) {
+  switch (code) {
+    case Errc::invalid_argument: return 400;
+    case Errc::unauthorized: return 401;
+    case Errc::forbidden: return 403;
+    case Errc::not_found: return 404;
+    case Errc::conflict: return 409;
+    case Errc::unavailable: return 503;
+    case Errc::disk_full: return 507;
+    default: return 500;
+  }
+}
+
+Error error_from_response(int http_status, std::string_view body) {
+  auto j = parse_json(body);
+  if (j && j->is_object() && j->contains("error") && (*j)["error"].is_object()) {
+    const auto& e = (*j)["error"];
+    return Error{errc_from_string(str_or(e, "code", "internal")), str_or(e, "message", "hub error")};
+  }
+  Errc code = Errc::internal;
+  if (http_status == 400) code = Errc::invalid_argument;
+  else if (http_status == 401) code = Errc::unauthorized;
+  else if (http_status == 403) code = Errc::forbidden;
+  else if (http_status == 404) code = Errc::not_found;
+  else if (http_status == 409) code = Errc::conflict;
+  else if (http_status == 503) code = Errc::unavailable;
+  return Error{code, "hub answered HTTP " + std::to_string(http_status)};
+}
+
+// ---- catalog
+
+Json to_json(const CatalogPage& p) {
+  Json changes = Json::array();
+  for (const auto& c : p.changes)
+    changes.push_back({{"seq", c.seq}, {"kind", c.kind}, {"key", c.key}, {"deleted", c.deleted},
+                       {"body", c.deleted ? Json(nullptr) : c.body}});
+  return Json{{"changes", changes}, {"next", p.next}, {"more", p.more}};
+}
+
+Result<CatalogPage> catalog_page_from_json(const Json& j) {
+  return decode_json<CatalogPage>("catalog page", [&] {
+    CatalogPage p;
+    p.next = j.at("next").get<std::int64_t>();
+    p.more = j.at("more").get<bool>();
+    std::int64_t last = 0;
+    for (const auto& c : j.at("changes")) {
+      CatalogChange ch;
+      ch.seq = c.at("seq").get<std::int64_t>();
+      ch.kind = c.at("kind").get<std::string>();
+      ch.key = c.at("key").get<std::string>();
+      ch.deleted = c.value("deleted", false);
+      ch.body = c.value("body", Json(nullptr));
+      if (ch.seq <= last) invalid(c, "changes must be in increasing seq order");
+      if (ch.kind != "agency" && ch.kind != "sector" && ch.kind != "field" && ch.kind != "service")
+        invalid(c, "unknown kind " + ch.kind);
+      if (!ch.deleted && !ch.body.is_object()) invalid(c, "body must be an object");
+      last = ch.seq;
+      p.changes.push_back(std::move(ch));
+    }
+    if (!p.changes.empty() && p.next < last) invalid(j, "next is behind the last change");
+    return p;
+  });
+}
+
+// ---- submission
+
+Json to_json(const Submission& s) {
+  Json docs = Json::array();
+  for (const auto& d : s.documents)
+    docs.push_back({{"id", d.id}, {"name", d.name}, {"content_type", d.content_type},
+                    {"size", d.size}, {"sha256", d.sha256}});
+  return Json{{"client_id", s.client_id},
+              {"service_code", s.service_code},
+              {"submitted_at", s.submitted_at},
+              {"provisional_code", opt(s.provisional_code)},
+              {"lookup_secret", s.lookup_secret},
+              {"applicant", {{"name", s.applicant.name}, {"phone", s.applicant.phone}}},
+              {"documents", docs}};
+}
+
+Result<Submission> submission_from_json(const Json& j) {
+  return decode_json<Submission>("dossier", [&] {
+    if (!j.is_object()) invalid(j, "must be a JSON object");
+    Submission s;
+    s.client_id = j.at("client_id").get<std::string>();
+    if (!is_uuid_v7(s.client_id)) invalid(j, "client_id must be a UUIDv7");
+    s.service_code = j.at("service_code").get<std::string>();
+    if (!domain::is_procedure_code(s.service_code)) invalid(j, "service_code must look like 1.001193");
+    s.submitted_at = j.at("submitted_at").get<std::string>();
+    TimePoint t;
+    if (!parse_rfc3339(s.submitted_at, t)) invalid(j, "submitted_at must be an RFC 3339 time");
+    s.provisional_code = opt_string(j, "provisional_code");
+    if (s.provisional_code) {
+      auto code = domain::parse_dossier_code(*s.provisional_code);
+      if (!code || !code->provisional()) invalid(j, "provisional_code is not a provisional dossier code");
+    }
+    auto secret = domain::normalize_lookup_secret(j.at("lookup_secret").get<std::string>());
+    if (!secret) invalid(j, "lookup_secret: " + secret.error().message);
+    s.lookup_secret = *secret;
+    const auto& a = j.at("applicant");
+    s.applicant.name = a.at("name").get<std::string>();
+    if (!utf8::valid(s.applicant.name) || utf8::length(s.applicant.name) < 2 ||
+        utf8::length(s.applicant.name) > 100)
+      invalid(j, "applicant.name must be 2–100 characters of UTF-8");
+    auto phone = domain::normalize_phone(a.at("phone").get<std::string>());
+    if (!phone) invalid(j, "applicant.phone: " + phone.error().message);
+    s.applicant.phone = *phone;
+    std::set<std::string> ids;
+    for (const auto& d : j.at("documents")) {
+      DocumentDecl doc;
+      doc.id = d.at("id").get<std::string>();
+      if (doc.id.empty() || doc.id.size() > 64 || doc.id.find('/') != std::string::npos)
+        invalid(d, "document id must be 1–64 characters without '/'");
+      if (!ids.insert(doc.id).second) invalid(d, "document id " + doc.id + " appears twice");
+      doc.name = d.at("name").get<std::string>();
+      doc.content_type = d.at("content_type").get<std::string>();
+      doc.size = d.at("size").get<std::int64_t>();
+      if (doc.size < 0) invalid(d, "size must not be negative");
+      doc.sha256 = d.at("sha256").get<std::string>();
+      if (!is_hex_digest(doc.sha256)) invalid(d, "sha256 must be 64 lower-case hex digits");
+      s.documents.push_back(std::move(doc));
+    }
+    if (s.documents.size() > 100) invalid(j, "at most 100 documents per dossier");
+    return s;
+  });
+}
+
+Json to_json(const DossierAck& a) {
+  return Json{{"dossier",
+               {{"client_id", a.client_id},
+                {"code", a.code},
+                {"provisional_code", opt(a.provisional_code)},
+                {"status", a.status},
+                {"received_at", a.received_at},
+                {"sealed_at", opt(a.sealed_at)},
+                {"missing_documents", a.missing_documents}}}};
+}
+
+Result<DossierAck> dossier_ack_from_json(const Json& j) {
+  return decode_json<DossierAck>("dossier acknowledgement", [&] {
+    const auto& d = j.at("dossier");
+    DossierAck a;
+    a.client_id = d.at("client_id").get<std::string>();
+    a.code = d.at("code").get<std::string>();
+    a.provisional_code = opt_string(d, "provisional_code");
+    a.status = d.at("status").get<std::string>();
+    a.received_at = str_or(d, "received_at");
+    a.sealed_at = opt_string(d, "sealed_at");
+    if (d.contains("missing_documents"))
+      a.missing_documents = d["missing_documents"].get<std::vector<std::string>>();
+    return a;
+  });
+}
+
+// ---- status
+
+Json to_json(const StatusView& v) {
+  return Json{{"code", v.code},
+              {"provisional_code", opt(v.provisional_code)},
+              {"service_code", v.service_code},
+              {"service_name", v.service_name},
+              {"agency_id", v.agency_id},
+              {"applicant", v.applicant},
+              {"status", v.status},
+              {"status_code", v.status_code},
+              {"status_label", v.status_label},
+              {"received_at", v.received_at},
+              {"due_at", opt(v.due_at)},
+              {"updated_at", v.updated_at},
+              {"events", events_json(v.events)}};
+}
+
+Result<StatusView> status_view_from_json(const Json& j) {
+  return decode_json<StatusView>("status", [&] {
+    StatusView v;
+    v.code = j.at("code").get<std::string>();
+    v.provisional_code = opt_string(j, "provisional_code");
+    v.service_code = str_or(j, "service_code");
+    v.service_name = str_or(j, "service_name");
+    v.agency_id = str_or(j, "agency_id");
+    v.applicant = str_or(j, "applicant");
+    v.status = j.at("status").get<std::string>();
+    v.status_code = static_cast<int>(int_or(j, "status_code", 0));
+    v.status_label = str_or(j, "status_label");
+    v.received_at = str_or(j, "received_at");
+    v.due_at = opt_string(j, "due_at");
+    v.updated_at = str_or(j, "updated_at");
+    if (j.contains("events"))
+      for (const auto& e : j["events"]) v.events.push_back(event_from(e));
+    return v;
+  });
+}
+
+// ---- admin
+
+Json to_json(const DossierSummary& s) {
+  return Json{{"code", s.code},
+              {"provisional_code", opt(s.provisional_code)},
+              {"service_code", s.service_code},
+              {"service_name", s.service_name},
+              {"status", s.status},
+              {"status_code", s.status_code},
+              {"status_label", s.status_label},
+              {"kiosk_id", s.kiosk_id},
+              {"applicant_name", s.applicant_name},
+              {"received_at", s.received_at},
+              {"updated_at", s.updated_at}};
+}
+
+namespace {
+DossierSummary summary_from(const Json& j) {
+  DossierSummary s;
+  s.code = j.at("code").get<std::string>();
+  s.provisional_code = opt_string(j, "provisional_code");
+  s.service_code = str_or(j, "service_code");
+  s.service_name = str_or(j, "service_name");
+  s.status = j.at("status").get<std::string>();
+  s.status_code = static_cast<int>(int_or(j, "status_code", 0));
+  s.status_label = str_or(j, "status_label");
+  s.kiosk_id = str_or(j, "kiosk_id");
+  s.applicant_name = str_or(j, "applicant_name");
+  s.received_at = str_or(j, "received_at");
+  s.updated_at = str_or(j, "updated_at");
+  return s;
+}
+}  // namespace
+
+Result<DossierSummary> dossier_summary_from_json(const Json& j) {
+  return decode_json<DossierSummary>("dossier summary", [&] { return summary_from(j); });
+}
+
+Json to_json(const DossierDetail& d) {
+  Json j = to_json(d.summary);
+  j["client_id"] = d.client_id;
+  j["applicant"] = {{"name", d.applicant.name}, {"phone", d.applicant.phone}};
+  Json docs = Json::array();
+  for (const auto& doc : d.documents)
+    docs.push_back({{"id", doc.id}, {"name", doc.name}, {"content_type", doc.content_type},
+                    {"size", doc.size}, {"sha256", doc.sha256}, {"received", doc.received}});
+  j["documents"] = docs;
+  j["events"] = events_json(d.events);
+  return j;
+}
+
+Result<DossierDetail> dossier_detail_from_json(const Json& j) {
+  return decode_json<DossierDetail>("dossier", [&] {
+    DossierDetail d;
+    d.summary = summary_from(j);
+    d.client_id = str_or(j, "client_id");
+    if (j.contains("applicant")) {
+      d.applicant.name = str_or(j["applicant"], "name");
+      d.applicant.phone = str_or(j["applicant"], "phone");
+    }
+    if (j.contains("documents"))
+      for (const auto& doc : j["documents"])
+        d.documents.push_back({str_or(doc, "id"), str_or(doc, "name"), str_or(doc, "content_type"),
+                               str_or(doc, "sha256"), int_or(doc, "size", 0),
+                               doc.value("received", false)});
+    if (j.contains("events"))
+      for (const auto& e : j["events"]) d.events.push_back(event_from(e));
+    return d;
+  });
+}
+
+Json to_json(const ActionRequest& a) { return Json{{"action", a.action}, {"note", opt(a.note)}}; }
+
+Result<ActionRequest> action_request_from_json(const Json& j) {
+  return decode_json<ActionRequest>("action", [&] {
+    ActionRequest a;
+    a.action = j.at("action").get<std::string>();
+    a.note = opt_string(j, "note");
+    return a;
+  });
+}
+
+}  // namespace motcua::protocol
