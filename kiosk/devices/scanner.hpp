@@ -1,0 +1,50 @@
+#pragma once
+// A document scanner as the submit wizard sees it: one call scans one page.
+// Implementations block (they talk to hardware), so they run on a device
+// thread (ScanService), never on the UI thread.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+namespace motcua::kiosk {
+
+struct ScannedPage {
+  int width = 0, height = 0, dpi = 0;  // of the full-resolution page
+  std::vector<std::uint8_t> jpeg;      // what is queued and sent to the hub
+  // A small RGB24 copy for the on-screen preview, so the UI thread never decodes.
+  int preview_width = 0, preview_height = 0;
+  std::vector<std::uint8_t> preview_rgb;
+};
+
+// What went wrong, in terms the citizen can act on; the screen picks the words.
+enum class ScanErrorKind {
+  no_scanner,  // no device, or it could not be opened
+  busy,
+  jammed,
+  cover_open,
+  no_docs,     // feeder empty / nothing on the glass
+  cancelled,
+  failed,      // anything else (I/O error, unsupported format)
+};
+
+struct ScanError {
+  ScanErrorKind kind = ScanErrorKind::failed;
+  std::string detail;  // technical, for the log
+};
+
+template <class T>
+using ScanResult = tl::expected<T, ScanError>;
+
+class Scanner {
+ public:
+  virtual ~Scanner() = default;
+  // progress(fraction 0..1) is called from the scanning thread; returning
+  // false cancels the scan.
+  virtual ScanResult<ScannedPage> scan(const std::function<bool(float)>& progress) = 0;
+};
+
+}  // namespace motcua::kiosk

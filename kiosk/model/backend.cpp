@@ -1,0 +1,351 @@
+#include "model/backend.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <utility>
+
+#include "motcua/domain/dossier.hpp"
+#include "motcua/domain/dossier_code.hpp"
+#include "motcua/util/log.hpp"
+
+namespace motcua::kiosk {
+
+namespace {
+
+constexpr std::string_view kLog = "kiosk.backend";
+
+bool same(const SyncStatus& a, const SyncStatus& b) {
+  return a.hub_configured == b.hub_configured && a.online == b.online && a.last_success == b.last_success &&
+         a.outbox_depth == b.outbox_depth && a.last_error == b.last_error;
+}
+
+// Errors that mean the hub answered and does not know this code + secret, as
+// opposed to errors that mean we could not ask it.
+bool hub_answered(Errc code) {
+  return code == Errc::not_found || code == Errc::invalid_argument || code == Errc::unauthorized ||
+         code == Errc::forbidden;
+}
+
+}  // namespace
+
+std::string normalize_code_input(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (std::isspace(u)) continue;
+    out.push_back(u < 0x80 ? static_cast<char>(std::toupper(u)) : c);
+  }
+  return out;
+}
+
+Backend::Backend(BackendConfig config, const Clock& clock, std::function<void()> wake_ui)
+    : config_(std::move(config)), clock_(clock), wake_ui_(std::move(wake_ui)) {}
+
+Backend::~Backend() { stop(); }
+
+void Backend::start() {
+  if (thread_.joinable()) return;
+  if (config_.hub) {
+    client::SyncConfig sc;
+    sc.hub = *config_.hub;
+    sc.database = config_.data_dir / "kiosk.db";
+    sc.data_dir = config_.data_dir;
+    sc.catalog_interval = config_.catalog_interval;
+    engine_ = std::make_unique<client::SyncEngine>(std::move(sc), clock_);
+    // Runs on the sync thread: only record what changed; the worker does the rest.
+    engine_->set_listener([this](client::SyncEvent e) { on_sync_event(e); });
+  }
+  sync_status_.hub_configured = engine_ != nullptr;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Backend::stop() {
+  {
+    std::lock_guard lk(mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (engine_) engine_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t Backend::submit(client::NewDossier dossier) {
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lk(mutex_);
+    id = next_request_++;
+    commands_.push_back(SubmitCmd{id, std::move(dossier)});
+  }
+  cv_.notify_all();
+  return id;
+}
+
+std::uint64_t Backend::lookup(std::string code, std::string secret) {
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lk(mutex_);
+    id = next_request_++;
+    commands_.push_back(LookupCmd{id, std::move(code), std::move(secret)});
+  }
+  cv_.notify_all();
+  return id;
+}
+
+void Backend::sync_now() {
+  if (engine_) engine_->wake();
+}
+
+std::vector<BackendEvent> Backend::drain() {
+  std::lock_guard lk(out_mutex_);
+  std::vector<BackendEvent> out;
+  out.swap(events_);
+  return out;
+}
+
+std::shared_ptr<const CatalogSnapshot> Backend::catalog() const {
+  std::lock_guard lk(out_mutex_);
+  return catalog_;
+}
+
+SyncStatus Backend::sync_status() const {
+  std::lock_guard lk(out_mutex_);
+  return sync_status_;
+}
+
+void Backend::post(BackendEvent event) {
+  {
+    std::lock_guard lk(out_mutex_);
+    events_.push_back(std::move(event));
+  }
+  if (wake_ui_) wake_ui_();
+}
+
+void Backend::on_sync_event(client::SyncEvent event) {
+  {
+    std::lock_guard lk(mutex_);
+    switch (event) {
+      case client::SyncEvent::catalog_updated: catalog_dirty_ = true; break;
+      case client::SyncEvent::outbox_changed: outbox_dirty_ = true; break;
+      case client::SyncEvent::state_changed: state_dirty_ = true; break;
+    }
+  }
+  cv_.notify_all();
+}
+
+void Backend::run() {
+  auto opened = client::KioskStore::open(config_.data_dir, clock_);
+  if (!opened) {
+    log::error(kLog, "cannot open the kiosk database: " + opened.error().describe());
+    post(BackendFailed{opened.error()});
+    std::unique_lock lk(mutex_);
+    cv_.wait(lk, [&] { return stopping_; });
+    return;
+  }
+  store_.emplace(std::move(*opened));
+  if (config_.hub) {
+    // Its own client with short timeouts: a citizen is waiting at the screen.
+    client::HubEndpoint ep = *config_.hub;
+    ep.connect_timeout = config_.lookup_connect_timeout;
+    ep.request_timeout = config_.lookup_timeout;
+    ep.low_speed_time = std::chrono::duration_cast<std::chrono::seconds>(config_.lookup_timeout);
+    lookup_client_.emplace(std::move(ep));
+  }
+  reload_catalog();
+  refresh_sync_status();
+  // Started only now so the engine never races our first open (and migration).
+  if (engine_) engine_->start();
+
+  for (;;) {
+    std::optional<Command> cmd;
+    bool catalog = false, status = false;
+    {
+      std::unique_lock lk(mutex_);
+      cv_.wait(lk, [&] {
+        return stopping_ || !commands_.empty() || catalog_dirty_ || outbox_dirty_ || state_dirty_;
+      });
+      if (stopping_) break;
+      catalog = std::exchange(catalog_dirty_, false);
+      status = outbox_dirty_ || state_dirty_;
+      outbox_dirty_ = state_dirty_ = false;
+      if (!commands_.empty()) {
+        cmd.emplace(std::move(commands_.front()));
+        commands_.pop_front();
+      }
+    }
+    if (catalog) reload_catalog();
+    if (status || catalog) refresh_sync_status();
+    if (cmd) std::visit([this](auto& c) { handle(c); }, *cmd);
+  }
+}
+
+void Backend::reload_catalog() {
+  auto catalog = store_->load_catalog();
+  if (!catalog) {
+    log::error(kLog, "cannot load the catalog: " + catalog.error().describe());
+    return;
+  }
+  auto snapshot = CatalogSnapshot::build(std::move(*catalog));
+  {
+    std::lock_guard lk(out_mutex_);
+    catalog_ = snapshot;
+  }
+  post(CatalogLoaded{std::move(snapshot)});
+}
+
+void Backend::refresh_sync_status() {
+  SyncStatus s;
+  s.hub_configured = engine_ != nullptr;
+  if (engine_) {
+    const client::SyncState st = engine_->state();
+    s.online = st.online;
+    s.last_success = st.last_success;
+    s.last_error = st.last_error;
+  }
+  // Our own connection is the authority on the outbox depth (the engine's copy
+  // lags until its next pass).
+  if (auto depth = store_->outbox_depth()) s.outbox_depth = *depth;
+  {
+    std::lock_guard lk(out_mutex_);
+    if (same(s, sync_status_)) return;
+    sync_status_ = s;
+  }
+  post(SyncStatusChanged{std::move(s)});
+}
+
+void Backend::handle(SubmitCmd& cmd) {
+  auto queued = store_->enqueue(cmd.dossier, config_.kiosk_number);
+  if (!queued) {
+    log::error(kLog, "enqueue failed: " + queued.error().describe());
+    post(SubmitFailed{cmd.request, queued.error()});
+    return;
+  }
+  client::OutboxEntry entry = std::move(*queued);
+  refresh_sync_status();
+
+  if (engine_) {
+    engine_->wake();
+    // Online, the hub usually issues the official code within a second; a short
+    // wait here (worker thread, the UI shows "sending…") saves the citizen a
+    // provisional code. Offline, do not wait at all.
+    if (engine_->state().online) {
+      const auto deadline = std::chrono::steady_clock::now() + config_.official_code_wait;
+      for (;;) {
+        {
+          std::unique_lock lk(mutex_);
+          cv_.wait_until(lk, deadline, [&] { return outbox_dirty_ || stopping_; });
+          if (stopping_ || !outbox_dirty_) break;
+          outbox_dirty_ = false;
+          state_dirty_ = true;  // let the main loop refresh the depth afterwards
+        }
+        auto found = store_->find(entry.client_id);
+        if (found && *found && (*found)->official_code) {
+          entry = std::move(**found);
+          break;
+        }
+      }
+    }
+  }
+
+  Receipt r;
+  r.client_id = entry.client_id;
+  r.code = entry.display_code();
+  r.provisional = !entry.official_code.has_value();
+  r.provisional_code = entry.provisional_code;
+  r.secret = entry.submission.lookup_secret;
+  r.service_code = entry.submission.service_code;
+  r.service_name = entry.service_name.empty() ? cmd.dossier.service_name : entry.service_name;
+  r.agency_id = cmd.dossier.agency_id;
+  r.applicant_masked =
+      entry.applicant_masked.empty() ? domain::mask_name(cmd.dossier.applicant.name) : entry.applicant_masked;
+  for (const auto& d : cmd.dossier.documents) r.documents.push_back(d.name);
+  r.received_at = entry.created_at;
+  post(ReceiptReady{cmd.request, std::move(r)});
+}
+
+std::optional<LookupResult> Backend::lookup_outbox(const std::string& code, const std::string& secret) {
+  auto pending = store_->pending();
+  if (!pending) return std::nullopt;
+  for (const auto& e : *pending) {
+    const bool code_matches = e.provisional_code == code || (e.official_code && *e.official_code == code);
+    if (!code_matches || e.submission.lookup_secret != secret) continue;
+    LookupResult r;
+    r.code = code;
+    r.source = LookupSource::outbox;
+    r.local_state = e.state;
+    r.as_of = clock_.now();
+    auto& v = r.view;
+    v.code = e.display_code();
+    if (e.official_code) v.provisional_code = e.provisional_code;
+    v.service_code = e.submission.service_code;
+    v.service_name = e.service_name;
+    if (auto parsed = domain::parse_dossier_code(v.code)) v.agency_id = parsed->agency_id;
+    v.applicant = e.applicant_masked;
+    v.status = std::string(client::to_string(e.state));
+    v.received_at = format_vietnam(e.created_at);
+    v.updated_at = v.received_at;
+    protocol::StatusEvent ev;
+    ev.at = v.received_at;
+    ev.actor = config_.kiosk_id;
+    ev.action = "submit";
+    ev.status = v.status;
+    v.events.push_back(std::move(ev));
+    return r;
+  }
+  return std::nullopt;
+}
+
+void Backend::handle(LookupCmd& cmd) {
+  LookupResult r;
+  r.request = cmd.request;
+  r.code = normalize_code_input(cmd.code);
+  auto secret = domain::normalize_lookup_secret(cmd.secret);
+  if (r.code.empty() || !domain::parse_dossier_code(r.code) || !secret) {
+    r.failure = LookupFailure::invalid_input;
+    r.detail = !secret ? secret.error().message : "malformed dossier code";
+    post(std::move(r));
+    return;
+  }
+
+  bool reachable = false;
+  if (lookup_client_) {
+    auto view = lookup_client_->status(r.code, *secret);
+    if (view) {
+      if (auto cached = store_->cache_status(*view, *secret); !cached)
+        log::warn(kLog, "cannot cache status: " + cached.error().describe());
+      r.view = std::move(*view);
+      r.source = LookupSource::hub;
+      post(std::move(r));
+      return;
+    }
+    reachable = hub_answered(view.error().code);
+    r.detail = view.error().describe();
+    if (!reachable) log::info(kLog, "status lookup: hub unreachable: " + r.detail);
+  }
+
+  // A dossier this kiosk queued and the hub has not got yet (or has not mapped
+  // its provisional code yet) is still ours to answer for.
+  if (auto own = lookup_outbox(r.code, *secret)) {
+    own->request = cmd.request;
+    post(std::move(*own));
+    return;
+  }
+
+  if (!reachable) {
+    auto cached = store_->cached_status(r.code, *secret);
+    if (cached && *cached) {
+      r.view = (*cached)->view;
+      r.source = LookupSource::cache;
+      r.as_of = (*cached)->fetched_at;
+      post(std::move(r));
+      return;
+    }
+    r.failure = LookupFailure::unavailable;
+  } else {
+    r.failure = LookupFailure::not_found;
+  }
+  post(std::move(r));
+}
+
+}  // namespace motcua::kiosk

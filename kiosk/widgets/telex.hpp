@@ -1,0 +1,26 @@
+#pragma once
+// Telex, the Vietnamese input method most people learned on phones:
+//   aa→â  aw→ă  ee→ê  oo→ô  ow→ơ  uw→ư  uow→ươ  dd→đ  w→ư
+//   tones after the vowel or at the end of the word: s sắc, f huyền, r hỏi,
+//   x ngã, j nặng; z removes the tone; repeating a key undoes it ("ass" → "as").
+// The tone is re-placed on every keystroke by the orthographic rule (old style,
+// as in official documents: "hòa", "thủy"; "hoàn", "khuyến"), so typing the
+// tone early or late gives the same word.
+// Output is NFC (precomposed), which is what ImGui can draw.
+//
+// Pure functions over UTF-32 so the on-screen keyboard can rewrite earlier
+// characters of the app-owned string. (Candidate for common/text/ later.)
+
+#include <string>
+#include <string_view>
+
+namespace motcua::kiosk::telex {
+
+// Applies one key (an ASCII letter, or any other character typed as-is) to the
+// end of text.
+void type(std::u32string& text, char32_t key);
+
+// The key sequence that types `text` with type(): "Nguyễn Văn" → "Nguyeenx Vawn".
+std::u32string keystrokes(std::u32string_view text);
+
+}  // namespace motcua::kiosk::telex

@@ -1,0 +1,79 @@
+#include "blob_store.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <optional>
+
+#include "motcua/crypto/hash.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/util/fs.hpp"
+
+namespace motcua::hub {
+
+namespace stdfs = std::filesystem;
+
+stdfs::path BlobStore::path_for(const std::string& sha) const { return root_ / sha.substr(0, 2) / sha; }
+
+bool BlobStore::contains(const std::string& sha) const {
+  std::error_code ec;
+  return stdfs::exists(path_for(sha), ec);
+}
+
+Result<void> BlobStore::put(const std::string& expected_sha, std::int64_t expected_size,
+                            const std::function<bool(const Sink&)>& produce) {
+  const stdfs::path tmp_dir = root_ / "tmp";
+  if (auto r = fs::ensure_dir(tmp_dir, 0700); !r) return r;
+  const stdfs::path tmp = tmp_dir / (expected_sha + "." + crypto::random_token(8));
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(fs::errno_error("cannot create", tmp, errno));
+  struct Guard {
+    int fd;
+    stdfs::path path;
+    bool keep = false;
+    ~Guard() {
+      if (fd >= 0) ::close(fd);
+      if (!keep) ::unlink(path.c_str());
+    }
+  } guard{fd, tmp};
+
+  crypto::Sha256 hash;
+  std::int64_t size = 0;
+  std::optional<Error> write_error;
+  const bool complete = produce([&](const char* data, std::size_t n) {
+    if (size + static_cast<std::int64_t>(n) > expected_size) {
+      write_error = Error{Errc::invalid_argument, "document is larger than declared (" + std::to_string(expected_size) + " bytes)"};
+      return false;
+    }
+    hash.update(std::string_view(data, n));
+    std::size_t done = 0;
+    while (done < n) {
+      const ssize_t w = ::write(fd, data + done, n - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        write_error = fs::errno_error("cannot write", tmp, errno);
+        return false;
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    size += static_cast<std::int64_t>(n);
+    return true;
+  });
+  if (write_error) return fail(*write_error);
+  if (!complete) return fail(Errc::network, "upload interrupted");
+  if (size != expected_size)
+    return fail(Errc::invalid_argument, "document has " + std::to_string(size) + " bytes, declared " +
+                                            std::to_string(expected_size));
+  const std::string actual = crypto::hex(hash.finish());
+  if (actual != expected_sha)
+    return fail(Errc::invalid_argument, "document content does not match its sha256 (got " + actual + ")");
+  if (::fsync(fd) != 0) return fail(fs::errno_error("cannot fsync", tmp, errno));
+  const stdfs::path final_path = path_for(expected_sha);
+  if (auto r = fs::ensure_dir(final_path.parent_path(), 0700); !r) return r;
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0) return fail(fs::errno_error("cannot store", final_path, errno));
+  guard.keep = true;
+  return fs::fsync_dir(final_path.parent_path());
+}
+
+}  // namespace motcua::hub

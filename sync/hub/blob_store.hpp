@@ -1,0 +1,34 @@
+#pragma once
+// Received documents, content-addressed: DATA/blobs/ab/abcdef…(sha256). A blob
+// is streamed to a temporary file while hashing, checked against the declared
+// digest and size, fsynced and renamed into place — so a stored blob is always
+// complete and correct, and storing the same content twice is a no-op.
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "motcua/util/error.hpp"
+
+namespace motcua::hub {
+
+class BlobStore {
+ public:
+  explicit BlobStore(std::filesystem::path root) : root_(std::move(root)) {}
+
+  std::filesystem::path path_for(const std::string& sha256_hex) const;
+  bool contains(const std::string& sha256_hex) const;
+
+  // `produce` is called with a sink; it feeds the body chunk by chunk and returns
+  // false if the transfer broke. Fails with Errc::invalid_argument if the content
+  // does not match expected_sha256/expected_size.
+  using Sink = std::function<bool(const char* data, std::size_t size)>;
+  Result<void> put(const std::string& expected_sha256, std::int64_t expected_size,
+                   const std::function<bool(const Sink&)>& produce);
+
+ private:
+  std::filesystem::path root_;
+};
+
+}  // namespace motcua::hub

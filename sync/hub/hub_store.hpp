@@ -1,0 +1,85 @@
+#pragma once
+// The hub's storage, behind one interface so the embedded SQLite backend and the
+// PostgreSQL backend (scale-out) behave the same; the same API tests run on both.
+// Every method is safe to call from many request threads at once.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "motcua/domain/catalog.hpp"
+#include "motcua/domain/dossier.hpp"
+#include "motcua/protocol/wire.hpp"
+#include "motcua/util/clock.hpp"
+#include "motcua/util/error.hpp"
+
+namespace motcua::hub {
+
+struct ImportCounts {
+  int agencies = 0, sectors = 0, fields = 0, services = 0;
+  int changed = 0;  // entities whose content differed and got a new sequence number
+};
+
+struct KioskRecord {
+  std::string id;
+  int number = 0;  // small integer printed in provisional codes (T01)
+  std::string cert_fingerprint;
+  bool revoked = false;
+};
+
+struct CreateResult {
+  protocol::DossierAck ack;
+  bool created = false;  // false: an idempotent repeat
+};
+
+struct DocumentReceipt {
+  std::string dossier_client_id;
+  std::string document_id;
+  std::string sha256;
+  std::int64_t size = 0;
+};
+
+class HubStore {
+ public:
+  virtual ~HubStore() = default;
+
+  // ---- catalog
+  virtual Result<ImportCounts> import_catalog(const domain::Catalog& catalog) = 0;
+  virtual Result<protocol::CatalogPage> catalog_changes(std::int64_t after, int limit) = 0;
+  virtual Result<domain::Catalog> catalog() = 0;
+  virtual Result<std::optional<domain::Service>> service(const std::string& code) = 0;
+
+  // ---- kiosks
+  virtual Result<KioskRecord> register_kiosk(const std::string& id, const std::string& cert_fingerprint) = 0;
+  virtual Result<std::optional<KioskRecord>> kiosk(const std::string& id) = 0;
+
+  // ---- dossiers
+  // Idempotent on (kiosk_id, submission.client_id); content_hash identifies the content.
+  virtual Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
+                                              const std::string& content_hash, TimePoint now) = 0;
+  // Declared document of the kiosk's dossier (not_found / forbidden otherwise).
+  virtual Result<protocol::DocumentDecl> declared_document(const std::string& kiosk_id,
+                                                           const std::string& client_id,
+                                                           const std::string& document_id) = 0;
+  virtual Result<void> document_received(const std::string& kiosk_id, const DocumentReceipt& receipt) = 0;
+  virtual Result<protocol::DossierAck> seal(const std::string& kiosk_id, const std::string& client_id,
+                                            TimePoint now) = 0;
+
+  // Lookup by official or provisional code; the secret must match (not_found otherwise).
+  virtual Result<protocol::StatusView> status(const std::string& code, const std::string& secret) = 0;
+
+  // ---- officials
+  virtual Result<std::vector<protocol::DossierSummary>> list_dossiers(std::optional<domain::DossierStatus> status,
+                                                                       int limit, int offset) = 0;
+  virtual Result<protocol::DossierDetail> dossier(const std::string& code) = 0;
+  virtual Result<protocol::DossierDetail> apply_action(const std::string& code, domain::DossierAction action,
+                                                       const std::optional<std::string>& note,
+                                                       const std::string& actor, TimePoint now) = 0;
+};
+
+// Opens (creating and migrating) the embedded SQLite backend at path.
+Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path);
+
+}  // namespace motcua::hub

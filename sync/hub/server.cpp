@@ -1,0 +1,345 @@
+#include "server.hpp"
+
+#include <httplib.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <regex>
+
+#include "motcua/crypto/hash.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/crypto/x509.hpp"
+#include "motcua/domain/dossier_code.hpp"
+#include "motcua/protocol/wire.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/log.hpp"
+
+namespace motcua::hub {
+
+namespace {
+
+constexpr const char* kLog = "hub";
+constexpr std::size_t kMaxJsonBody = 4u << 20;        // catalog imports are the largest JSON bodies
+constexpr std::size_t kMaxImportBody = 256u << 20;    // a 50,000-service catalog
+constexpr std::int64_t kMaxDocument = 64ll << 20;
+
+void send_json(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, const Error& e) {
+  send_json(res, protocol::http_status_for(e.code), protocol::error_body(e));
+}
+
+struct Caller {
+  enum Kind { anonymous, kiosk, admin } kind = anonymous;
+  std::string id;  // kiosk id
+};
+
+}  // namespace
+
+struct HubServer::Impl {
+  HubPaths paths;
+  HubStore& store;
+  const Clock& clock;
+  BlobStore blobs;
+  std::string admin_token;
+  std::unique_ptr<httplib::SSLServer> server;
+
+  Impl(HubPaths p, HubStore& s, const Clock& c) : paths(std::move(p)), store(s), clock(c), blobs(paths.blobs()) {}
+
+  Caller identify(const httplib::Request& req) {
+    Caller c;
+    if (req.ssl != nullptr) {
+      X509* peer = SSL_get1_peer_certificate(req.ssl);
+      if (peer != nullptr) {
+        // The handshake already verified the chain against our CA.
+        const std::string cn = crypto::common_name(peer);
+        const std::string fp = crypto::fingerprint_sha256(peer);
+        X509_free(peer);
+        auto k = store.kiosk(cn);
+        if (k && *k && !(*k)->revoked && (*k)->cert_fingerprint == fp) {
+          c.kind = Caller::kiosk;
+          c.id = cn;
+          return c;
+        }
+        log::warn(kLog, "client certificate for unknown or revoked kiosk " + cn);
+      }
+    }
+    const std::string auth = req.get_header_value("Authorization");
+    if (auth.rfind("Bearer ", 0) == 0 && !admin_token.empty() &&
+        crypto::constant_time_equal(auth.substr(7), admin_token)) {
+      c.kind = Caller::admin;
+      c.id = "admin";
+    }
+    return c;
+  }
+
+  static Result<Json> json_body(const httplib::Request& req, std::size_t limit = kMaxJsonBody) {
+    if (req.body.size() > limit) return fail(Errc::invalid_argument, "request body too large");
+    return parse_json(req.body);
+  }
+
+  void routes() {
+    auto& s = *server;
+    const std::string api(protocol::kApiPrefix);
+
+    s.set_pre_routing_handler([](const httplib::Request&, httplib::Response& res) {
+      res.set_header(std::string(protocol::kProtocolHeader), std::string(protocol::kProtocolValue));
+      return httplib::Server::HandlerResponse::Unhandled;
+    });
+    s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (res.status == 404) send_error(res, Error{Errc::not_found, "no such endpoint: " + req.method + " " + req.path});
+      else if (res.status == 413) send_error(res, Error{Errc::invalid_argument, "request body too large"});
+      else send_error(res, Error{Errc::invalid_argument, "request refused (HTTP " + std::to_string(res.status) + ")"});
+      res.status = res.status == 413 ? 413 : res.status;
+    });
+    s.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+      std::string what = "unexpected error";
+      try {
+        if (ep) std::rethrow_exception(ep);
+      } catch (const std::exception& e) {
+        what = e.what();
+      } catch (...) {
+      }
+      log::error(kLog, "handler threw: " + what);
+      send_error(res, Error{Errc::internal, "internal error"});
+    });
+
+    s.Get(api + "/health", [this](const httplib::Request&, httplib::Response& res) {
+      send_json(res, 200,
+                {{"status", "ok"}, {"service", "motcua-hub"}, {"version", MOTCUA_VERSION},
+                 {"api", protocol::kApiVersion}, {"time", format_utc(clock.now())}});
+    });
+
+    s.Get(api + "/catalog/changes", [this](const httplib::Request& req, httplib::Response& res) {
+      if (identify(req).kind == Caller::anonymous)
+        return send_error(res, Error{Errc::unauthorized, "a kiosk certificate or an admin token is required"});
+      std::int64_t after = 0;
+      int limit = 200;
+      try {
+        if (req.has_param("after")) after = std::stoll(req.get_param_value("after"));
+        if (req.has_param("limit")) limit = std::stoi(req.get_param_value("limit"));
+      } catch (const std::exception&) {
+        return send_error(res, Error{Errc::invalid_argument, "after and limit must be integers"});
+      }
+      if (after < 0 || limit < 1) return send_error(res, Error{Errc::invalid_argument, "after ≥ 0 and limit ≥ 1"});
+      limit = std::min(limit, 1000);
+      auto page = store.catalog_changes(after, limit);
+      if (!page) return send_error(res, page.error());
+      send_json(res, 200, protocol::to_json(*page));
+    });
+
+    s.Post(api + "/dossiers", [this](const httplib::Request& req, httplib::Response& res) {
+      const Caller c = identify(req);
+      if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks submit dossiers"});
+      auto j = json_body(req);
+      if (!j) return send_error(res, j.error());
+      auto sub = protocol::submission_from_json(*j);
+      if (!sub) return send_error(res, sub.error());
+      // The content hash is over the normalised submission, so a repeat of the
+      // same dossier matches whatever key order or phone spacing it used.
+      const std::string hash = crypto::sha256_hex(protocol::to_json(*sub).dump());
+      auto r = store.create_dossier(c.id, *sub, hash, clock.now());
+      if (!r) return send_error(res, r.error());
+      if (r->created) log::info(kLog, "dossier " + r->ack.code + " created by " + c.id);
+      send_json(res, r->created ? 201 : 200, protocol::to_json(r->ack));
+    });
+
+    s.Put(R"(/api/v1/dossiers/([^/]+)/documents/([^/]+))",
+          [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+            const Caller c = identify(req);
+            if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks upload documents"});
+            const std::string client_id = req.matches[1];
+            const std::string doc_id = req.matches[2];
+            auto decl = store.declared_document(c.id, client_id, doc_id);
+            if (!decl) return send_error(res, decl.error());
+            const std::string claimed = req.get_header_value(std::string(protocol::kSha256Header));
+            if (claimed != decl->sha256)
+              return send_error(res, Error{Errc::conflict, "X-Content-SHA256 does not match the declared digest of " + doc_id});
+            if (decl->size > kMaxDocument)
+              return send_error(res, Error{Errc::invalid_argument, "document larger than 64 MiB"});
+            bool stored_now = false;
+            if (!blobs.contains(decl->sha256)) {
+              auto put = blobs.put(decl->sha256, decl->size, [&](const BlobStore::Sink& sink) {
+                return reader([&](const char* data, std::size_t n) { return sink(data, n); });
+              });
+              if (!put) return send_error(res, put.error());
+              stored_now = true;
+            } else {
+              // Drain the body so the connection stays usable.
+              reader([](const char*, std::size_t) { return true; });
+            }
+            auto r = store.document_received(c.id, {client_id, doc_id, decl->sha256, decl->size});
+            if (!r) return send_error(res, r.error());
+            send_json(res, stored_now ? 201 : 200, {{"document", {{"id", doc_id}, {"sha256", decl->sha256}, {"received", true}}}});
+          });
+
+    s.Post(R"(/api/v1/dossiers/([^/]+)/seal)", [this](const httplib::Request& req, httplib::Response& res) {
+      const Caller c = identify(req);
+      if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks seal dossiers"});
+      auto ack = store.seal(c.id, req.matches[1], clock.now());
+      if (!ack) return send_error(res, ack.error());
+      send_json(res, 200, protocol::to_json(*ack));
+    });
+
+    s.Get(api + "/status", [this](const httplib::Request& req, httplib::Response& res) {
+      const std::string code = req.get_param_value("code");
+      auto secret = domain::normalize_lookup_secret(req.get_param_value("secret"));
+      if (code.empty()) return send_error(res, Error{Errc::invalid_argument, "code is required"});
+      if (!secret) return send_error(res, Error{Errc::not_found, "no dossier with this code and lookup secret"});
+      auto v = store.status(code, *secret);
+      if (!v) return send_error(res, v.error());
+      send_json(res, 200, protocol::to_json(*v));
+    });
+
+    // ---- admin
+    auto admin_only = [this](const httplib::Request& req, httplib::Response& res) {
+      if (identify(req).kind != Caller::admin) {
+        send_error(res, Error{Errc::unauthorized, "an admin token is required (Authorization: Bearer …)"});
+        return false;
+      }
+      return true;
+    };
+
+    s.Get(api + "/admin/dossiers", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      std::optional<domain::DossierStatus> status;
+      if (req.has_param("status")) {
+        status = domain::status_from_key(req.get_param_value("status"));
+        if (!status) return send_error(res, Error{Errc::invalid_argument, "unknown status " + req.get_param_value("status")});
+      }
+      int limit = 100, offset = 0;
+      try {
+        if (req.has_param("limit")) limit = std::clamp(std::stoi(req.get_param_value("limit")), 1, 1000);
+        if (req.has_param("offset")) offset = std::max(0, std::stoi(req.get_param_value("offset")));
+      } catch (const std::exception&) {
+        return send_error(res, Error{Errc::invalid_argument, "limit and offset must be integers"});
+      }
+      auto list = store.list_dossiers(status, limit, offset);
+      if (!list) return send_error(res, list.error());
+      Json arr = Json::array();
+      for (const auto& d : *list) arr.push_back(protocol::to_json(d));
+      send_json(res, 200, {{"dossiers", arr}, {"total", arr.size()}});
+    });
+
+    s.Get(R"(/api/v1/admin/dossiers/([^/]+))", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto d = store.dossier(req.matches[1]);
+      if (!d) return send_error(res, d.error());
+      send_json(res, 200, protocol::to_json(*d));
+    });
+
+    s.Post(R"(/api/v1/admin/dossiers/([^/]+)/actions)", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto j = json_body(req);
+      if (!j) return send_error(res, j.error());
+      auto a = protocol::action_request_from_json(*j);
+      if (!a) return send_error(res, a.error());
+      auto action = domain::action_from_key(a->action);
+      if (!action)
+        return send_error(res, Error{Errc::invalid_argument,
+                                     "unknown action " + a->action +
+                                         " (accept, reject, process, request-supplement, receive-supplement, finish, return-result)"});
+      const bool needs_note = *action == domain::DossierAction::reject || *action == domain::DossierAction::request_supplement;
+      if (needs_note && (!a->note || a->note->empty()))
+        return send_error(res, Error{Errc::invalid_argument, a->action + " needs a note saying why"});
+      auto d = store.apply_action(req.matches[1], *action, a->note, "admin", clock.now());
+      if (!d) return send_error(res, d.error());
+      log::info(kLog, "dossier " + d->summary.code + ": " + a->action);
+      send_json(res, 200, protocol::to_json(*d));
+    });
+
+    s.Get(api + "/admin/catalog/services", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto c = store.catalog();
+      if (!c) return send_error(res, c.error());
+      auto services = c->services;
+      std::sort(services.begin(), services.end(), [](const auto& a, const auto& b) { return a.code < b.code; });
+      Json arr = Json::array();
+      for (const auto& svc : services) arr.push_back(domain::to_json(svc));
+      send_json(res, 200, {{"services", arr}});
+    });
+
+    s.Post(api + "/admin/catalog", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto j = json_body(req, kMaxImportBody);
+      if (!j) return send_error(res, j.error());
+      auto c = domain::catalog_from_json(*j, false);
+      if (!c) return send_error(res, c.error());
+      auto counts = store.import_catalog(*c);
+      if (!counts) return send_error(res, counts.error());
+      send_json(res, 200,
+                {{"imported",
+                  {{"agencies", counts->agencies}, {"sectors", counts->sectors}, {"fields", counts->fields},
+                   {"services", counts->services}}},
+                 {"changed", counts->changed}});
+    });
+  }
+};
+
+HubServer::HubServer(HubPaths paths, HubStore& store, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(paths), store, clock)) {}
+
+HubServer::~HubServer() = default;
+
+Result<int> HubServer::bind(const std::string& host, int port) {
+  auto token = fs::read_file(impl_->paths.admin_token());
+  if (!token) return fail(Errc::not_found, "no admin token in " + impl_->paths.dir.string() + " — run motcua-hub init first");
+  impl_->admin_token = *token;
+  while (!impl_->admin_token.empty() && (impl_->admin_token.back() == '\n' || impl_->admin_token.back() == '\r'))
+    impl_->admin_token.pop_back();
+
+  const std::string cert = impl_->paths.server_cert().string();
+  const std::string key = impl_->paths.server_key().string();
+  const std::string ca = impl_->paths.ca_cert().string();
+  std::string setup_error;
+  impl_->server = std::make_unique<httplib::SSLServer>([&](SSL_CTX& ctx) {
+    SSL_CTX_set_min_proto_version(&ctx, TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(&ctx, cert.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(&ctx, key.c_str(), SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(&ctx) != 1) {
+      setup_error = "cannot load the server certificate/key from " + impl_->paths.dir.string();
+      return false;
+    }
+    if (SSL_CTX_load_verify_locations(&ctx, ca.c_str(), nullptr) != 1) {
+      setup_error = "cannot load the CA from " + ca;
+      return false;
+    }
+    SSL_CTX_set_client_CA_list(&ctx, SSL_load_client_CA_file(ca.c_str()));
+    // Ask for a client certificate but do not require one: officials come with a
+    // token and the status lookup is public. A certificate that is presented must
+    // verify against our CA, or the handshake fails.
+    SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+    return true;
+  });
+  if (!impl_->server->is_valid()) return fail(Errc::invalid_argument, setup_error.empty() ? "TLS setup failed" : setup_error);
+  impl_->server->new_task_queue = [] { return new httplib::ThreadPool(16); };
+  impl_->server->set_payload_max_length(kMaxImportBody);
+  impl_->server->set_read_timeout(std::chrono::seconds(30));
+  impl_->server->set_write_timeout(std::chrono::seconds(30));
+  impl_->server->set_keep_alive_timeout(30);
+  impl_->routes();
+  int bound;
+  if (port == 0) {
+    bound = impl_->server->bind_to_any_port(host);
+  } else {
+    bound = impl_->server->bind_to_port(host, port) ? port : -1;
+  }
+  if (bound < 0) return fail(Errc::unavailable, "cannot listen on " + host + ":" + std::to_string(port) + " (in use?)");
+  return bound;
+}
+
+Result<void> HubServer::run() {
+  if (!impl_->server) return fail(Errc::internal, "bind() first");
+  if (!impl_->server->listen_after_bind()) return fail(Errc::unavailable, "server stopped with an error");
+  return {};
+}
+
+void HubServer::stop() {
+  if (impl_->server) impl_->server->stop();
+}
+
+}  // namespace motcua::hub

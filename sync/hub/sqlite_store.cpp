@@ -1,0 +1,700 @@
+// Embedded SQLite backend of the hub (development, demos, one commune or district).
+// One connection guarded by a mutex: SQLite serialises writers anyway, and the
+// hub's writes are small. WAL + synchronous=FULL: an acknowledged dossier survives
+// a power cut.
+
+#include <cstdio>
+#include <mutex>
+#include <unordered_map>
+
+#include "hub_store.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/domain/dossier_code.hpp"
+#include "motcua/store/db.hpp"
+#include "motcua/util/fs.hpp"
+
+namespace motcua::hub {
+
+namespace {
+
+using store::Db;
+using store::Stmt;
+using store::Tx;
+
+constexpr store::Migration kMigrations[] = {
+    {1, "catalog, kiosks, dossiers, documents, events, code sequences", R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE catalog_entities (
+  kind    TEXT NOT NULL,
+  key     TEXT NOT NULL,
+  seq     INTEGER NOT NULL UNIQUE,
+  body    TEXT,
+  deleted INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (kind, key)
+);
+CREATE TABLE kiosks (
+  id               TEXT PRIMARY KEY,
+  number           INTEGER NOT NULL UNIQUE,
+  cert_fingerprint TEXT NOT NULL,
+  revoked          INTEGER NOT NULL DEFAULT 0,
+  created_ms       INTEGER NOT NULL
+);
+CREATE TABLE dossiers (
+  id               INTEGER PRIMARY KEY,
+  kiosk_id         TEXT NOT NULL,
+  client_id        TEXT NOT NULL,
+  content_hash     TEXT NOT NULL,
+  code             TEXT NOT NULL UNIQUE,
+  provisional_code TEXT UNIQUE,
+  agency_id        TEXT NOT NULL,
+  service_code     TEXT NOT NULL,
+  service_name     TEXT NOT NULL,
+  applicant_name   TEXT NOT NULL,
+  applicant_phone  TEXT NOT NULL,
+  lookup_secret    TEXT NOT NULL,
+  submission       TEXT NOT NULL,
+  status           INTEGER,            -- NULL while documents are still arriving
+  received_ms      INTEGER NOT NULL,
+  sealed_ms        INTEGER,
+  updated_ms       INTEGER NOT NULL,
+  due_ms           INTEGER,
+  UNIQUE (kiosk_id, client_id)
+);
+CREATE INDEX dossiers_status ON dossiers(status, received_ms);
+CREATE TABLE dossier_documents (
+  dossier_id   INTEGER NOT NULL REFERENCES dossiers(id),
+  document_id  TEXT NOT NULL,
+  name         TEXT NOT NULL,
+  content_type TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  sha256       TEXT NOT NULL,
+  received     INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (dossier_id, document_id)
+);
+-- Append-only: every state change of every dossier, with who and why.
+CREATE TABLE dossier_events (
+  id         INTEGER PRIMARY KEY,
+  dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+  at_ms      INTEGER NOT NULL,
+  actor      TEXT NOT NULL,
+  action     TEXT NOT NULL,
+  status     INTEGER,
+  note       TEXT
+);
+CREATE INDEX dossier_events_dossier ON dossier_events(dossier_id, id);
+CREATE TABLE code_sequences (
+  agency_id TEXT NOT NULL,
+  day       TEXT NOT NULL,
+  last      INTEGER NOT NULL,
+  PRIMARY KEY (agency_id, day)
+);
+)sql"},
+};
+
+std::string fmt_ms(std::int64_t ms) { return format_utc(from_unix_millis(ms)); }
+
+std::optional<std::string> fmt_opt_ms(std::optional<std::int64_t> ms) {
+  if (!ms) return std::nullopt;
+  return fmt_ms(*ms);
+}
+
+std::string status_key_of(std::optional<std::int64_t> status) {
+  if (!status) return "receiving";
+  auto s = domain::status_from_int(static_cast<int>(*status));
+  return s ? std::string(domain::status_key(*s)) : "unknown";
+}
+
+template <class F>
+auto rows(Result<Stmt>& st, F&& each) -> Result<void> {
+  if (!st) return fail(st.error());
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return {};
+    if (auto r = each(*st); !r) return r;
+  }
+}
+
+class SqliteStore final : public HubStore {
+ public:
+  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+
+  // ---- catalog
+
+  Result<ImportCounts> import_catalog(const domain::Catalog& incoming) override {
+    std::lock_guard lock(mutex_);
+    // Check references against the merged catalog before writing anything.
+    auto current = load_catalog();
+    if (!current) return fail(current.error());
+    domain::Catalog merged = merge(*current, incoming);
+    if (auto r = domain::check_references(merged); !r) return fail(r.error());
+
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    ImportCounts counts;
+    auto put = [&](const char* kind, const std::string& key, const Json& body) -> Result<void> {
+      const std::string text = body.dump();
+      auto cur = db_.prepare("SELECT body FROM catalog_entities WHERE kind = ? AND key = ?");
+      if (!cur) return fail(cur.error());
+      cur->bind(1, kind).bind(2, key);
+      auto row = cur->step();
+      if (!row) return fail(row.error());
+      if (*row && cur->text(0) == text) return {};
+      auto up = db_.prepare(
+          "INSERT INTO catalog_entities(kind, key, seq, body, deleted) "
+          "VALUES(?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM catalog_entities), ?3, 0) "
+          "ON CONFLICT(kind, key) DO UPDATE SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM catalog_entities), "
+          "body = excluded.body, deleted = 0");
+      if (!up) return fail(up.error());
+      if (auto r = up->bind(1, kind).bind(2, key).bind(3, text).run(); !r) return r;
+      ++counts.changed;
+      return {};
+    };
+    for (const auto& a : incoming.agencies) {
+      if (auto r = put("agency", a.id, domain::to_json(a)); !r) return fail(r.error());
+      ++counts.agencies;
+    }
+    for (const auto& s : incoming.sectors) {
+      if (auto r = put("sector", s.id, domain::to_json(s)); !r) return fail(r.error());
+      ++counts.sectors;
+    }
+    for (const auto& f : incoming.fields) {
+      if (auto r = put("field", f.id, domain::to_json(f)); !r) return fail(r.error());
+      ++counts.fields;
+    }
+    for (const auto& s : incoming.services) {
+      if (auto r = put("service", s.code, domain::to_json(s)); !r) return fail(r.error());
+      ++counts.services;
+    }
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return counts;
+  }
+
+  Result<protocol::CatalogPage> catalog_changes(std::int64_t after, int limit) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "SELECT seq, kind, key, body, deleted FROM catalog_entities WHERE seq > ? ORDER BY seq LIMIT ?");
+    if (!st) return fail(st.error());
+    st->bind(1, after).bind(2, limit + 1);
+    protocol::CatalogPage page;
+    page.next = after;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      if (static_cast<int>(page.changes.size()) == limit) {
+        page.more = true;
+        return {};
+      }
+      protocol::CatalogChange c;
+      c.seq = s.int64(0);
+      c.kind = s.text(1);
+      c.key = s.text(2);
+      c.deleted = s.int64(4) != 0;
+      if (!c.deleted) {
+        auto body = parse_json(s.text(3));
+        if (!body) return fail(Errc::corrupt, "catalog row " + c.key + ": " + body.error().message);
+        c.body = std::move(*body);
+      }
+      page.next = c.seq;
+      page.changes.push_back(std::move(c));
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return page;
+  }
+
+  Result<domain::Catalog> catalog() override {
+    std::lock_guard lock(mutex_);
+    return load_catalog();
+  }
+
+  Result<std::optional<domain::Service>> service(const std::string& code) override {
+    std::lock_guard lock(mutex_);
+    return find_service(code);
+  }
+
+  // ---- kiosks
+
+  Result<KioskRecord> register_kiosk(const std::string& id, const std::string& fingerprint) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    auto existing = find_kiosk(id);
+    if (!existing) return fail(existing.error());
+    KioskRecord k;
+    if (*existing) {
+      k = **existing;
+      auto up = db_.prepare("UPDATE kiosks SET cert_fingerprint = ?, revoked = 0 WHERE id = ?");
+      if (!up) return fail(up.error());
+      if (auto r = up->bind(1, fingerprint).bind(2, id).run(); !r) return fail(r.error());
+      k.cert_fingerprint = fingerprint;
+    } else {
+      auto ins = db_.prepare(
+          "INSERT INTO kiosks(id, number, cert_fingerprint, created_ms) "
+          "VALUES(?, (SELECT coalesce(max(number), 0) + 1 FROM kiosks), ?, ?) RETURNING number");
+      if (!ins) return fail(ins.error());
+      ins->bind(1, id).bind(2, fingerprint).bind(3, unix_millis(std::chrono::system_clock::now()));
+      auto row = ins->step();
+      if (!row) return fail(row.error());
+      k = KioskRecord{id, ins->integer(0), fingerprint, false};
+      ins->reset();
+    }
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return k;
+  }
+
+  Result<std::optional<KioskRecord>> kiosk(const std::string& id) override {
+    std::lock_guard lock(mutex_);
+    return find_kiosk(id);
+  }
+
+  // ---- dossiers
+
+  Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
+                                      const std::string& content_hash, TimePoint now) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    auto existing = db_.prepare("SELECT id, content_hash FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
+    if (!existing) return fail(existing.error());
+    existing->bind(1, kiosk_id).bind(2, s.client_id);
+    auto row = existing->step();
+    if (!row) return fail(row.error());
+    if (*row) {
+      if (existing->text(1) != content_hash)
+        return fail(Errc::conflict, "client id " + s.client_id + " was already used for a different dossier");
+      auto ack = ack_for(existing->int64(0));
+      if (!ack) return fail(ack.error());
+      return CreateResult{std::move(*ack), false};
+    }
+    auto svc = find_service(s.service_code);
+    if (!svc) return fail(svc.error());
+    if (!*svc) return fail(Errc::invalid_argument, "unknown service " + s.service_code);
+    if (!(*svc)->accepts_submissions())
+      return fail(Errc::invalid_argument, "service " + s.service_code + " does not accept dossiers online (level " +
+                                              std::to_string((*svc)->level.value_or(0)) + ")");
+    if (s.provisional_code) {
+      auto taken = db_.prepare("SELECT 1 FROM dossiers WHERE provisional_code = ?");
+      if (!taken) return fail(taken.error());
+      taken->bind(1, *s.provisional_code);
+      auto t = taken->step();
+      if (!t) return fail(t.error());
+      if (*t) return fail(Errc::conflict, "provisional code " + *s.provisional_code + " is already in use");
+    }
+    const std::string agency = (*svc)->agency;
+    auto seq = next_sequence(agency, now);
+    if (!seq) return fail(seq.error());
+    const std::string code = domain::make_code(agency, now, *seq).str();
+    const std::int64_t ms = unix_millis(now);
+    auto ins = db_.prepare(
+        "INSERT INTO dossiers(kiosk_id, client_id, content_hash, code, provisional_code, agency_id, "
+        "service_code, service_name, applicant_name, applicant_phone, lookup_secret, submission, "
+        "received_ms, updated_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    if (!ins) return fail(ins.error());
+    if (auto r = ins->bind(1, kiosk_id)
+                     .bind(2, s.client_id)
+                     .bind(3, content_hash)
+                     .bind(4, code)
+                     .bind(5, s.provisional_code)
+                     .bind(6, agency)
+                     .bind(7, s.service_code)
+                     .bind(8, (*svc)->name)
+                     .bind(9, s.applicant.name)
+                     .bind(10, s.applicant.phone)
+                     .bind(11, s.lookup_secret)
+                     .bind(12, protocol::to_json(s).dump())
+                     .bind(13, ms)
+                     .bind(14, ms)
+                     .run();
+        !r)
+      return fail(r.error());
+    const std::int64_t id = db_.last_insert_rowid();
+    auto doc = db_.prepare(
+        "INSERT INTO dossier_documents(dossier_id, document_id, name, content_type, size, sha256) "
+        "VALUES(?,?,?,?,?,?)");
+    if (!doc) return fail(doc.error());
+    for (const auto& d : s.documents)
+      if (auto r = doc->bind(1, id).bind(2, d.id).bind(3, d.name).bind(4, d.content_type).bind(5, d.size).bind(6, d.sha256).run();
+          !r)
+        return fail(r.error());
+    if (auto r = add_event(id, ms, "kiosk:" + kiosk_id, "receive", std::nullopt, std::nullopt); !r)
+      return fail(r.error());
+    auto ack = ack_for(id);
+    if (!ack) return fail(ack.error());
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return CreateResult{std::move(*ack), true};
+  }
+
+  Result<protocol::DocumentDecl> declared_document(const std::string& kiosk_id, const std::string& client_id,
+                                                   const std::string& document_id) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "SELECT d.document_id, d.name, d.content_type, d.size, d.sha256 FROM dossier_documents d "
+        "JOIN dossiers x ON x.id = d.dossier_id WHERE x.kiosk_id = ? AND x.client_id = ? AND d.document_id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, kiosk_id).bind(2, client_id).bind(3, document_id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::not_found, "dossier " + client_id + " of this kiosk has no document " + document_id);
+    return protocol::DocumentDecl{st->text(0), st->text(1), st->text(2), st->int64(3), st->text(4)};
+  }
+
+  Result<void> document_received(const std::string& kiosk_id, const DocumentReceipt& r) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "UPDATE dossier_documents SET received = 1 WHERE document_id = ? AND sha256 = ? AND size = ? AND "
+        "dossier_id = (SELECT id FROM dossiers WHERE kiosk_id = ? AND client_id = ?)");
+    if (!st) return fail(st.error());
+    if (auto x = st->bind(1, r.document_id).bind(2, r.sha256).bind(3, r.size).bind(4, kiosk_id).bind(5, r.dossier_client_id).run();
+        !x)
+      return x;
+    if (db_.changes() != 1)
+      return fail(Errc::conflict, "document " + r.document_id + " does not match its declaration");
+    return {};
+  }
+
+  Result<protocol::DossierAck> seal(const std::string& kiosk_id, const std::string& client_id,
+                                    TimePoint now) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    auto st = db_.prepare("SELECT id, status FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, kiosk_id).bind(2, client_id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::not_found, "no dossier " + client_id + " from this kiosk");
+    const std::int64_t id = st->int64(0);
+    const bool already = !st->is_null(1);
+    st->reset();
+    if (!already) {
+      auto ack = ack_for(id);
+      if (!ack) return fail(ack.error());
+      if (!ack->missing_documents.empty()) {
+        std::string list;
+        for (const auto& m : ack->missing_documents) list += (list.empty() ? "" : ", ") + m;
+        return fail(Errc::conflict, "dossier " + ack->code + " still misses documents: " + list);
+      }
+      const std::int64_t ms = unix_millis(now);
+      auto up = db_.prepare("UPDATE dossiers SET status = 1, sealed_ms = ?, updated_ms = ? WHERE id = ?");
+      if (!up) return fail(up.error());
+      if (auto r = up->bind(1, ms).bind(2, ms).bind(3, id).run(); !r) return fail(r.error());
+      if (auto r = add_event(id, ms, "kiosk:" + kiosk_id, "submit", 1, std::nullopt); !r) return fail(r.error());
+    }
+    auto ack = ack_for(id);
+    if (!ack) return fail(ack.error());
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return ack;
+  }
+
+  Result<protocol::StatusView> status(const std::string& code, const std::string& secret) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "SELECT id, lookup_secret FROM dossiers WHERE (code = ?1 OR provisional_code = ?1) AND status IS NOT NULL");
+    if (!st) return fail(st.error());
+    st->bind(1, code);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    // Same answer for an unknown code and a wrong secret: codes cannot be probed.
+    if (!*row || !crypto::constant_time_equal(st->text(1), secret))
+      return fail(Errc::not_found, "no dossier with this code and lookup secret");
+    const std::int64_t id = st->int64(0);
+    st->reset();
+    auto d = detail(id);
+    if (!d) return fail(d.error());
+    protocol::StatusView v;
+    v.code = d->summary.code;
+    v.provisional_code = d->summary.provisional_code;
+    v.service_code = d->summary.service_code;
+    v.service_name = d->summary.service_name;
+    v.agency_id = agency_of(id);
+    v.applicant = domain::mask_name(d->applicant.name);
+    v.status = d->summary.status;
+    v.status_code = d->summary.status_code;
+    v.status_label = d->summary.status_label;
+    v.received_at = d->summary.received_at;
+    v.updated_at = d->summary.updated_at;
+    for (const auto& e : d->events)
+      if (e.action != "receive") v.events.push_back(e);  // upload bookkeeping is not the citizen's concern
+    return v;
+  }
+
+  // ---- officials
+
+  Result<std::vector<protocol::DossierSummary>> list_dossiers(std::optional<domain::DossierStatus> status,
+                                                               int limit, int offset) override {
+    std::lock_guard lock(mutex_);
+    std::string sql = std::string(kSummarySelect) + " WHERE status IS NOT NULL";
+    if (status) sql += " AND status = " + std::to_string(static_cast<int>(*status));
+    sql += " ORDER BY received_ms DESC, id DESC LIMIT ? OFFSET ?";
+    auto st = db_.prepare(sql);
+    if (!st) return fail(st.error());
+    st->bind(1, limit).bind(2, offset);
+    std::vector<protocol::DossierSummary> out;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      out.push_back(summary_from(s));
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return out;
+  }
+
+  Result<protocol::DossierDetail> dossier(const std::string& code) override {
+    std::lock_guard lock(mutex_);
+    auto id = id_by_code(code);
+    if (!id) return fail(id.error());
+    return detail(*id);
+  }
+
+  Result<protocol::DossierDetail> apply_action(const std::string& code, domain::DossierAction action,
+                                               const std::optional<std::string>& note, const std::string& actor,
+                                               TimePoint now) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    auto id = id_by_code(code);
+    if (!id) return fail(id.error());
+    auto st = db_.prepare("SELECT status FROM dossiers WHERE id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, *id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (st->is_null(0)) return fail(Errc::conflict, "dossier " + code + " is still receiving documents");
+    const auto from = domain::status_from_int(st->integer(0));
+    st->reset();
+    if (!from) return fail(Errc::corrupt, "dossier " + code + " has an unknown status");
+    auto to = domain::apply_action(*from, action);
+    if (!to) return fail(to.error());
+    const std::int64_t ms = unix_millis(now);
+    auto up = db_.prepare("UPDATE dossiers SET status = ?, updated_ms = ? WHERE id = ?");
+    if (!up) return fail(up.error());
+    if (auto r = up->bind(1, static_cast<int>(*to)).bind(2, ms).bind(3, *id).run(); !r) return fail(r.error());
+    if (auto r = add_event(*id, ms, actor, std::string(domain::action_key(action)), static_cast<int>(*to), note); !r)
+      return fail(r.error());
+    auto d = detail(*id);
+    if (!d) return fail(d.error());
+    if (auto r = tx->commit(); !r) return fail(r.error());
+    return d;
+  }
+
+ private:
+  static constexpr const char* kSummarySelect =
+      "SELECT code, provisional_code, service_code, service_name, status, kiosk_id, applicant_name, "
+      "received_ms, updated_ms, id FROM dossiers";
+
+  static protocol::DossierSummary summary_from(Stmt& s) {
+    protocol::DossierSummary d;
+    d.code = s.text(0);
+    d.provisional_code = s.opt_text(1);
+    d.service_code = s.text(2);
+    d.service_name = s.text(3);
+    const auto status = s.opt_int64(4);
+    d.status = status_key_of(status);
+    d.status_code = status ? static_cast<int>(*status) : 0;
+    if (auto st = status ? domain::status_from_int(static_cast<int>(*status)) : std::nullopt)
+      d.status_label = std::string(domain::status_label_vi(*st));
+    else
+      d.status_label = "Đang nhận hồ sơ";
+    d.kiosk_id = s.text(5);
+    d.applicant_name = s.text(6);
+    d.received_at = fmt_ms(s.int64(7));
+    d.updated_at = fmt_ms(s.int64(8));
+    return d;
+  }
+
+  Result<std::int64_t> id_by_code(const std::string& code) {
+    auto st = db_.prepare("SELECT id FROM dossiers WHERE code = ?1 OR provisional_code = ?1");
+    if (!st) return fail(st.error());
+    st->bind(1, code);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::not_found, "no dossier with code " + code);
+    return st->int64(0);
+  }
+
+  std::string agency_of(std::int64_t id) {
+    auto st = db_.prepare("SELECT agency_id FROM dossiers WHERE id = ?");
+    if (!st) return {};
+    st->bind(1, id);
+    auto row = st->step();
+    return (row && *row) ? st->text(0) : std::string();
+  }
+
+  Result<protocol::DossierDetail> detail(std::int64_t id) {
+    auto q = db_.prepare(
+        "SELECT code, provisional_code, service_code, service_name, status, kiosk_id, applicant_name, "
+        "received_ms, updated_ms, id, client_id, applicant_phone FROM dossiers WHERE id = ?");
+    if (!q) return fail(q.error());
+    q->bind(1, id);
+    auto row = q->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::not_found, "no dossier " + std::to_string(id));
+    protocol::DossierDetail d;
+    d.summary = summary_from(*q);
+    d.client_id = q->text(10);
+    d.applicant = {q->text(6), q->text(11)};
+    q->reset();
+    auto docs = db_.prepare(
+        "SELECT document_id, name, content_type, sha256, size, received FROM dossier_documents "
+        "WHERE dossier_id = ? ORDER BY rowid");
+    if (!docs) return fail(docs.error());
+    docs->bind(1, id);
+    if (auto r = rows(docs, [&](Stmt& s) -> Result<void> {
+          d.documents.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5) != 0});
+          return {};
+        });
+        !r)
+      return fail(r.error());
+    auto ev = db_.prepare("SELECT at_ms, actor, action, status, note FROM dossier_events WHERE dossier_id = ? ORDER BY id");
+    if (!ev) return fail(ev.error());
+    ev->bind(1, id);
+    if (auto r = rows(ev, [&](Stmt& s) -> Result<void> {
+          d.events.push_back({fmt_ms(s.int64(0)), s.text(1), s.text(2), status_key_of(s.opt_int64(3)), s.opt_text(4)});
+          return {};
+        });
+        !r)
+      return fail(r.error());
+    return d;
+  }
+
+  Result<protocol::DossierAck> ack_for(std::int64_t id) {
+    auto st = db_.prepare(
+        "SELECT client_id, code, provisional_code, status, received_ms, sealed_ms FROM dossiers WHERE id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    protocol::DossierAck a;
+    a.client_id = st->text(0);
+    a.code = st->text(1);
+    a.provisional_code = st->opt_text(2);
+    a.status = status_key_of(st->opt_int64(3));
+    a.received_at = fmt_ms(st->int64(4));
+    a.sealed_at = fmt_opt_ms(st->opt_int64(5));
+    st->reset();
+    auto missing = db_.prepare("SELECT document_id FROM dossier_documents WHERE dossier_id = ? AND received = 0 ORDER BY rowid");
+    if (!missing) return fail(missing.error());
+    missing->bind(1, id);
+    if (auto r = rows(missing, [&](Stmt& s) -> Result<void> {
+          a.missing_documents.push_back(s.text(0));
+          return {};
+        });
+        !r)
+      return fail(r.error());
+    return a;
+  }
+
+  Result<void> add_event(std::int64_t id, std::int64_t ms, const std::string& actor, const std::string& action,
+                         std::optional<int> status, const std::optional<std::string>& note) {
+    auto st = db_.prepare("INSERT INTO dossier_events(dossier_id, at_ms, actor, action, status, note) VALUES(?,?,?,?,?,?)");
+    if (!st) return fail(st.error());
+    st->bind(1, id).bind(2, ms).bind(3, actor).bind(4, action);
+    if (status) st->bind(5, *status);
+    else st->bind_null(5);
+    return st->bind(6, note).run();
+  }
+
+  Result<int> next_sequence(const std::string& agency, TimePoint now) {
+    const auto vn = to_vietnam(now);
+    char day[8];
+    std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
+    auto st = db_.prepare(
+        "INSERT INTO code_sequences(agency_id, day, last) VALUES(?, ?, 1) "
+        "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
+    if (!st) return fail(st.error());
+    st->bind(1, agency).bind(2, std::string(day));
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    const int n = st->integer(0);
+    st->reset();
+    return n;
+  }
+
+  Result<std::optional<KioskRecord>> find_kiosk(const std::string& id) {
+    auto st = db_.prepare("SELECT id, number, cert_fingerprint, revoked FROM kiosks WHERE id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<KioskRecord>{};
+    return std::optional<KioskRecord>(KioskRecord{st->text(0), st->integer(1), st->text(2), st->int64(3) != 0});
+  }
+
+  Result<std::optional<domain::Service>> find_service(const std::string& code) {
+    auto st = db_.prepare("SELECT body FROM catalog_entities WHERE kind = 'service' AND key = ? AND deleted = 0");
+    if (!st) return fail(st.error());
+    st->bind(1, code);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return std::optional<domain::Service>{};
+    auto j = parse_json(st->text(0));
+    if (!j) return fail(Errc::corrupt, j.error().message);
+    auto s = domain::service_from_json(*j);
+    if (!s) return fail(Errc::corrupt, s.error().message);
+    return std::optional<domain::Service>(std::move(*s));
+  }
+
+  Result<domain::Catalog> load_catalog() {
+    auto st = db_.prepare("SELECT kind, body FROM catalog_entities WHERE deleted = 0 ORDER BY kind, key");
+    domain::Catalog c;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      auto j = parse_json(s.text(1));
+      if (!j) return fail(Errc::corrupt, j.error().message);
+      const std::string kind = s.text(0);
+      Result<void> ok;
+      if (kind == "agency") {
+        auto v = domain::agency_from_json(*j);
+        if (!v) return fail(v.error());
+        c.agencies.push_back(std::move(*v));
+      } else if (kind == "sector") {
+        auto v = domain::sector_from_json(*j);
+        if (!v) return fail(v.error());
+        c.sectors.push_back(std::move(*v));
+      } else if (kind == "field") {
+        auto v = domain::field_from_json(*j);
+        if (!v) return fail(v.error());
+        c.fields.push_back(std::move(*v));
+      } else if (kind == "service") {
+        auto v = domain::service_from_json(*j);
+        if (!v) return fail(v.error());
+        c.services.push_back(std::move(*v));
+      }
+      return ok;
+    });
+    if (!r) return fail(r.error());
+    return c;
+  }
+
+  static domain::Catalog merge(domain::Catalog base, const domain::Catalog& in) {
+    auto upsert_all = [](auto& list, const auto& incoming, auto key) {
+      std::unordered_map<std::string, std::size_t> index;
+      for (std::size_t i = 0; i < list.size(); ++i) index[key(list[i])] = i;
+      for (const auto& item : incoming) {
+        auto it = index.find(key(item));
+        if (it != index.end()) {
+          list[it->second] = item;
+        } else {
+          index[key(item)] = list.size();
+          list.push_back(item);
+        }
+      }
+    };
+    upsert_all(base.agencies, in.agencies, [](const auto& x) { return x.id; });
+    upsert_all(base.sectors, in.sectors, [](const auto& x) { return x.id; });
+    upsert_all(base.fields, in.fields, [](const auto& x) { return x.id; });
+    upsert_all(base.services, in.services, [](const auto& x) { return x.code; });
+    return base;
+  }
+
+  std::mutex mutex_;
+  Db db_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path) {
+  auto db = Db::open(path);
+  if (!db) return fail(db.error());
+  if (auto r = store::migrate(*db, kMigrations); !r) return fail(r.error());
+  return std::unique_ptr<HubStore>(new SqliteStore(std::move(*db)));
+}
+
+}  // namespace motcua::hub
