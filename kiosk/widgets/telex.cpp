@@ -198,6 +198,68 @@ void type(std::u32string& text, char32_t key) {
   if (tone) place_tone(text, ws, tone);  // the nucleus may have moved
 }
 
+bool add_mark(std::u32string& text, Mark mark) {
+  const std::size_t ws = word_start(text);
+  const int tone = word_tone(text, ws);
+  if (mark <= Mark::dot) {
+    if (!has_vowel(text, ws)) return false;
+    const int wanted = static_cast<int>(mark) + 1;
+    place_tone(text, ws, tone == wanted ? 0 : wanted);
+    return true;
+  }
+  if (mark == Mark::dbar) {
+    for (std::size_t i = ws; i < text.size(); ++i) {
+      char32_t& c = text[i];
+      if (c == U'd' || c == U'D' || c == U'đ' || c == U'Đ') {
+        c = c == U'd' ? U'đ' : c == U'D' ? U'Đ' : c == U'đ' ? U'd' : U'D';
+        return true;
+      }
+    }
+    return false;
+  }
+  // The last vowel the mark can sit on.
+  for (std::size_t i = text.size(); i > ws; --i) {
+    const auto v = vowel(text[i - 1]);
+    if (!v) continue;
+    int to = -1;
+    switch (mark) {
+      case Mark::circumflex:
+        if (v->base == A || v->base == A_BREVE) to = A_HAT;
+        else if (v->base == A_HAT) to = A;
+        else if (v->base == E) to = E_HAT;
+        else if (v->base == E_HAT) to = E;
+        else if (v->base == O || v->base == O_HORN) to = O_HAT;
+        else if (v->base == O_HAT) to = O;
+        break;
+      case Mark::breve:
+        if (v->base == A || v->base == A_HAT) to = A_BREVE;
+        else if (v->base == A_BREVE) to = A;
+        break;
+      case Mark::horn:
+        if (v->base == O || v->base == O_HAT) {
+          to = O_HORN;
+          if (i - 1 > ws)
+            if (auto u = vowel(text[i - 2]); u && u->base == U) rebase(text, i - 2, U_HORN);  // ươ
+        } else if (v->base == O_HORN) {
+          to = O;
+          if (i - 1 > ws)
+            if (auto u = vowel(text[i - 2]); u && u->base == U_HORN) rebase(text, i - 2, U);
+        } else if (v->base == U) {
+          to = U_HORN;
+        } else if (v->base == U_HORN) {
+          to = U;
+        }
+        break;
+      default: break;
+    }
+    if (to < 0) continue;
+    rebase(text, i - 1, to);
+    if (tone) place_tone(text, ws, tone);
+    return true;
+  }
+  return false;
+}
+
 std::u32string keystrokes(std::u32string_view text) {
   std::u32string out;
   int pending_tone = 0;

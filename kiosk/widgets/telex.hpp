@@ -20,6 +20,13 @@ namespace motcua::kiosk::telex {
 // end of text.
 void type(std::u32string& text, char32_t key);
 
+// For people who do not know Telex, the keyboard also has mark keys that act
+// on the word being typed: tones, circumflex (â ê ô), breve (ă), horn (ơ ư,
+// "uo" → "ươ") and đ. Pressing the same mark again removes it. Returns false
+// when the word has nothing the mark fits (then nothing changes).
+enum class Mark { acute, grave, hook, tilde, dot, circumflex, breve, horn, dbar };
+bool add_mark(std::u32string& text, Mark mark);
+
 // The key sequence that types `text` with type(): "Nguyễn Văn" → "Nguyeenx Vawn".
 std::u32string keystrokes(std::u32string_view text);
 

@@ -313,6 +313,10 @@ Result<int> HubServer::bind(const std::string& host, int port) {
     // token and the status lookup is public. A certificate that is presented must
     // verify against our CA, or the handshake fails.
     SSL_CTX_set_verify(&ctx, SSL_VERIFY_PEER, nullptr);
+    // Required with client verification, or a client resuming a TLS session gets
+    // an "internal error" alert (SSL_R_SESSION_ID_CONTEXT_UNINITIALIZED).
+    static constexpr unsigned char kSessionContext[] = "motcua-hub";
+    SSL_CTX_set_session_id_context(&ctx, kSessionContext, sizeof kSessionContext - 1);
     return true;
   });
   if (!impl_->server->is_valid()) return fail(Errc::invalid_argument, setup_error.empty() ? "TLS setup failed" : setup_error);

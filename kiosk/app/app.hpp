@@ -1,0 +1,110 @@
+#pragma once
+// The kiosk application: SDL window + SDL_Renderer, Dear ImGui, the frame
+// loop, the router and the glue between screens (intents) and the workers
+// (Backend, ScanService). Renders only when something changed: it blocks in
+// SDL_WaitEventTimeout until input, a worker's wake-up, a running animation or
+// the next minute of the header clock.
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/i18n.hpp"
+#include "app/state.hpp"
+#include "devices/scan_service.hpp"
+#include "model/backend.hpp"
+#include "motcua/util/clock.hpp"
+#include "tour/tour_runner.hpp"
+#include "widgets/ui.hpp"
+
+struct SDL_Window;
+struct SDL_Renderer;
+struct SDL_Texture;
+
+namespace motcua::kiosk {
+
+struct AppOptions {
+  std::filesystem::path data_dir;
+  std::filesystem::path assets_dir;  // holds i18n/
+  std::filesystem::path font_regular = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";
+  std::filesystem::path font_bold = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf";
+  int width = 1080, height = 1920;
+  float dpi = 96;
+  bool fullscreen = false;
+  bool headless = false;
+  std::optional<std::filesystem::path> tour;
+  std::filesystem::path shots_dir = "shots";
+  // SANE device name; empty = first device found; nullopt = no scanner.
+  std::optional<std::string> scanner_device = std::string();
+  Lang lang = Lang::vi;
+};
+
+class App {
+ public:
+  static Result<std::unique_ptr<App>> create(AppOptions options);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Runs until the window closes (0) or the tour ends (0 passed, 1 failed).
+  int run();
+
+ private:
+  struct SdlQuit {
+    ~SdlQuit();
+  };
+  struct WindowDeleter {
+    void operator()(SDL_Window* w) const;
+  };
+  struct RendererDeleter {
+    void operator()(SDL_Renderer* r) const;
+  };
+  struct TextureDeleter {
+    void operator()(SDL_Texture* t) const;
+  };
+  struct ImGuiSession {
+    bool platform = false, renderer = false;
+    ~ImGuiSession();
+  };
+  using Texture = std::unique_ptr<SDL_Texture, TextureDeleter>;
+
+  explicit App(AppOptions options);
+  Result<void> init();
+  void drain_workers(bool& changed);
+  void frame(bool& quit, int& exit_code);
+  void draw_header(Ui& ui);
+  void draw_footer(Ui& ui, Intents& out);
+  void handle(const Intent& intent);
+  void navigate(ScreenId screen);
+  void reset_session();
+  TextureView make_texture(Texture& slot, const std::uint8_t* pixels, int w, int h, bool rgba, bool crisp);
+  bool footer_visible() const;
+
+  AppOptions options_;
+  SystemClock clock_;
+  std::optional<I18n> i18n_;
+  Theme theme_{};
+  Fonts fonts_{};
+  FrameRegistry registry_;
+  AppState state_;
+  bool animate_ = false;
+  std::optional<TourRunner> tour_;
+  std::uint32_t wake_event_ = 0;
+  std::atomic<bool> wake_pending_{false};
+
+  // Declaration order is teardown order reversed: workers stop first, then
+  // textures, ImGui, the renderer, the window, SDL itself.
+  std::optional<SdlQuit> sdl_;
+  std::unique_ptr<SDL_Window, WindowDeleter> window_;
+  std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
+  std::optional<ImGuiSession> imgui_;
+  Texture qr_texture_;
+  Texture preview_texture_;
+  std::unique_ptr<Backend> backend_;
+  std::unique_ptr<ScanService> scanner_;
+};
+
+}  // namespace motcua::kiosk

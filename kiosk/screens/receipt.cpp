@@ -1,0 +1,94 @@
+// Receipt on screen (Circular 03/2025 form 01, the parts a citizen needs):
+// dossier code — official, or provisional and marked so —, lookup secret, a QR
+// code of both, the service, the masked applicant, documents received, the time
+// received and where to ask.
+
+#include <algorithm>
+
+#include "app/format.hpp"
+#include "screens/screens.hpp"
+
+namespace motcua::kiosk {
+
+void draw_receipt(Ui& ui, AppState& state, Intents& out) {
+  const Theme& th = ui.th;
+  if (!state.receipt.receipt) {
+    out.push_back(GoHome{});
+    return;
+  }
+  const Receipt& r = *state.receipt.receipt;
+  ui.reg.vars["code"] = r.code;
+  ui.reg.vars["secret"] = r.secret;
+
+  begin_touch_scroll(ui, "##receipt", ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f);
+  // Success header: a green disc with a check mark.
+  {
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float d = 96 * th.s;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddCircleFilled(ImVec2(pos.x + d * 0.5f, pos.y + d * 0.5f), d * 0.5f, th.success, 48);
+    draw_icon(dl, Icon::check, ImVec2(pos.x + d * 0.5f, pos.y + d * 0.5f), d * 0.7f, th.on_accent);
+    ImGui::SetCursorScreenPos(ImVec2(pos.x + d + th.gap, pos.y));
+    ImGui::BeginGroup();
+    text(ui, ui.tr("receipt.title"), ui.fonts.title, th.text);
+    text(ui, ui.tr("receipt.subtitle"), ui.fonts.body, th.muted);
+    ImGui::EndGroup();
+    if (ImGui::GetCursorScreenPos().y < pos.y + d) ImGui::SetCursorScreenPos(ImVec2(pos.x, pos.y + d));
+    vspace(ui, th.gap);
+  }
+
+  {
+    const Card card = begin_card(ui, th.surface, th.accent);
+    text(ui, ui.tr("receipt.code"), ui.fonts.body, th.muted);
+    ImFont* code_font = measure(ui.fonts.display, r.code).x <= avail_width(ui) ? ui.fonts.display : ui.fonts.title;
+    text(ui, r.code, code_font, th.text, false);
+    if (r.provisional) {
+      vspace(ui, 8 * th.s);
+      badge(ui, ui.tr("receipt.provisional"), th.warning_soft, th.warning);
+      vspace(ui, 6 * th.s);
+      text(ui, ui.tr("receipt.provisional_note"), ui.fonts.body, th.text);
+    }
+    vspace(ui, th.gap);
+    // Secret on the left (its text wraps before the QR code), QR on the right.
+    const float qr = 300 * th.s;
+    const ImVec2 row = ImGui::GetCursorScreenPos();
+    const float left_w = avail_width(ui) - qr - th.gap;
+    ui.inset_right += qr + th.gap;
+    text(ui, ui.tr("receipt.secret"), ui.fonts.body, th.muted);
+    text(ui, r.secret, ui.fonts.display, th.accent_dark, false);
+    vspace(ui, 10 * th.s);
+    text(ui, ui.tr("receipt.secret_note"), ui.fonts.small, th.muted);
+    ui.inset_right -= qr + th.gap;
+    const float left_bottom = ImGui::GetCursorScreenPos().y;
+    if (state.receipt.qr.id) {
+      ImGui::SetCursorScreenPos(ImVec2(row.x + left_w + th.gap, row.y));
+      image(ui, state.receipt.qr.id, ImVec2(qr, qr));
+    }
+    ImGui::SetCursorScreenPos(ImVec2(row.x, std::max(left_bottom, row.y + qr + 8 * th.s)));
+    ImGui::Dummy(ImVec2(0, 0));
+    end_card(ui, card);
+  }
+
+  {
+    const Card card = begin_card(ui);
+    field_row(ui, ui.tr("receipt.service"), r.service_name);
+    field_row(ui, ui.tr("receipt.applicant"), r.applicant_masked);
+    std::string docs;
+    for (const auto& d : r.documents) docs += (docs.empty() ? "" : "\n") + d;
+    field_row(ui, ui.tr("receipt.documents"), docs.empty() ? ui.tr("receipt.no_documents") : docs);
+    field_row(ui, ui.tr("receipt.received"), format_received_time(r.received_at, ui.i18n.lang()));
+    if (const domain::Agency* a = state.agency()) {
+      field_row(ui, ui.tr("receipt.office"), a->name);
+      if (!a->address.empty()) field_row(ui, ui.tr("agency.address"), a->address);
+      if (!a->phone.empty()) field_row(ui, ui.tr("agency.phone"), a->phone);
+    }
+    end_card(ui, card);
+  }
+  notice(ui, ui.tr("receipt.keep"), th.accent_soft, th.accent_dark);
+  end_touch_scroll(ui);
+
+  vspace(ui, th.gap * 0.5f);
+  if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(GoHome{});
+}
+
+}  // namespace motcua::kiosk

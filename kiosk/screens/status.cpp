@@ -1,0 +1,183 @@
+// Status lookup: dossier code + lookup secret on the on-screen keyboard, then
+// the dossier's state and its timeline. Answers from the hub when online; from
+// the kiosk's cache ("as of <time>") or its own outbox when not.
+
+#include "app/format.hpp"
+#include "motcua/domain/dossier.hpp"
+#include "motcua/text/utf8.hpp"
+#include "screens/screens.hpp"
+
+namespace motcua::kiosk {
+
+namespace {
+
+std::string local_label(const Ui& ui, client::OutboxState s) {
+  switch (s) {
+    case client::OutboxState::queued: return ui.tr("status.local_queued");
+    case client::OutboxState::created: return ui.tr("status.local_created");
+    case client::OutboxState::delivered: return ui.tr("status.local_delivered");
+  }
+  return {};
+}
+
+std::optional<domain::DossierStatus> status_of(const protocol::StatusView& v) {
+  if (auto s = domain::status_from_int(v.status_code)) return s;
+  return domain::status_from_key(v.status);
+}
+
+std::string status_label(const Ui& ui, domain::DossierStatus s) {
+  return std::string(ui.i18n.lang() == Lang::en ? domain::status_label_en(s) : domain::status_label_vi(s));
+}
+
+ImU32 status_color(const Theme& th, std::optional<domain::DossierStatus> s) {
+  using S = domain::DossierStatus;
+  if (!s) return th.accent;
+  switch (*s) {
+    case S::result_ready:
+    case S::result_returned: return th.success;
+    case S::not_accepted:
+    case S::withdrawn:
+    case S::stopped: return th.danger;
+    case S::supplement_requested:
+    case S::payment_requested: return th.warning;
+    default: return th.accent;
+  }
+}
+
+void timeline(Ui& ui, const LookupResult& r) {
+  const Theme& th = ui.th;
+  const auto& events = r.view.events;
+  for (std::size_t n = events.size(); n-- > 0;) {  // newest first
+    const auto& ev = events[n];
+    std::string label;
+    if (auto s = domain::status_from_key(ev.status)) {
+      label = status_label(ui, *s);
+    } else if (r.local_state) {
+      label = local_label(ui, *r.local_state);
+    } else {
+      label = ev.action;
+    }
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    const float dot = 22 * th.s, col = 56 * th.s;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const bool newest = n + 1 == events.size();
+    ImGui::Indent(col);
+    text(ui, format_wire_time(ev.at), ui.fonts.small, th.muted);
+    text(ui, label, ui.fonts.bold, newest ? th.text : th.muted);
+    if (ev.note && !ev.note->empty()) text(ui, *ev.note, ui.fonts.body, th.text);
+    ImGui::Unindent(col);
+    vspace(ui, th.gap * 0.75f);
+    const float bottom = ImGui::GetCursorScreenPos().y;
+    if (n > 0) dl->AddLine(ImVec2(pos.x + dot * 0.5f, pos.y + dot), ImVec2(pos.x + dot * 0.5f, bottom), th.border, 4 * th.s);
+    dl->AddCircleFilled(ImVec2(pos.x + dot * 0.5f, pos.y + dot * 0.6f), dot * 0.5f, newest ? th.accent : th.border, 24);
+  }
+}
+
+void result_view(Ui& ui, const LookupResult& r) {
+  const Theme& th = ui.th;
+  const auto& v = r.view;
+  if (r.source == LookupSource::cache && r.as_of)
+    notice(ui, ui.i18n.format("status.as_of", {format_short_time(*r.as_of)}), th.warning_soft, th.warning);
+  if (r.source == LookupSource::outbox) notice(ui, ui.tr("status.outbox_note"), th.accent_soft, th.accent_dark);
+  const Card card = begin_card(ui);
+  text(ui, ui.tr("status.current"), ui.fonts.body, th.muted);
+  const auto status = status_of(v);
+  std::string label = status ? status_label(ui, *status)
+                             : r.local_state ? local_label(ui, *r.local_state) : v.status_label;
+  text(ui, label, ui.fonts.title, r.local_state ? th.accent : status_color(th, status));
+  vspace(ui, th.gap * 0.75f);
+  field_row(ui, ui.tr("receipt.code"), v.code);
+  if (v.provisional_code && *v.provisional_code != v.code) field_row(ui, ui.tr("status.provisional_code"), *v.provisional_code);
+  field_row(ui, ui.tr("receipt.service"), v.service_name);
+  if (!v.applicant.empty()) field_row(ui, ui.tr("receipt.applicant"), v.applicant);
+  if (!v.received_at.empty()) field_row(ui, ui.tr("receipt.received"), format_wire_time(v.received_at));
+  if (v.due_at) field_row(ui, ui.tr("status.due"), format_wire_time(*v.due_at));
+  end_card(ui, card);
+  if (!v.events.empty()) {
+    section_heading(ui, ui.tr("status.history"));
+    timeline(ui, r);
+  }
+}
+
+std::string failure_key(LookupFailure f) {
+  switch (f) {
+    case LookupFailure::invalid_input: return "status.err_invalid";
+    case LookupFailure::not_found: return "status.err_not_found";
+    case LookupFailure::unavailable: return "status.err_unavailable";
+  }
+  return "status.err_not_found";
+}
+
+}  // namespace
+
+void draw_status(Ui& ui, AppState& state, Intents& out) {
+  const Theme& th = ui.th;
+  LookupView& v = state.status;
+  text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
+  vspace(ui, 6 * th.s);
+
+  if (v.result && !v.result->failure) {
+    const float action_h = th.button_h + th.gap * 1.5f;
+    begin_touch_scroll(ui, "##status", ImGui::GetContentRegionAvail().y - action_h);
+    result_view(ui, *v.result);
+    end_touch_scroll(ui);
+    vspace(ui, th.gap * 0.5f);
+    if (button(ui, ui.tr("status.another"), ButtonKind::secondary)) {
+      v = LookupView{};
+    }
+    return;
+  }
+
+  text(ui, ui.tr("status.explain"), ui.fonts.body, th.muted);
+  vspace(ui, th.gap);
+  const std::string code = utf8::from_u32(v.code);
+  const std::string secret = utf8::from_u32(v.secret);
+  if (text_field(ui, "##code", ui.tr("status.code"), code, ui.tr("status.code_hint"),
+                 v.typing && v.focus == LookupField::code)) {
+    v.focus = LookupField::code;
+    v.typing = true;
+  }
+  if (text_field(ui, "##secret", ui.tr("status.secret"), secret, ui.tr("status.secret_hint"),
+                 v.typing && v.focus == LookupField::secret)) {
+    v.focus = LookupField::secret;
+    v.typing = true;
+  }
+  if (!v.input_error.empty()) notice(ui, ui.tr(v.input_error), th.danger_soft, th.danger);
+  if (v.result && v.result->failure) notice(ui, ui.tr(failure_key(*v.result->failure)), th.danger_soft, th.danger);
+
+  if (v.busy) {
+    spinner(ui, 44 * th.s, th.accent);
+    text_centered(ui, ui.tr("status.searching"), ui.fonts.heading, th.text);
+    return;
+  }
+  if (button(ui, ui.tr("status.search"), ButtonKind::primary)) {
+    v.input_error.clear();
+    if (v.code.empty() || v.secret.empty()) {
+      v.input_error = "status.err_missing";
+    } else {
+      v.typing = false;
+      out.push_back(StartLookup{});
+    }
+  }
+  if (v.typing) {
+    const float kb_h = keyboard_height(ui, KeyboardMode::code);
+    const float room = ImGui::GetContentRegionAvail().y - kb_h;
+    if (room > 0) vspace(ui, room);
+    std::u32string& target = v.focus == LookupField::code ? v.code : v.secret;
+    const KeyboardResult k =
+        keyboard(ui, target, KeyboardMode::code, v.kb, v.focus == LookupField::code ? 40 : 8, false);
+    if (k.changed) {
+      v.input_error.clear();
+      if (v.result) v.result.reset();
+    }
+    if (k.done) {
+      if (v.focus == LookupField::code) {
+        v.focus = LookupField::secret;
+      } else {
+        v.typing = false;
+      }
+    }
+  }
+}
+
+}  // namespace motcua::kiosk

@@ -1,0 +1,64 @@
+#pragma once
+// Replays a tour against the live UI, frame by frame. Taps are injected the
+// way PLATFORM.md describes (headless SDL never delivers synthetic mouse events
+// to ImGui): io.MousePos/io.MouseDown are written after the platform backend's
+// NewFrame — press on one frame, release on the next, at the same spot.
+// Labels and texts come from the previous frame's FrameRegistry.
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "model/backend.hpp"
+#include "tour/tour_script.hpp"
+#include "widgets/registry.hpp"
+
+struct SDL_Renderer;
+
+namespace motcua::kiosk {
+
+class TourRunner {
+ public:
+  TourRunner(std::vector<TourStep> steps, std::filesystem::path shots_dir);
+
+  enum class Status { running, passed, failed };
+
+  // Before ImGui::NewFrame(): this frame's pointer state.
+  void inject(ImGuiIO& io);
+  // After the frame is rendered, before it is presented.
+  Status after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync);
+
+  const std::string& failure() const { return failure_; }
+  // Screenshots written so far.
+  const std::vector<std::filesystem::path>& shots() const { return shots_; }
+
+ private:
+  struct Pointer {
+    ImVec2 pos;
+    bool down;
+  };
+  using Clock = std::chrono::steady_clock;
+
+  void tap(const Rect& r);
+  Status fail(const TourStep& step, const std::string& why);
+  bool step_type(const TourStep& step, const FrameRegistry& reg);
+  Status advance();
+  bool write_shot(SDL_Renderer* renderer, const std::string& name, std::string& error);
+
+  std::vector<TourStep> steps_;
+  std::filesystem::path shots_dir_;
+  std::size_t current_ = 0;
+  std::optional<Clock::time_point> started_;  // when the current step began
+  std::deque<std::optional<Pointer>> pointer_;  // queued frames; nullopt = pointer away
+  std::u32string keys_;  // remaining keystrokes of a type step
+  bool keys_ready_ = false;
+  std::string failure_;
+  std::vector<std::filesystem::path> shots_;
+};
+
+}  // namespace motcua::kiosk

@@ -1,0 +1,35 @@
+#pragma once
+// Tour files (docs/tour-format.md): one command per line, replayed by the
+// headless driver against the real UI.
+//   tap "label" [10s]      tap the visible item whose label contains the text
+//   type "text"            type through the on-screen keyboard (Telex for Vietnamese)
+//   type-var NAME          type a value a screen published (receipt: code, secret)
+//   expect "text" [10s]    wait until the text is drawn
+//   expect-var NAME [10s]  wait until the published value is drawn
+//   shot NAME              save DIR/NAME.png
+//   wait-sync [30s]        wait until the outbox is empty (delivered to the hub)
+//   wait MS                a visual pause only — never for synchronisation
+//   # comment
+
+#include <chrono>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "motcua/util/error.hpp"
+
+namespace motcua::kiosk {
+
+enum class TourOp { tap, type, type_var, expect, expect_var, shot, wait_sync, wait };
+
+struct TourStep {
+  int line = 0;
+  std::string source;  // the line as written, for failure messages
+  TourOp op = TourOp::tap;
+  std::string arg;
+  std::chrono::milliseconds timeout{10000};
+};
+
+Result<std::vector<TourStep>> parse_tour(std::string_view text);
+
+}  // namespace motcua::kiosk

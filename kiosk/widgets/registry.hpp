@@ -1,0 +1,44 @@
+#pragma once
+// What the current frame showed: every tappable item with its on-screen rect
+// and every text drawn through our helpers. The tour driver finds "visible
+// labels" here (tap "Nộp hồ sơ", expect "Đã nhận hồ sơ") instead of guessing
+// coordinates, so tours survive layout changes. Rebuilt every frame; cheap.
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace motcua::kiosk {
+
+struct Rect {
+  float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+  float cx() const { return (x0 + x1) * 0.5f; }
+  float cy() const { return (y0 + y1) * 0.5f; }
+  bool empty() const { return x1 <= x0 || y1 <= y0; }
+};
+
+enum class KeyboardMode { telex, code, digits };
+
+struct Clickable {
+  std::string label;  // visible text (may be several lines joined by spaces)
+  std::string key;    // on-screen keyboard key id ("a", "A", "{bksp}"), else empty
+  Rect rect;          // visible part only (clipped by its scroll region)
+};
+
+struct FrameRegistry {
+  std::vector<Clickable> clickables;
+  std::vector<std::string> texts;
+  bool keyboard_visible = false;
+  KeyboardMode keyboard_mode = KeyboardMode::telex;
+  // Values a screen publishes for tours (the receipt's code and secret);
+  // they persist across frames.
+  std::map<std::string, std::string> vars;
+
+  void begin_frame() {
+    clickables.clear();
+    texts.clear();
+    keyboard_visible = false;
+  }
+};
+
+}  // namespace motcua::kiosk

@@ -1,0 +1,475 @@
+#include "widgets/ui.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <imgui_internal.h>
+
+namespace motcua::kiosk {
+
+namespace {
+
+const char* b(std::string_view s) { return s.data(); }
+const char* e(std::string_view s) { return s.data() + s.size(); }
+
+// A finger moves a little while tapping; beyond this it is a drag, not a tap.
+float drag_threshold(const Ui& ui) { return 24.0f * ui.th.s; }
+
+bool dragged_too_far(const Ui& ui) {
+  const float t = drag_threshold(ui);
+  return ImGui::GetIO().MouseDragMaxDistanceSqr[0] > t * t;
+}
+
+ImU32 darker(ImU32 c, float f) {
+  ImVec4 v = ImGui::ColorConvertU32ToFloat4(c);
+  v.x *= f;
+  v.y *= f;
+  v.z *= f;
+  return ImGui::ColorConvertFloat4ToU32(v);
+}
+
+// Draws text wrapped to `width`, every line centred horizontally in [x, x+width].
+void draw_centered_lines(ImDrawList* dl, ImFont* font, ImVec2 pos, float width, std::string_view s, ImU32 color) {
+  const float size = font->FontSize;
+  const char* p = b(s);
+  const char* end = e(s);
+  float y = pos.y;
+  while (p < end) {
+    const char* line_end = font->CalcWordWrapPositionA(1.0f, p, end, width);
+    if (line_end == p) line_end = p + 1;  // a single glyph wider than the box
+    const char* trimmed = line_end;
+    while (trimmed > p && (trimmed[-1] == ' ' || trimmed[-1] == '\n')) --trimmed;
+    const float w = font->CalcTextSizeA(size, FLT_MAX, 0, p, trimmed).x;
+    dl->AddText(font, size, ImVec2(std::floor(pos.x + (width - w) * 0.5f), y), color, p, trimmed);
+    y += size * 1.15f;
+    p = line_end;
+    while (p < end && (*p == ' ' || *p == '\n')) ++p;
+  }
+}
+
+float centered_lines_height(ImFont* font, float width, std::string_view s) {
+  int lines = 0;
+  const char* p = b(s);
+  const char* end = e(s);
+  while (p < end) {
+    const char* line_end = font->CalcWordWrapPositionA(1.0f, p, end, width);
+    if (line_end == p) line_end = p + 1;
+    ++lines;
+    p = line_end;
+    while (p < end && (*p == ' ' || *p == '\n')) ++p;
+  }
+  return static_cast<float>(std::max(lines, 1)) * font->FontSize * 1.15f - font->FontSize * 0.15f;
+}
+
+}  // namespace
+
+float avail_width(const Ui& ui) { return ImGui::GetContentRegionAvail().x - ui.inset_right; }
+
+ImVec2 measure(ImFont* font, std::string_view s, float wrap_width) {
+  return font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, b(s), e(s));
+}
+
+void register_clickable(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max, std::string_view key) {
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  Rect r{std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y), std::min(max.x, clip.Max.x),
+         std::min(max.y, clip.Max.y)};
+  if (r.empty()) return;
+  ui.reg.clickables.push_back(Clickable{std::string(label), std::string(key), r});
+}
+
+void text(Ui& ui, std::string_view s, ImFont* font, ImU32 color, bool wrap) {
+  ui.reg.texts.emplace_back(s);
+  ImGui::PushFont(font);
+  ImGui::PushStyleColor(ImGuiCol_Text, color);
+  if (wrap) ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + avail_width(ui));
+  ImGui::TextUnformatted(b(s), e(s));
+  if (wrap) ImGui::PopTextWrapPos();
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+}
+
+void text_centered(Ui& ui, std::string_view s, ImFont* font, ImU32 color) {
+  ui.reg.texts.emplace_back(s);
+  const float width = avail_width(ui);
+  const float h = centered_lines_height(font, width, s);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  draw_centered_lines(ImGui::GetWindowDrawList(), font, pos, width, s, color);
+  ImGui::Dummy(ImVec2(width, h));
+}
+
+void draw_text(Ui& ui, ImDrawList* dl, ImVec2 pos, std::string_view s, ImFont* font, ImU32 color, float wrap_width) {
+  ui.reg.texts.emplace_back(s);
+  dl->AddText(font, font->FontSize, pos, color, b(s), e(s), wrap_width);
+}
+
+void vspace(Ui&, float px) { ImGui::Dummy(ImVec2(0, px)); }
+
+bool button(Ui& ui, std::string_view label, ButtonKind kind, float width, float height) {
+  const Theme& th = ui.th;
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (width <= 0) width = avail_width(ui);
+  if (height <= 0) height = th.button_h;
+  ImFont* font = ui.fonts.heading;
+  const float text_h = centered_lines_height(font, width - 2 * th.pad, label);
+  height = std::max(height, text_h + th.pad);
+  const ImVec2 pos = window->DC.CursorPos;
+  const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
+  const ImGuiID id = window->GetID(b(label), e(label));
+  ImGui::ItemSize(bb);
+  if (!ImGui::ItemAdd(bb, id)) return false;
+  bool hovered = false, held = false;
+  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+  const bool dragging = dragged_too_far(ui);
+  if (dragging) pressed = false;
+  const bool down = held && hovered && !dragging;
+
+  ImU32 fill = th.accent, fg = th.on_accent, border = 0;
+  switch (kind) {
+    case ButtonKind::primary: fill = down ? th.accent_dark : th.accent; break;
+    case ButtonKind::secondary:
+      fill = down ? th.accent_soft : th.surface;
+      fg = th.accent;
+      border = th.accent;
+      break;
+    case ButtonKind::quiet:
+      fill = down ? th.accent_soft : th.surface;
+      fg = th.text;
+      border = th.border;
+      break;
+    case ButtonKind::danger: fill = down ? darker(th.danger, 0.8f) : th.danger; break;
+  }
+  ImDrawList* dl = window->DrawList;
+  // A pressed button sinks a little: visible feedback under a finger.
+  const ImVec2 shift = down ? ImVec2(0, 2 * th.s) : ImVec2(0, 0);
+  if (!down && kind == ButtonKind::primary)
+    dl->AddRectFilled(ImVec2(bb.Min.x, bb.Min.y + 4 * th.s), ImVec2(bb.Max.x, bb.Max.y + 4 * th.s),
+                      darker(th.accent, 0.6f), th.radius);
+  dl->AddRectFilled(bb.Min + shift, bb.Max + shift, fill, th.radius);
+  if (border) dl->AddRect(bb.Min + shift, bb.Max + shift, border, th.radius, 0, 3 * th.s);
+  draw_centered_lines(dl, font, ImVec2(bb.Min.x + th.pad, bb.Min.y + (height - text_h) * 0.5f) + shift,
+                      width - 2 * th.pad, label, fg);
+  ui.reg.texts.emplace_back(label);
+  register_clickable(ui, label, bb.Min, bb.Max);
+  return pressed;
+}
+
+void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 color) {
+  const float r = size * 0.5f;
+  const float t = std::max(2.0f, size * 0.09f);  // stroke
+  switch (icon) {
+    case Icon::none: break;
+    case Icon::search:
+      dl->AddCircle(ImVec2(c.x - r * 0.18f, c.y - r * 0.18f), r * 0.55f, color, 32, t);
+      dl->AddLine(ImVec2(c.x + r * 0.22f, c.y + r * 0.22f), ImVec2(c.x + r * 0.8f, c.y + r * 0.8f), color, t * 1.3f);
+      break;
+    case Icon::document: {
+      const ImVec2 a(c.x - r * 0.6f, c.y - r * 0.8f), z(c.x + r * 0.6f, c.y + r * 0.8f);
+      dl->AddRect(a, z, color, r * 0.12f, 0, t);
+      for (int i = 0; i < 3; ++i) {
+        const float y = c.y - r * 0.35f + static_cast<float>(i) * r * 0.35f;
+        dl->AddLine(ImVec2(a.x + r * 0.25f, y), ImVec2(z.x - r * 0.25f, y), color, t * 0.8f);
+      }
+      break;
+    }
+    case Icon::status:
+    case Icon::clock:
+      dl->AddCircle(c, r * 0.8f, color, 40, t);
+      dl->AddLine(c, ImVec2(c.x, c.y - r * 0.5f), color, t);
+      dl->AddLine(c, ImVec2(c.x + r * 0.38f, c.y + r * 0.12f), color, t);
+      break;
+    case Icon::back:
+      dl->AddLine(ImVec2(c.x - r * 0.6f, c.y), ImVec2(c.x + r * 0.6f, c.y), color, t);
+      dl->AddLine(ImVec2(c.x - r * 0.6f, c.y), ImVec2(c.x - r * 0.1f, c.y - r * 0.5f), color, t);
+      dl->AddLine(ImVec2(c.x - r * 0.6f, c.y), ImVec2(c.x - r * 0.1f, c.y + r * 0.5f), color, t);
+      break;
+    case Icon::home: {
+      dl->AddTriangle(ImVec2(c.x - r * 0.75f, c.y - r * 0.05f), ImVec2(c.x, c.y - r * 0.75f),
+                      ImVec2(c.x + r * 0.75f, c.y - r * 0.05f), color, t);
+      dl->AddRect(ImVec2(c.x - r * 0.5f, c.y - r * 0.05f), ImVec2(c.x + r * 0.5f, c.y + r * 0.7f), color, 0, 0, t);
+      break;
+    }
+    case Icon::check:
+      dl->AddLine(ImVec2(c.x - r * 0.5f, c.y), ImVec2(c.x - r * 0.12f, c.y + r * 0.4f), color, t * 1.4f);
+      dl->AddLine(ImVec2(c.x - r * 0.12f, c.y + r * 0.4f), ImVec2(c.x + r * 0.55f, c.y - r * 0.4f), color, t * 1.4f);
+      break;
+    case Icon::scan: {
+      dl->AddRect(ImVec2(c.x - r * 0.8f, c.y - r * 0.45f), ImVec2(c.x + r * 0.8f, c.y + r * 0.45f), color, r * 0.1f, 0, t);
+      dl->AddLine(ImVec2(c.x - r * 0.95f, c.y), ImVec2(c.x + r * 0.95f, c.y), color, t);
+      break;
+    }
+    case Icon::phone:
+      dl->AddRect(ImVec2(c.x - r * 0.4f, c.y - r * 0.8f), ImVec2(c.x + r * 0.4f, c.y + r * 0.8f), color, r * 0.15f, 0, t);
+      dl->AddLine(ImVec2(c.x - r * 0.12f, c.y + r * 0.55f), ImVec2(c.x + r * 0.12f, c.y + r * 0.55f), color, t);
+      break;
+    case Icon::pin:
+      dl->AddCircle(ImVec2(c.x, c.y - r * 0.25f), r * 0.45f, color, 32, t);
+      dl->AddLine(ImVec2(c.x - r * 0.3f, c.y + r * 0.05f), ImVec2(c.x, c.y + r * 0.8f), color, t);
+      dl->AddLine(ImVec2(c.x + r * 0.3f, c.y + r * 0.05f), ImVec2(c.x, c.y + r * 0.8f), color, t);
+      break;
+  }
+}
+
+bool tile(Ui& ui, std::string_view title, std::string_view subtitle, Icon icon, float height) {
+  const Theme& th = ui.th;
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float width = avail_width(ui);
+  const ImVec2 pos = window->DC.CursorPos;
+  const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
+  const ImGuiID id = window->GetID(b(title), e(title));
+  ImGui::ItemSize(bb);
+  if (!ImGui::ItemAdd(bb, id)) return false;
+  bool hovered = false, held = false;
+  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+  if (dragged_too_far(ui)) pressed = false;
+  const bool down = held && hovered;
+
+  ImDrawList* dl = window->DrawList;
+  dl->AddRectFilled(ImVec2(bb.Min.x, bb.Min.y + 6 * th.s), ImVec2(bb.Max.x, bb.Max.y + 6 * th.s), th.border,
+                    th.radius * 1.5f);
+  dl->AddRectFilled(bb.Min, bb.Max, down ? th.accent_soft : th.surface, th.radius * 1.5f);
+  dl->AddRect(bb.Min, bb.Max, down ? th.accent : th.border, th.radius * 1.5f, 0, 3 * th.s);
+  // Icon in a coloured disc on the left; text to its right; chevron at the end.
+  const float disc = std::min(height * 0.62f, 150 * th.s);
+  const ImVec2 dc(bb.Min.x + th.pad + disc * 0.5f, bb.Min.y + height * 0.5f);
+  dl->AddCircleFilled(dc, disc * 0.5f, th.accent, 48);
+  draw_icon(dl, icon, dc, disc * 0.55f, th.on_accent);
+  const float tx = bb.Min.x + th.pad * 2 + disc;
+  const float tw = bb.Max.x - tx - th.pad * 2.5f;
+  const ImVec2 title_size = measure(ui.fonts.title, title, tw);
+  const ImVec2 sub_size = measure(ui.fonts.body, subtitle, tw);
+  const float ty = bb.Min.y + (height - title_size.y - sub_size.y - 10 * th.s) * 0.5f;
+  draw_text(ui, dl, ImVec2(tx, ty), title, ui.fonts.title, th.text, tw);
+  draw_text(ui, dl, ImVec2(tx, ty + title_size.y + 10 * th.s), subtitle, ui.fonts.body, th.muted, tw);
+  const float cx = bb.Max.x - th.pad * 1.3f, cy = bb.Min.y + height * 0.5f, k = 14 * th.s;
+  dl->AddLine(ImVec2(cx - k, cy - k * 1.6f), ImVec2(cx + k * 0.4f, cy), th.accent, 5 * th.s);
+  dl->AddLine(ImVec2(cx - k, cy + k * 1.6f), ImVec2(cx + k * 0.4f, cy), th.accent, 5 * th.s);
+  register_clickable(ui, title, bb.Min, bb.Max);
+  return pressed;
+}
+
+bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::string_view meta,
+              std::string_view badge_text) {
+  const Theme& th = ui.th;
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float width = avail_width(ui);
+  const float badge_w = badge_text.empty() ? 0 : measure(ui.fonts.small, badge_text).x + 28 * th.s + th.gap;
+  const float tw = width - 2 * th.pad - 40 * th.s - badge_w;
+  const ImVec2 ts = measure(ui.fonts.bold, title, tw);
+  const ImVec2 ms = measure(ui.fonts.small, meta, tw);
+  const float height = std::max(th.row_h, th.pad * 1.4f + ts.y + 8 * th.s + ms.y);
+  const ImVec2 pos = window->DC.CursorPos;
+  const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
+  const ImGuiID id = window->GetID(b(id_text), e(id_text));
+  ImGui::ItemSize(bb);
+  if (!ImGui::ItemAdd(bb, id)) return false;
+  bool hovered = false, held = false;
+  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+  const bool dragging = dragged_too_far(ui);
+  if (dragging) pressed = false;
+  const bool down = held && hovered && !dragging;
+
+  ImDrawList* dl = window->DrawList;
+  dl->AddRectFilled(bb.Min, bb.Max, down ? th.accent_soft : th.surface, th.radius);
+  dl->AddRect(bb.Min, bb.Max, down ? th.accent : th.border, th.radius, 0, 2 * th.s);
+  const float y = bb.Min.y + (height - ts.y - 8 * th.s - ms.y) * 0.5f;
+  draw_text(ui, dl, ImVec2(bb.Min.x + th.pad, y), title, ui.fonts.bold, th.text, tw);
+  draw_text(ui, dl, ImVec2(bb.Min.x + th.pad, y + ts.y + 8 * th.s), meta, ui.fonts.small, th.muted, tw);
+  if (!badge_text.empty()) {
+    const ImVec2 bs = measure(ui.fonts.small, badge_text);
+    const ImVec2 bmin(bb.Max.x - th.pad - 40 * th.s - bs.x - 28 * th.s, bb.Min.y + (height - bs.y - 12 * th.s) * 0.5f);
+    const ImVec2 bmax(bmin.x + bs.x + 28 * th.s, bmin.y + bs.y + 12 * th.s);
+    dl->AddRectFilled(bmin, bmax, th.success_soft, (bmax.y - bmin.y) * 0.5f);
+    draw_text(ui, dl, ImVec2(bmin.x + 14 * th.s, bmin.y + 6 * th.s), badge_text, ui.fonts.small, th.success);
+  }
+  const float cx = bb.Max.x - th.pad, cy = bb.Min.y + height * 0.5f, k = 10 * th.s;
+  dl->AddLine(ImVec2(cx - k, cy - k * 1.6f), ImVec2(cx + k * 0.4f, cy), th.muted, 4 * th.s);
+  dl->AddLine(ImVec2(cx - k, cy + k * 1.6f), ImVec2(cx + k * 0.4f, cy), th.muted, 4 * th.s);
+  register_clickable(ui, title, bb.Min, bb.Max);
+  ImGui::Dummy(ImVec2(0, th.gap * 0.5f));
+  return pressed;
+}
+
+bool text_field(Ui& ui, std::string_view id_text, std::string_view label, std::string_view value,
+                std::string_view placeholder, bool focused, std::string_view error) {
+  const Theme& th = ui.th;
+  text(ui, label, ui.fonts.bold, th.text);
+  vspace(ui, 8 * th.s);
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const float width = avail_width(ui);
+  const ImVec2 pos = window->DC.CursorPos;
+  const ImRect bb(pos, ImVec2(pos.x + width, pos.y + th.field_h));
+  const ImGuiID id = window->GetID(b(id_text), e(id_text));
+  ImGui::ItemSize(bb);
+  bool pressed = false;
+  if (ImGui::ItemAdd(bb, id)) {
+    bool hovered = false, held = false;
+    pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held) && !dragged_too_far(ui);
+    ImDrawList* dl = window->DrawList;
+    const ImU32 border = !error.empty() ? th.danger : focused ? th.accent : th.border;
+    dl->AddRectFilled(bb.Min, bb.Max, th.surface, th.radius);
+    dl->AddRect(bb.Min, bb.Max, border, th.radius, 0, (focused ? 4.0f : 2.5f) * th.s);
+    ImFont* font = ui.fonts.heading;
+    const float ty = bb.Min.y + (th.field_h - font->FontSize) * 0.5f;
+    // Long values show their end, where the caret is.
+    const float room = width - 2 * th.pad - 12 * th.s;
+    float tx = bb.Min.x + th.pad;
+    dl->PushClipRect(ImVec2(bb.Min.x + 4, bb.Min.y), ImVec2(bb.Max.x - 4, bb.Max.y), true);
+    if (value.empty()) {
+      draw_text(ui, dl, ImVec2(tx, ty), placeholder, ui.fonts.body, th.muted);
+    } else {
+      const float w = measure(font, value).x;
+      if (w > room) tx -= w - room;
+      draw_text(ui, dl, ImVec2(tx, ty), value, font, th.text);
+      tx += w;
+    }
+    if (focused) {
+      const float cx = value.empty() ? bb.Min.x + th.pad - 6 * th.s : tx + 4 * th.s;
+      dl->AddRectFilled(ImVec2(cx, ty + 2 * th.s), ImVec2(cx + 3 * th.s, ty + font->FontSize), th.accent);
+    }
+    dl->PopClipRect();
+    register_clickable(ui, label, bb.Min, bb.Max);
+  }
+  if (!error.empty()) {
+    vspace(ui, 6 * th.s);
+    text(ui, error, ui.fonts.body, th.danger);
+  }
+  vspace(ui, th.gap);
+  return pressed;
+}
+
+void badge(Ui& ui, std::string_view s, ImU32 bg, ImU32 fg, bool same_line) {
+  const Theme& th = ui.th;
+  if (same_line) ImGui::SameLine(0, 12 * th.s);
+  ImFont* font = ui.fonts.small;
+  const ImVec2 ts = measure(font, s);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 size(ts.x + 32 * th.s, ts.y + 14 * th.s);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, pos + size, bg, size.y * 0.5f);
+  draw_text(ui, dl, ImVec2(pos.x + 16 * th.s, pos.y + 7 * th.s), s, font, fg);
+  ImGui::Dummy(size);
+}
+
+void section_heading(Ui& ui, std::string_view s) {
+  vspace(ui, ui.th.gap * 0.5f);
+  text(ui, s, ui.fonts.heading, ui.th.text);
+  vspace(ui, 10 * ui.th.s);
+}
+
+Card begin_card(Ui& ui, ImU32 bg, ImU32 border) {
+  const Theme& th = ui.th;
+  Card c{ImGui::GetCursorScreenPos(), ui.inset_right, bg ? bg : th.surface, border ? border : th.border,
+         avail_width(ui)};
+  ImGui::GetWindowDrawList()->ChannelsSplit(2);
+  ImGui::GetWindowDrawList()->ChannelsSetCurrent(1);
+  ImGui::BeginGroup();
+  ImGui::Dummy(ImVec2(0, th.pad * 0.75f));
+  ImGui::Indent(th.pad);
+  ui.inset_right += th.pad;
+  return c;
+}
+
+void end_card(Ui& ui, const Card& c) {
+  const Theme& th = ui.th;
+  ImGui::Unindent(th.pad);
+  ImGui::Dummy(ImVec2(0, th.pad * 0.75f - ImGui::GetStyle().ItemSpacing.y));
+  ImGui::EndGroup();
+  ui.inset_right = c.saved_inset;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->ChannelsSetCurrent(0);
+  const ImVec2 max(c.start.x + c.width, ImGui::GetItemRectMax().y);
+  dl->AddRectFilled(c.start, max, c.bg, th.radius);
+  dl->AddRect(c.start, max, c.border, th.radius, 0, 2 * th.s);
+  dl->ChannelsMerge();
+  vspace(ui, th.gap * 0.5f);
+}
+
+void field_row(Ui& ui, std::string_view label, std::string_view value) {
+  const Theme& th = ui.th;
+  const float width = avail_width(ui);
+  const float lw = std::min(330 * th.s, width * 0.36f);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 ls = measure(ui.fonts.body, label, lw - 16 * th.s);
+  const ImVec2 vs = measure(ui.fonts.bold, value, width - lw);
+  draw_text(ui, dl, pos, label, ui.fonts.body, th.muted, lw - 16 * th.s);
+  draw_text(ui, dl, ImVec2(pos.x + lw, pos.y), value, ui.fonts.bold, th.text, width - lw);
+  ImGui::Dummy(ImVec2(width, std::max(ls.y, vs.y) + 10 * th.s));
+}
+
+void notice(Ui& ui, std::string_view s, ImU32 bg, ImU32 fg) {
+  const Theme& th = ui.th;
+  const float width = avail_width(ui);
+  const ImVec2 ts = measure(ui.fonts.body, s, width - 2 * th.pad);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const ImVec2 size(width, ts.y + th.pad * 1.2f);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, pos + size, bg, th.radius);
+  dl->AddRectFilled(pos, ImVec2(pos.x + 10 * th.s, pos.y + size.y), fg, th.radius, ImDrawFlags_RoundCornersLeft);
+  draw_text(ui, dl, ImVec2(pos.x + th.pad, pos.y + th.pad * 0.6f), s, ui.fonts.body, fg == th.warning ? th.text : fg,
+            width - 2 * th.pad);
+  ImGui::Dummy(size);
+  vspace(ui, th.gap * 0.5f);
+}
+
+void spinner(Ui& ui, float radius, ImU32 color) {
+  ui.animate = true;
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  const float width = avail_width(ui);
+  const ImVec2 c(pos.x + width * 0.5f, pos.y + radius);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float t = static_cast<float>(ImGui::GetTime()) * 5.0f;
+  dl->PathClear();
+  dl->PathArcTo(c, radius * 0.85f, t, t + IM_PI * 1.4f, 40);
+  dl->PathStroke(color, 0, radius * 0.18f);
+  ImGui::Dummy(ImVec2(width, radius * 2));
+}
+
+void progress_bar(Ui& ui, float fraction, float height) {
+  const Theme& th = ui.th;
+  const float width = avail_width(ui);
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(pos, ImVec2(pos.x + width, pos.y + height), th.accent_soft, height * 0.5f);
+  const float f = std::clamp(fraction, 0.0f, 1.0f);
+  if (f > 0) dl->AddRectFilled(pos, ImVec2(pos.x + std::max(height, width * f), pos.y + height), th.accent, height * 0.5f);
+  ImGui::Dummy(ImVec2(width, height));
+}
+
+void image(Ui& ui, ImTextureID texture, ImVec2 size, ImU32 border) {
+  const ImVec2 pos = ImGui::GetCursorScreenPos();
+  ImGui::Image(texture, size);
+  if (border) ImGui::GetWindowDrawList()->AddRect(pos, pos + size, border, 0, 0, 2 * ui.th.s);
+}
+
+void begin_touch_scroll(Ui& ui, std::string_view id, float height) {
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  const std::string name(id);
+  ImGui::BeginChild(name.c_str(), ImVec2(avail_width(ui), height), false, ImGuiWindowFlags_NoNav);
+  (void)ui;
+}
+
+void end_touch_scroll(Ui& ui) {
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  const ImGuiIO& io = ImGui::GetIO();
+  // Drag-to-scroll: a press that starts inside this region and moves past the
+  // tap threshold scrolls it with the finger (rows under it are not pressed,
+  // see dragged_too_far()).
+  const ImGuiID key = window->GetID("##touch-drag");
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  if (ImGui::IsMouseClicked(0))
+    storage->SetBool(key, ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows |
+                                                 ImGuiHoveredFlags_AllowWhenBlockedByActiveItem));
+  if (!ImGui::IsMouseDown(0)) {
+    storage->SetBool(key, false);
+  } else if (storage->GetBool(key) && dragged_too_far(ui) && io.MouseDelta.y != 0) {
+    ImGui::SetScrollY(window, std::clamp(window->Scroll.y - io.MouseDelta.y, 0.0f, window->ScrollMax.y));
+  }
+  ImGui::Dummy(ImVec2(0, ui.th.gap));
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+}
+
+}  // namespace motcua::kiosk

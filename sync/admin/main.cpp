@@ -1,0 +1,221 @@
+// motcua-admin: the officials' and operators' command line against a hub.
+//   motcua-admin --hub URL --ca FILE --token TOKEN <command>
+// (or MOTCUA_HUB, MOTCUA_CA, MOTCUA_TOKEN / MOTCUA_TOKEN_FILE). Every command
+// has --json for scripts. Exit codes: 0 ok, 2 invalid input, 3 not found,
+// 4 conflict (e.g. illegal transition), 5 not authorised, 6 hub unreachable, 1 other.
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+#include <iostream>
+
+#include "motcua/client/hub_client.hpp"
+#include "motcua/domain/dossier.hpp"
+#include "motcua/util/clock.hpp"
+#include "motcua/text/utf8.hpp"
+#include "motcua/util/fs.hpp"
+
+using namespace motcua;
+
+namespace {
+
+int exit_code(Errc c) {
+  switch (c) {
+    case Errc::invalid_argument: return 2;
+    case Errc::not_found: return 3;
+    case Errc::conflict: return 4;
+    case Errc::unauthorized:
+    case Errc::forbidden: return 5;
+    case Errc::network:
+    case Errc::protocol:
+    case Errc::unavailable: return 6;
+    default: return 1;
+  }
+}
+
+int die(const Error& e) {
+  std::cerr << "motcua-admin: " << e.message << "\n";
+  return exit_code(e.code);
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v != nullptr ? v : "";
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  std::string out = utf8::length(s) > width ? utf8::truncate(s, width - 1) + "…" : s;
+  const std::size_t len = utf8::length(out);
+  if (len < width) out.append(width - len, ' ');
+  return out;
+}
+
+std::string local_time(const std::string& rfc3339) {
+  TimePoint t;
+  if (!parse_rfc3339(rfc3339, t)) return rfc3339;
+  const auto v = to_vietnam(t);
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%02d/%02d/%04d %02d:%02d", v.day, v.month, v.year, v.hour, v.minute);
+  return buf;
+}
+
+void print_detail(const protocol::DossierDetail& d) {
+  const auto& s = d.summary;
+  std::cout << "Mã hồ sơ / code:      " << s.code << "\n";
+  if (s.provisional_code) std::cout << "Mã tạm / provisional: " << *s.provisional_code << "\n";
+  std::cout << "Thủ tục / service:    " << s.service_code << " " << s.service_name << "\n"
+            << "Trạng thái / status:  " << s.status_code << " " << s.status_label << " (" << s.status << ")\n"
+            << "Người nộp / applicant: " << d.applicant.name << ", " << d.applicant.phone << "\n"
+            << "Kiosk:                " << s.kiosk_id << "\n"
+            << "Nhận lúc / received:  " << local_time(s.received_at) << "\n"
+            << "Giấy tờ / documents:\n";
+  for (const auto& doc : d.documents)
+    std::cout << "  [" << (doc.received ? "x" : " ") << "] " << doc.id << "  " << doc.name << "  (" << doc.size
+              << " bytes, sha256 " << doc.sha256.substr(0, 12) << "…)\n";
+  std::cout << "Quá trình / events:\n";
+  for (const auto& e : d.events) {
+    std::cout << "  " << local_time(e.at) << "  " << pad(e.action, 18) << " " << pad(e.status, 20) << " " << e.actor;
+    if (e.note) std::cout << "  — " << *e.note;
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"motcua-admin — officials' command line for a motcua hub"};
+  app.require_subcommand(1);
+  std::string hub_url = env("MOTCUA_HUB"), ca = env("MOTCUA_CA"), token = env("MOTCUA_TOKEN");
+  std::string token_file = env("MOTCUA_TOKEN_FILE");
+  app.add_option("--hub", hub_url, "hub URL, e.g. https://127.0.0.1:8443 (env MOTCUA_HUB)");
+  app.add_option("--ca", ca, "the hub's CA certificate, ca.pem (env MOTCUA_CA)");
+  app.add_option("--token", token, "admin token (env MOTCUA_TOKEN)");
+  app.add_option("--token-file", token_file, "file holding the admin token (env MOTCUA_TOKEN_FILE)");
+  bool as_json = false;
+  app.add_flag("--json", as_json, "print JSON instead of tables");
+
+  auto* dossier = app.add_subcommand("dossier", "list, show and act on dossiers");
+  dossier->require_subcommand(1);
+  auto* d_list = dossier->add_subcommand("list", "list dossiers, newest first");
+  std::string status_filter;
+  int limit = 100;
+  d_list->add_option("--status", status_filter, "only this status (submitted, accepted, processing, ...)");
+  d_list->add_option("--limit", limit, "at most this many")->check(CLI::Range(1, 1000));
+  d_list->add_flag("--json", as_json, "print JSON");
+  auto* d_show = dossier->add_subcommand("show", "show one dossier with documents and events");
+  std::string code;
+  d_show->add_option("CODE", code, "dossier code (official or provisional)")->required();
+  d_show->add_flag("--json", as_json, "print JSON");
+  auto* d_act = dossier->add_subcommand("act", "apply a lifecycle action");
+  std::string action;
+  std::optional<std::string> note;
+  d_act->add_option("CODE", code, "dossier code")->required();
+  d_act->add_option("ACTION", action,
+                    "accept | reject | process | request-supplement | receive-supplement | finish | return-result")
+      ->required();
+  d_act->add_option("--note", note, "note or reason (required for reject and request-supplement)");
+  d_act->add_flag("--json", as_json, "print JSON");
+
+  auto* catalog = app.add_subcommand("catalog", "the service catalog");
+  catalog->require_subcommand(1);
+  auto* c_list = catalog->add_subcommand("list", "list services");
+  c_list->add_flag("--json", as_json, "print JSON");
+  auto* c_import = catalog->add_subcommand("import", "import a catalog file (docs/catalog-format.md)");
+  std::string file;
+  c_import->add_option("FILE", file, "catalog JSON file")->required();
+  c_import->add_flag("--json", as_json, "print JSON");
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (hub_url.empty()) return die(Error{Errc::invalid_argument, "no hub: give --hub URL or set MOTCUA_HUB"});
+  if (ca.empty()) return die(Error{Errc::invalid_argument, "no CA: give --ca FILE (the hub's ca.pem) or set MOTCUA_CA"});
+  if (token.empty() && !token_file.empty()) {
+    auto t = fs::read_file(token_file);
+    if (!t) return die(t.error());
+    token = *t;
+  }
+  while (!token.empty() && (token.back() == '\n' || token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return die(Error{Errc::invalid_argument, "no token: give --token, --token-file or set MOTCUA_TOKEN"});
+  if (!std::filesystem::exists(ca)) return die(Error{Errc::invalid_argument, "CA file " + ca + " does not exist"});
+
+  client::HubEndpoint ep;
+  ep.base_url = hub_url;
+  ep.ca_file = ca;
+  ep.bearer_token = token;
+  client::HubClient hub(ep);
+
+  if (*d_list) {
+    if (!status_filter.empty() && !domain::status_from_key(status_filter))
+      return die(Error{Errc::invalid_argument, "unknown status " + status_filter});
+    auto list = hub.admin_list_dossiers(status_filter, limit);
+    if (!list) return die(list.error());
+    if (as_json) {
+      Json arr = Json::array();
+      for (const auto& d : *list) arr.push_back(protocol::to_json(d));
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    if (list->empty()) {
+      std::cout << "Không có hồ sơ. / No dossiers.\n";
+      return 0;
+    }
+    std::cout << pad("MÃ HỒ SƠ / CODE", 28) << pad("NHẬN LÚC", 18) << pad("TRẠNG THÁI", 24) << pad("NGƯỜI NỘP", 22)
+              << "THỦ TỤC\n";
+    for (const auto& d : *list)
+      std::cout << pad(d.code, 28) << pad(local_time(d.received_at), 18) << pad(d.status_label, 24)
+                << pad(d.applicant_name, 22) << d.service_name << "\n";
+    return 0;
+  }
+  if (*d_show) {
+    auto d = hub.admin_show_dossier(code);
+    if (!d) return die(d.error());
+    if (as_json) std::cout << protocol::to_json(*d).dump(2) << "\n";
+    else print_detail(*d);
+    return 0;
+  }
+  if (*d_act) {
+    if (!domain::action_from_key(action))
+      return die(Error{Errc::invalid_argument, "unknown action " + action +
+                                                   " (accept, reject, process, request-supplement, "
+                                                   "receive-supplement, finish, return-result)"});
+    auto d = hub.admin_act(code, {action, note});
+    if (!d) return die(d.error());
+    if (as_json) std::cout << protocol::to_json(*d).dump(2) << "\n";
+    else std::cout << d->summary.code << ": " << d->summary.status_label << " (" << d->summary.status << ")\n";
+    return 0;
+  }
+  if (*c_list) {
+    auto services = hub.admin_catalog_services();
+    if (!services) return die(services.error());
+    if (as_json) {
+      Json arr = Json::array();
+      for (const auto& s : *services) arr.push_back(domain::to_json(s));
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    std::cout << pad("MÃ / CODE", 11) << pad("MỨC", 5) << "TÊN THỦ TỤC / SERVICE\n";
+    for (const auto& s : *services)
+      std::cout << pad(s.code, 11) << pad(s.level ? std::to_string(*s.level) : "-", 5) << s.name << "\n";
+    std::cout << services->size() << " thủ tục / services\n";
+    return 0;
+  }
+  if (*c_import) {
+    auto text = fs::read_file(file);
+    if (!text) return die(Error{Errc::invalid_argument, text.error().message});
+    auto j = parse_json(*text);
+    if (!j) return die(Error{Errc::invalid_argument, file + ": " + j.error().message});
+    // Check locally first so a bad file gets a precise message without a round trip.
+    if (auto c = domain::catalog_from_json(*j, false); !c) return die(Error{Errc::invalid_argument, file + ": " + c.error().message});
+    auto r = hub.admin_import_catalog(*j);
+    if (!r) return die(r.error());
+    if (as_json) {
+      std::cout << r->dump(2) << "\n";
+    } else {
+      const auto& im = (*r)["imported"];
+      std::cout << "imported " << im.value("services", 0) << " services, " << im.value("fields", 0) << " fields, "
+                << im.value("sectors", 0) << " sectors, " << im.value("agencies", 0) << " agencies; "
+                << r->value("changed", 0) << " changed\n";
+    }
+    return 0;
+  }
+  return 0;
+}

@@ -1,0 +1,267 @@
+// The hub's HTTP API against a real motcua-hub process over TLS on loopback.
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <thread>
+
+#include "motcua/crypto/hash.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/crypto/x509.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/ids.hpp"
+#include "support/hub_process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace motcua;
+
+namespace {
+
+class HubApi : public ::testing::Test {
+ protected:
+  test::TempDir dir;
+  test::HubProcess hub{dir.path()};
+  std::filesystem::path kiosk = hub.make_kiosk("KIOSK-01");
+  SystemClock clock;
+  UuidV7Generator ids{clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); }};
+
+  protocol::Submission submission(const std::string& content = "trang 1") {
+    protocol::Submission s;
+    s.client_id = ids.next().str();
+    s.service_code = "1.001193";
+    s.submitted_at = format_utc(clock.now());
+    s.lookup_secret = "K7QM";
+    s.applicant = {"Nguyễn Văn An", "0912345678"};
+    s.documents.push_back({"d1", "Tờ khai", "image/jpeg", static_cast<std::int64_t>(content.size()),
+                           crypto::sha256_hex(content)});
+    return s;
+  }
+
+  void upload(client::HubClient& c, const protocol::Submission& s, const std::string& content) {
+    const auto file = dir / ("doc-" + s.client_id);
+    ASSERT_TRUE(fs::write_file_durable(file, content));
+    auto r = c.upload_document(s.client_id, "d1", file, s.documents[0].sha256);
+    ASSERT_TRUE(r) << r.error().message;
+  }
+};
+
+}  // namespace
+
+TEST_F(HubApi, HealthAnswersWithTheProtocolHeader) {
+  client::HubClient c(hub.admin_endpoint());
+  auto r = c.request("GET", "/health");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->has_protocol_header);
+  auto j = c.health();
+  ASSERT_TRUE(j);
+  EXPECT_EQ((*j)["status"], "ok");
+  EXPECT_EQ((*j)["api"], 1);
+}
+
+TEST_F(HubApi, KioskEndpointsRefuseCallersWithoutAClientCertificate) {
+  auto ep = hub.kiosk_endpoint(kiosk);
+  ep.client_cert.reset();
+  ep.client_key.reset();
+  client::HubClient c(ep);
+  auto r = c.create_dossier(submission());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unauthorized);
+  auto page = c.catalog_changes(0);
+  ASSERT_FALSE(page);
+  EXPECT_EQ(page.error().code, Errc::unauthorized);
+}
+
+TEST_F(HubApi, ACertificateFromAnotherCaFailsTheHandshake) {
+  auto ca_key = crypto::generate_ec_key();
+  crypto::CertRequest ca_req;
+  ca_req.common_name = "rogue CA";
+  auto ca = crypto::make_ca(*ca_key, ca_req);
+  auto key = crypto::generate_ec_key();
+  crypto::CertRequest req;
+  req.common_name = "KIOSK-01";  // even claiming a real kiosk's id
+  auto cert = crypto::issue_cert(*ca, *ca_key, *key, req);
+  ASSERT_TRUE(fs::write_file_durable(dir / "rogue-cert.pem", crypto::to_pem(*cert)));
+  ASSERT_TRUE(fs::write_file_durable(dir / "rogue-key.pem", crypto::to_pem(*key)));
+  auto ep = hub.kiosk_endpoint(kiosk);
+  ep.client_cert = dir / "rogue-cert.pem";
+  ep.client_key = dir / "rogue-key.pem";
+  client::HubClient c(ep);
+  auto r = c.catalog_changes(0);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::network) << r.error().message;
+}
+
+TEST_F(HubApi, AdminEndpointsRefuseAWrongToken) {
+  auto ep = hub.admin_endpoint();
+  ep.bearer_token = "0000";
+  client::HubClient c(ep);
+  auto r = c.admin_list_dossiers();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::unauthorized);
+  // A kiosk certificate is not an admin credential either.
+  client::HubClient k(hub.kiosk_endpoint(kiosk));
+  EXPECT_FALSE(k.admin_list_dossiers());
+}
+
+TEST_F(HubApi, CatalogChangesArePagedInOrderWithoutGapsOrRepeats) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  std::int64_t after = 0, last = 0;
+  std::set<std::string> keys;
+  int pages = 0;
+  for (;;) {
+    auto page = c.catalog_changes(after, 7);
+    ASSERT_TRUE(page) << page.error().message;
+    ++pages;
+    for (const auto& ch : page->changes) {
+      EXPECT_GT(ch.seq, last);
+      last = ch.seq;
+      EXPECT_TRUE(keys.insert(ch.kind + "/" + ch.key).second) << ch.key;
+    }
+    after = page->next;
+    if (!page->more) break;
+  }
+  EXPECT_GT(pages, 5);
+  std::size_t services = 0;
+  for (const auto& k : keys) services += k.rfind("service/", 0) == 0 ? 1u : 0u;
+  EXPECT_EQ(services, 50u);
+  auto empty = c.catalog_changes(after, 7);
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->changes.empty());
+  EXPECT_EQ(empty->next, after);
+}
+
+TEST_F(HubApi, CreateIsIdempotentOnTheClientId) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  const auto s = submission();
+  auto first = c.request("POST", "/dossiers", protocol::to_json(s).dump());
+  ASSERT_TRUE(first) << first.error().message;
+  EXPECT_EQ(first->status, 201);
+  auto again = c.request("POST", "/dossiers", protocol::to_json(s).dump());
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 200);
+  EXPECT_EQ(protocol::dossier_ack_from_json(Json::parse(first->body))->code,
+            protocol::dossier_ack_from_json(Json::parse(again->body))->code);
+
+  auto changed = s;
+  changed.applicant.name = "Trần Thị Bình";
+  auto conflict = c.create_dossier(changed);
+  ASSERT_FALSE(conflict);
+  EXPECT_EQ(conflict.error().code, Errc::conflict);
+  EXPECT_NE(conflict.error().message.find(s.client_id), std::string::npos);
+}
+
+TEST_F(HubApi, SealSucceedsOnlyWhenEveryDocumentArrivedIntact) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  const std::string content = "nội dung trang quét";
+  const auto s = submission(content);
+  auto ack = c.create_dossier(s);
+  ASSERT_TRUE(ack);
+  EXPECT_EQ(ack->status, "receiving");
+  EXPECT_EQ(ack->missing_documents, std::vector<std::string>{"d1"});
+
+  auto early = c.seal_dossier(s.client_id);
+  ASSERT_FALSE(early);
+  EXPECT_EQ(early.error().code, Errc::conflict);
+  EXPECT_NE(early.error().message.find("d1"), std::string::npos);
+
+  // Corrupted content with the declared digest is refused and not stored.
+  const auto bad = dir / "bad";
+  ASSERT_TRUE(fs::write_file_durable(bad, std::string(content.size(), 'x')));
+  auto r = c.upload_document(s.client_id, "d1", bad, s.documents[0].sha256);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_FALSE(c.seal_dossier(s.client_id));
+
+  upload(c, s, content);
+  upload(c, s, content);  // a repeat is harmless
+  auto sealed = c.seal_dossier(s.client_id);
+  ASSERT_TRUE(sealed) << sealed.error().message;
+  EXPECT_EQ(sealed->status, "submitted");
+  EXPECT_TRUE(sealed->missing_documents.empty());
+  EXPECT_TRUE(c.seal_dossier(s.client_id));  // idempotent
+
+  // The stored blob is the exact content.
+  const auto blob = hub.hub_dir() / "blobs" / s.documents[0].sha256.substr(0, 2) / s.documents[0].sha256;
+  EXPECT_EQ(*fs::read_file(blob), content);
+}
+
+TEST_F(HubApi, StatusLookupNeedsTheSecretAndAcceptsTheProvisionalCode) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  auto s = submission();
+  s.provisional_code = "H44.27.05-261130-T01-0001";
+  auto ack = c.create_dossier(s);
+  ASSERT_TRUE(ack) << ack.error().message;
+  upload(c, s, "trang 1");
+  ASSERT_TRUE(c.seal_dossier(s.client_id));
+
+  client::HubClient anyone([&] {
+    auto ep = hub.admin_endpoint();
+    ep.bearer_token.reset();
+    return ep;
+  }());
+  auto v = anyone.status(ack->code, "k7qm");
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->status, "submitted");
+  EXPECT_EQ(v->status_label, "Mới đăng ký");
+  EXPECT_EQ(v->applicant, "Nguyễn V** A*");
+  EXPECT_EQ(v->service_name, "Đăng ký khai sinh");
+  ASSERT_FALSE(v->events.empty());
+  EXPECT_EQ(v->events.back().action, "submit");
+
+  auto by_provisional = anyone.status("H44.27.05-261130-T01-0001", "K7QM");
+  ASSERT_TRUE(by_provisional);
+  EXPECT_EQ(by_provisional->code, ack->code);
+
+  auto wrong = anyone.status(ack->code, "AAAA");
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, Errc::not_found);
+  auto unknown = anyone.status("H44.27.05-261130-9999", "K7QM");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, wrong.error().message) << "the two must be indistinguishable";
+}
+
+TEST_F(HubApi, MalformedRequestsGetClearErrors) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  auto r = c.request("POST", "/dossiers", std::string("{not json"));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument);
+  EXPECT_NE(r.error().message.find("malformed JSON"), std::string::npos) << r.error().message;
+
+  auto s = submission();
+  s.service_code = "9.999999";
+  auto unknown = c.create_dossier(s);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("unknown service"), std::string::npos);
+
+  auto missing = c.request("POST", "/dossiers", std::string(R"({"client_id": 5})"));
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, Errc::invalid_argument);
+
+  auto nothing = c.request("GET", "/no/such/thing");
+  ASSERT_FALSE(nothing);
+  EXPECT_EQ(nothing.error().code, Errc::not_found);
+}
+
+TEST_F(HubApi, ConcurrentCreatesGetUniqueSequentialCodes) {
+  constexpr int kThreads = 4, kEach = 10;
+  std::vector<std::vector<std::string>> codes(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      client::HubClient c(hub.kiosk_endpoint(kiosk));
+      UuidV7Generator gen(clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); });
+      for (int i = 0; i < kEach; ++i) {
+        auto s = submission();
+        s.client_id = gen.next().str();
+        auto ack = c.create_dossier(s);
+        if (ack) codes[static_cast<std::size_t>(t)].push_back(ack->code);
+      }
+    });
+  for (auto& t : threads) t.join();
+  std::set<int> sequences;
+  for (const auto& list : codes)
+    for (const auto& code : list) sequences.insert(std::stoi(code.substr(code.rfind('-') + 1)));
+  ASSERT_EQ(sequences.size(), static_cast<std::size_t>(kThreads * kEach));
+  EXPECT_EQ(*sequences.begin(), 1);
+  EXPECT_EQ(*sequences.rbegin(), kThreads * kEach);
+}

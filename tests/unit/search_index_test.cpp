@@ -1,0 +1,88 @@
+#include <gtest/gtest.h>
+
+#include "model/catalog_snapshot.hpp"
+#include "motcua/domain/synthetic_catalog.hpp"
+#include "motcua/text/fold.hpp"
+#include "motcua/util/fs.hpp"
+
+using namespace motcua;
+using namespace motcua::kiosk;
+
+namespace {
+std::shared_ptr<const CatalogSnapshot> demo() {
+  auto text = fs::read_file(std::string(MOTCUA_SOURCE_DIR) + "/assets/catalog/demo.json");
+  auto c = domain::catalog_from_json(*parse_json(*text));
+  return CatalogSnapshot::build(std::move(*c));
+}
+
+std::string first(const CatalogSnapshot& s, std::string_view q) {
+  const auto hits = s.index.search(q);
+  return hits.empty() ? std::string() : s.catalog.services[hits[0].service].name;
+}
+}  // namespace
+
+TEST(Search, FindsKhaiSinhHoweverItIsTyped) {
+  const auto s = demo();
+  for (const char* q : {"khai sinh", "KHAI SINH", "khái sính", "Khai sinh", "khai sin"}) {
+    const auto hits = s->index.search(q);
+    ASSERT_FALSE(hits.empty()) << q;
+    EXPECT_EQ(s->catalog.services[hits[0].service].code, "1.001193") << q << " → " << first(*s, q);
+  }
+}
+
+TEST(Search, NameMatchesRankBeforeDocumentMatches) {
+  const auto s = demo();
+  const auto hits = s->index.search("chung thuc");
+  ASSERT_GE(hits.size(), 2u);
+  // Every service whose name says "chứng thực" comes before any that only mentions it elsewhere.
+  bool seen_other = false;
+  for (const auto& h : hits) {
+    const bool in_name = text::fold(s->catalog.services[h.service].name).find("chung thuc") != std::string::npos;
+    if (!in_name) seen_other = true;
+    else EXPECT_FALSE(seen_other) << s->catalog.services[h.service].name;
+  }
+}
+
+TEST(Search, FindsByProcedureCode) {
+  const auto s = demo();
+  const auto hits = s->index.search("2.000815");
+  ASSERT_FALSE(hits.empty());
+  EXPECT_EQ(s->catalog.services[hits[0].service].code, "2.000815");
+}
+
+TEST(Search, EmptyAndUnmatchedQueriesReturnNothing) {
+  const auto s = demo();
+  EXPECT_TRUE(s->index.search("").empty());
+  EXPECT_TRUE(s->index.search("   ").empty());
+  EXPECT_TRUE(s->index.search("xyzzyqqq").empty());
+}
+
+TEST(Search, EveryQueryWordMustMatch) {
+  const auto s = demo();
+  for (const auto& h : s->index.search("dang ky ket hon")) {
+    const auto& svc = s->catalog.services[h.service];
+    EXPECT_EQ(svc.code, "1.000894") << "only Đăng ký kết hôn has all four words in its text? got " << svc.name;
+    break;
+  }
+}
+
+TEST(Snapshot, GroupsServicesByFieldAndResolvesAgencyAliases) {
+  const auto s = demo();
+  std::size_t total = 0;
+  for (const auto& g : s->groups) {
+    ASSERT_NE(g.field, nullptr);
+    total += g.services.size();
+  }
+  EXPECT_EQ(total, s->catalog.services.size());
+  ASSERT_NE(s->service("1.001193"), nullptr);
+  const auto* agency = s->agency(s->service("1.001193")->agency);
+  ASSERT_NE(agency, nullptr);
+  for (const auto& alias : agency->aliases) EXPECT_EQ(s->agency(alias), agency);
+}
+
+TEST(Search, ScalesToFiftyThousandServices) {
+  const auto s = CatalogSnapshot::build(domain::synthetic_catalog(50000));
+  const auto hits = s->index.search("cap giay phep xay dung", 50);
+  ASSERT_FALSE(hits.empty());
+  EXPECT_LE(hits.size(), 50u);
+}
