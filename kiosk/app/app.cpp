@@ -1,0 +1,530 @@
+#include "app/app.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_sdl.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <imgui_internal.h>
+
+#include "app/format.hpp"
+#include "app/kiosk_config.hpp"
+#include "app/look.hpp"
+#include "devices/sane_scanner.hpp"
+#include "motcua/domain/dossier.hpp"
+#include "motcua/domain/dossier_code.hpp"
+#include "motcua/text/utf8.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/log.hpp"
+#include "screens/screens.hpp"
+#include "widgets/qr.hpp"
+
+namespace motcua::kiosk {
+
+namespace {
+constexpr std::string_view kLog = "kiosk.app";
+template <class... F>
+struct Overloaded : F... {
+  using F::operator()...;
+};
+template <class... F>
+Overloaded(F...) -> Overloaded<F...>;
+}  // namespace
+
+App::SdlQuit::~SdlQuit() { SDL_Quit(); }
+void App::WindowDeleter::operator()(SDL_Window* w) const { SDL_DestroyWindow(w); }
+void App::RendererDeleter::operator()(SDL_Renderer* r) const { SDL_DestroyRenderer(r); }
+void App::TextureDeleter::operator()(SDL_Texture* t) const { SDL_DestroyTexture(t); }
+App::ImGuiSession::~ImGuiSession() {
+  if (renderer) ImGui_ImplSDLRenderer_Shutdown();
+  if (platform) ImGui_ImplSDL2_Shutdown();
+  ImGui::DestroyContext();
+}
+
+App::App(AppOptions options) : options_(std::move(options)) {}
+
+App::~App() {
+  // Workers first: their wake callbacks push SDL events.
+  scanner_.reset();
+  if (backend_) backend_->stop();
+}
+
+Result<std::unique_ptr<App>> App::create(AppOptions options) {
+  std::unique_ptr<App> app(new App(std::move(options)));
+  if (auto ok = app->init(); !ok) return fail(ok.error());
+  return app;
+}
+
+Result<void> App::init() {
+  const auto started = std::chrono::steady_clock::now();
+  auto i18n = I18n::load(options_.assets_dir / "i18n");
+  if (!i18n) return fail(i18n.error());
+  i18n_.emplace(std::move(*i18n));
+  i18n_->set_lang(options_.lang);
+
+  auto settings = load_kiosk_settings(options_.data_dir);
+  if (!settings) return fail(settings.error());
+  state_.kiosk_id = settings->backend.kiosk_id;
+  state_.agency_id = settings->agency_id;
+
+  if (options_.tour) {
+    auto text = fs::read_file(*options_.tour);
+    if (!text) return fail(text.error());
+    auto steps = parse_tour(*text);
+    if (!steps) return fail(Errc::invalid_argument, options_.tour->string() + ": " + steps.error().message);
+    tour_.emplace(std::move(*steps), options_.shots_dir);
+  }
+
+  if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return fail(Errc::unavailable, std::string("SDL_Init: ") + SDL_GetError());
+  sdl_.emplace();
+  wake_event_ = SDL_RegisterEvents(1);
+  Uint32 flags = SDL_WINDOW_SHOWN | SDL_WINDOW_ALLOW_HIGHDPI;
+  if (options_.fullscreen) flags |= SDL_WINDOW_FULLSCREEN_DESKTOP;
+  window_.reset(SDL_CreateWindow("motcua — Bộ phận Một cửa", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED,
+                                 options_.width, options_.height, flags));
+  if (!window_) return fail(Errc::unavailable, std::string("SDL_CreateWindow: ") + SDL_GetError());
+  const Uint32 rflags = options_.headless ? SDL_RENDERER_SOFTWARE : SDL_RENDERER_ACCELERATED | SDL_RENDERER_PRESENTVSYNC;
+  renderer_.reset(SDL_CreateRenderer(window_.get(), -1, rflags));
+  if (!renderer_ && !options_.headless) renderer_.reset(SDL_CreateRenderer(window_.get(), -1, SDL_RENDERER_SOFTWARE));
+  if (!renderer_) return fail(Errc::unavailable, std::string("SDL_CreateRenderer: ") + SDL_GetError());
+  if (!options_.headless) SDL_ShowCursor(SDL_DISABLE);  // a touch kiosk shows no pointer
+
+  int w = options_.width, h = options_.height;
+  SDL_GetWindowSize(window_.get(), &w, &h);
+  const float scale = static_cast<float>(w) / 1080.0f;
+  theme_ = make_theme(scale, options_.dpi);
+
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  imgui_.emplace();
+  ImGuiIO& io = ImGui::GetIO();
+  io.IniFilename = nullptr;  // nothing of a session is written to disk
+  io.LogFilename = nullptr;
+  io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
+  apply_imgui_style(theme_);
+  auto fonts = load_fonts(options_.font_regular, options_.font_bold, scale);
+  if (!fonts) return fail(fonts.error());
+  fonts_ = *fonts;
+  io.FontDefault = fonts_.body;
+  if (!ImGui_ImplSDL2_InitForSDLRenderer(window_.get())) return fail(Errc::internal, "ImGui SDL2 backend");
+  imgui_->platform = true;
+  if (!ImGui_ImplSDLRenderer_Init(renderer_.get())) return fail(Errc::internal, "ImGui SDL_Renderer backend");
+  imgui_->renderer = true;
+
+  // Workers wake the UI loop with one coalesced SDL user event.
+  auto wake = [this] {
+    if (wake_pending_.exchange(true)) return;
+    SDL_Event e{};
+    e.type = wake_event_;
+    SDL_PushEvent(&e);
+  };
+  backend_ = std::make_unique<Backend>(settings->backend, clock_, wake);
+  backend_->start();
+  if (options_.scanner_device)
+    scanner_ = std::make_unique<ScanService>(std::make_unique<SaneScanner>(*options_.scanner_device), wake);
+
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  log::info(kLog, "initialised in " + std::to_string(ms.count()) + " ms (" + std::to_string(w) + "x" +
+                      std::to_string(h) + (options_.headless ? ", headless" : "") + ")");
+  return {};
+}
+
+TextureView App::make_texture(Texture& slot, const std::uint8_t* pixels, int w, int h, bool rgba, bool crisp) {
+  slot.reset(SDL_CreateTexture(renderer_.get(), rgba ? SDL_PIXELFORMAT_ABGR8888 : SDL_PIXELFORMAT_RGB24,
+                               SDL_TEXTUREACCESS_STATIC, w, h));
+  if (!slot) {
+    log::error(kLog, std::string("SDL_CreateTexture: ") + SDL_GetError());
+    return {};
+  }
+  SDL_UpdateTexture(slot.get(), nullptr, pixels, w * (rgba ? 4 : 3));
+  SDL_SetTextureScaleMode(slot.get(), crisp ? SDL_ScaleModeNearest : SDL_ScaleModeLinear);
+  return TextureView{slot.get(), w, h};
+}
+
+void App::drain_workers(bool& changed) {
+  wake_pending_ = false;
+  for (auto& event : backend_->drain()) {
+    changed = true;
+    std::visit(Overloaded{
+                   [&](CatalogLoaded& e) { state_.catalog = std::move(e.catalog); },
+                   [&](SyncStatusChanged& e) { state_.sync = e.status; },
+                   [&](ReceiptReady& e) {
+                     if (e.request != state_.submit.submit_request) return;
+                     state_.receipt = ReceiptView{};
+                     const std::string payload = domain::receipt_qr_payload(e.receipt.code, e.receipt.secret);
+                     const int module = std::max(4, static_cast<int>(10 * theme_.s));
+                     if (auto qr = make_qr(payload, module))
+                       state_.receipt.qr = make_texture(qr_texture_, qr->rgba.data(), qr->width, qr->height, true, true);
+                     else
+                       log::error(kLog, qr.error().describe());
+                     state_.receipt.receipt = std::move(e.receipt);
+                     // The wizard's personal data is no longer needed on screen.
+                     state_.submit = SubmitView{};
+                     preview_texture_.reset();
+                     state_.history.clear();
+                     state_.screen = ScreenId::receipt;
+                   },
+                   [&](SubmitFailed& e) {
+                     if (e.request != state_.submit.submit_request) return;
+                     state_.submit.submit_error = e.error.code == Errc::disk_full ? "submit.err_disk" : "submit.err_save";
+                     state_.submit.step = SubmitStep::review;
+                   },
+                   [&](LookupResult& e) {
+                     if (e.request != state_.status.request) return;
+                     state_.status.busy = false;
+                     state_.status.result = std::move(e);
+                   },
+                   [&](BackendFailed& e) { state_.fatal = e.error.describe(); },
+               },
+               event);
+  }
+  if (scanner_) {
+    for (auto& done : scanner_->drain()) {
+      changed = true;
+      SubmitView& v = state_.submit;
+      if (!v.scanning) continue;  // the citizen left the wizard meanwhile
+      v.scanning = false;
+      if (done.result) {
+        auto page = std::make_shared<const ScannedPage>(std::move(*done.result));
+        v.preview = make_texture(preview_texture_, page->preview_rgb.data(), page->preview_width,
+                                 page->preview_height, false, false);
+        v.page = std::move(page);
+        v.scan_error.reset();
+      } else if (done.result.error().kind != ScanErrorKind::cancelled) {
+        v.scan_error = done.result.error().kind;
+      }
+    }
+    const float p = scanner_->progress();
+    if (p != state_.scan_progress) changed = true;
+    state_.scan_progress = p;
+  }
+}
+
+bool App::footer_visible() const {
+  if (state_.screen == ScreenId::home || state_.screen == ScreenId::receipt) return false;
+  if (state_.screen == ScreenId::submit && state_.submit.step == SubmitStep::sending) return false;
+  return true;
+}
+
+void App::draw_header(Ui& ui) {
+  const Theme& th = theme_;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetWindowPos();
+  const float w = ImGui::GetWindowWidth();
+  dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + th.header_h), th.accent);
+
+  // Left: the office, and the connection state (always visible).
+  const domain::Agency* agency = state_.agency();
+  const std::string office = agency ? (agency->short_name.empty() ? agency->name : agency->short_name)
+                                    : ui.tr("header.office");
+  const float x = origin.x + th.pad;
+  draw_text(ui, dl, ImVec2(x, origin.y + 18 * th.s), office, fonts_.heading, th.on_accent);
+  std::string status;
+  ImU32 dot = th.success;
+  const SyncStatus& s = state_.sync;
+  if (!s.hub_configured) {
+    status = ui.tr("header.offline_mode");
+    dot = IM_COL32(255, 196, 87, 255);
+  } else if (s.online) {
+    status = ui.tr("header.online");
+    dot = IM_COL32(120, 220, 140, 255);
+  } else {
+    status = s.last_success ? ui.i18n.format("header.offline_since", {format_short_time(*s.last_success)})
+                            : ui.tr("header.offline");
+    dot = IM_COL32(255, 196, 87, 255);
+  }
+  if (s.outbox_depth > 0) status += "  ·  " + ui.i18n.format("header.outbox", {std::to_string(s.outbox_depth)});
+  const float sy = origin.y + 18 * th.s + fonts_.heading->FontSize + 14 * th.s;
+  dl->AddCircleFilled(ImVec2(x + 10 * th.s, sy + fonts_.small->FontSize * 0.55f), 10 * th.s, dot, 20);
+  draw_text(ui, dl, ImVec2(x + 30 * th.s, sy), status, fonts_.small, IM_COL32(230, 239, 250, 255));
+
+  // Right: the clock and the language toggle (always visible).
+  const float toggle_w = 104 * th.s, toggle_h = std::max(76 * th.s, th.key_h * 0.8f);
+  const float ty = origin.y + (th.header_h - toggle_h) * 0.5f;
+  float tx = origin.x + w - th.pad - 2 * toggle_w;
+  const Lang current = ui.i18n.lang();
+  for (int i = 0; i < 2; ++i) {
+    const Lang lang = i == 0 ? Lang::vi : Lang::en;
+    const char* label = i == 0 ? "VI" : "EN";
+    ImGui::SetCursorScreenPos(ImVec2(tx, ty));
+    const ImGuiID id = ImGui::GetID(label);
+    const ImRect bb(ImVec2(tx, ty), ImVec2(tx + toggle_w, ty + toggle_h));
+    ImGui::ItemSize(bb);
+    if (ImGui::ItemAdd(bb, id)) {
+      bool hovered = false, held = false;
+      if (ImGui::ButtonBehavior(bb, id, &hovered, &held) && lang != current) i18n_->set_lang(lang);
+      const bool active = lang == current;
+      const ImDrawFlags corners = i == 0 ? ImDrawFlags_RoundCornersLeft : ImDrawFlags_RoundCornersRight;
+      dl->AddRectFilled(bb.Min, bb.Max, active ? th.on_accent : (held ? th.accent_dark : th.accent), th.radius, corners);
+      dl->AddRect(bb.Min, bb.Max, th.on_accent, th.radius, corners, 2.5f * th.s);
+      const ImVec2 ls = measure(fonts_.bold, label);
+      dl->AddText(fonts_.bold, fonts_.bold->FontSize,
+                  ImVec2(bb.Min.x + (toggle_w - ls.x) * 0.5f, bb.Min.y + (toggle_h - ls.y) * 0.5f),
+                  active ? th.accent : th.on_accent, label);
+      register_clickable(ui, label, bb.Min, bb.Max);
+    }
+    tx += toggle_w;
+  }
+  const std::string clock = format_clock(state_.now);
+  const ImVec2 cs = measure(fonts_.heading, clock);
+  draw_text(ui, dl, ImVec2(origin.x + w - th.pad - 2 * toggle_w - th.gap - cs.x, origin.y + (th.header_h - cs.y) * 0.5f),
+            clock, fonts_.heading, th.on_accent);
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + th.header_h));
+}
+
+void App::draw_footer(Ui& ui, Intents& out) {
+  const Theme& th = theme_;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 origin = ImGui::GetWindowPos();
+  const float w = ImGui::GetWindowWidth(), h = ImGui::GetWindowHeight();
+  const float top = origin.y + h - th.footer_h;
+  dl->AddRectFilled(ImVec2(origin.x, top), ImVec2(origin.x + w, origin.y + h), th.surface);
+  dl->AddLine(ImVec2(origin.x, top), ImVec2(origin.x + w, top), th.border, 2 * th.s);
+  const float bw = (w - 2 * th.pad - th.gap) * 0.5f;
+  const float bh = th.footer_h - 2 * th.gap;
+  ImGui::SetCursorScreenPos(ImVec2(origin.x + th.pad, top + th.gap));
+  const std::string& back = ui.tr("nav.back");
+  const std::string& home = ui.tr("nav.home");
+  if (button(ui, back, ButtonKind::secondary, bw, bh)) out.push_back(GoBack{});
+  draw_icon(dl, Icon::back, ImVec2(ImGui::GetItemRectMin().x + th.pad + 18 * th.s, ImGui::GetItemRectMin().y + bh * 0.5f),
+            44 * th.s, th.accent);
+  ImGui::SetCursorScreenPos(ImVec2(origin.x + th.pad + bw + th.gap, top + th.gap));
+  if (button(ui, home, ButtonKind::quiet, bw, bh)) out.push_back(GoHome{});
+  draw_icon(dl, Icon::home, ImVec2(ImGui::GetItemRectMin().x + th.pad + 18 * th.s, ImGui::GetItemRectMin().y + bh * 0.5f),
+            44 * th.s, th.text);
+}
+
+void App::frame(bool& quit, int& exit_code) {
+  ImGui_ImplSDLRenderer_NewFrame();
+  ImGui_ImplSDL2_NewFrame();
+  ImGuiIO& io = ImGui::GetIO();
+  if (tour_) tour_->inject(io);
+  ImGui::NewFrame();
+  registry_.begin_frame();
+  animate_ = false;
+  state_.now = clock_.now();
+
+  Ui ui{theme_, fonts_, *i18n_, registry_, animate_};
+  Intents intents;
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::Begin("##root", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
+                   ImGuiWindowFlags_NoNav);
+  ImGui::PopStyleVar();
+  draw_header(ui);
+
+  const float body_h = io.DisplaySize.y - theme_.header_h - (footer_visible() ? theme_.footer_h : 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(theme_.pad, theme_.pad * 0.6f));
+  ImGui::BeginChild("##body", ImVec2(io.DisplaySize.x, body_h), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar |
+                        ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
+  ImGui::PopStyleVar();
+  if (state_.fatal) notice(ui, ui.tr("app.fatal"), theme_.danger_soft, theme_.danger);
+  switch (state_.screen) {
+    case ScreenId::home: draw_home(ui, state_, intents); break;
+    case ScreenId::catalog: draw_catalog(ui, state_, intents); break;
+    case ScreenId::service: draw_service(ui, state_, intents); break;
+    case ScreenId::submit: draw_submit(ui, state_, intents); break;
+    case ScreenId::receipt: draw_receipt(ui, state_, intents); break;
+    case ScreenId::status: draw_status(ui, state_, intents); break;
+  }
+  ImGui::EndChild();
+  if (footer_visible()) draw_footer(ui, intents);
+  ImGui::End();
+
+  ImGui::Render();
+  const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme_.bg);
+  SDL_SetRenderDrawColor(renderer_.get(), static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),
+                         static_cast<Uint8>(bg.z * 255), 255);
+  SDL_RenderClear(renderer_.get());
+  ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  if (tour_) {
+    const auto status = tour_->after_frame(registry_, renderer_.get(), state_.sync);
+    if (status != TourRunner::Status::running) {
+      quit = true;
+      if (status == TourRunner::Status::failed) {
+        std::cerr << "tour failed: " << tour_->failure() << "\n";
+        exit_code = 1;
+      } else {
+        std::cout << "tour passed: " << tour_->shots().size() << " screenshot(s) in "
+                  << std::filesystem::absolute(options_.shots_dir).string() << "\n";
+        exit_code = 0;
+      }
+    }
+  }
+  SDL_RenderPresent(renderer_.get());
+  for (const auto& intent : intents) handle(intent);
+}
+
+void App::navigate(ScreenId screen) {
+  if (screen == state_.screen) return;
+  state_.history.push_back(state_.screen);
+  state_.screen = screen;
+}
+
+void App::reset_session() {
+  // Privacy: nothing a citizen typed or scanned survives going home.
+  state_.catalog_view = CatalogView{};
+  state_.service_code.clear();
+  state_.submit = SubmitView{};
+  state_.receipt = ReceiptView{};
+  state_.status = LookupView{};
+  preview_texture_.reset();
+  qr_texture_.reset();
+  if (scanner_) scanner_->cancel();
+  if (!tour_) registry_.vars.clear();  // tours reuse the receipt's values later
+  state_.history.clear();
+  state_.screen = ScreenId::home;
+}
+
+void App::handle(const Intent& intent) {
+  std::visit(
+      Overloaded{
+          [&](const GoTo& g) {
+            if (g.screen == ScreenId::status) state_.status = LookupView{};
+            navigate(g.screen);
+          },
+          [&](const GoBack&) {
+            SubmitView& v = state_.submit;
+            if (state_.screen == ScreenId::submit && !v.scanning) {
+              if (v.step == SubmitStep::review) {
+                v.step = SubmitStep::scan;
+                return;
+              }
+              if (v.step == SubmitStep::scan) {
+                v.step = SubmitStep::applicant;
+                return;
+              }
+            }
+            if (state_.screen == ScreenId::submit) {
+              if (scanner_ && v.scanning) scanner_->cancel();
+              state_.submit = SubmitView{};
+              preview_texture_.reset();
+            }
+            if (state_.history.empty()) {
+              reset_session();
+              return;
+            }
+            state_.screen = state_.history.back();
+            state_.history.pop_back();
+            if (state_.screen == ScreenId::home) reset_session();
+          },
+          [&](const GoHome&) { reset_session(); },
+          [&](const OpenCatalog& o) {
+            state_.catalog_view = CatalogView{};
+            state_.catalog_view.submit_only = o.submit_only;
+            navigate(ScreenId::catalog);
+          },
+          [&](const OpenService& o) {
+            state_.service_code = o.code;
+            navigate(ScreenId::service);
+          },
+          [&](const StartSubmit& s) {
+            state_.submit = SubmitView{};
+            preview_texture_.reset();
+            state_.submit.service_code = s.code;
+            navigate(ScreenId::submit);
+          },
+          [&](const StartScan&) {
+            SubmitView& v = state_.submit;
+            v.scan_error.reset();
+            if (!scanner_) {
+              v.scan_error = ScanErrorKind::no_scanner;
+              return;
+            }
+            v.page.reset();
+            v.preview = {};
+            preview_texture_.reset();
+            v.scanning = true;
+            state_.scan_progress = 0;
+            scanner_->start_scan();
+          },
+          [&](const ConfirmSubmit&) {
+            SubmitView& v = state_.submit;
+            const domain::Service* s = state_.catalog ? state_.catalog->service(v.service_code) : nullptr;
+            auto phone = domain::normalize_phone(utf8::from_u32(v.phone));
+            if (!s || !v.page || !phone) {
+              v.submit_error = "submit.err_incomplete";
+              return;
+            }
+            client::NewDossier d;
+            d.service_code = s->code;
+            d.agency_id = s->agency;
+            d.service_name = s->name;
+            std::string name = utf8::from_u32(v.name);
+            // Collapse the spaces the keyboard allows at the ends.
+            while (!name.empty() && name.back() == ' ') name.pop_back();
+            while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+            d.applicant.name = name;
+            d.applicant.phone = *phone;
+            client::NewDocument doc;
+            doc.id = "d1";
+            doc.name = i18n_->tr("submit.scanned_doc");
+            for (const auto& rd : s->documents)
+              if (rd.required) {
+                doc.name = rd.name;
+                break;
+              }
+            doc.content_type = "image/jpeg";
+            doc.bytes = v.page->jpeg;
+            d.documents.push_back(std::move(doc));
+            v.submit_error.reset();
+            v.step = SubmitStep::sending;
+            v.submit_request = backend_->submit(std::move(d));
+          },
+          [&](const StartLookup&) {
+            LookupView& v = state_.status;
+            v.busy = true;
+            v.result.reset();
+            v.request = backend_->lookup(utf8::from_u32(v.code), utf8::from_u32(v.secret));
+          },
+          [&](const SetLang& l) { i18n_->set_lang(l.lang); },
+      },
+      intent);
+}
+
+int App::run() {
+  int exit_code = 0;
+  bool quit = false;
+  int frames_pending = 3;  // ImGui settles layout over a couple of frames
+  const bool tour = tour_.has_value();
+  while (!quit) {
+    // Block until something can change the picture: input, a worker, the
+    // next minute of the header clock; or spin for animations and tours.
+    int timeout = 0;
+    if (!tour && frames_pending == 0) {
+      if (animate_) {
+        timeout = 16;
+      } else {
+        const auto now = std::chrono::system_clock::now().time_since_epoch();
+        const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
+        timeout = static_cast<int>(60000 - ms % 60000) + 5;
+      }
+    }
+    SDL_Event ev;
+    bool got = timeout == 0 ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, timeout) != 0;
+    bool changed = got || timeout > 0;  // a timeout means the clock or an animation moved
+    while (got) {
+      if (ev.type == SDL_QUIT) quit = true;
+      if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE) quit = true;
+      if (ev.type != wake_event_) ImGui_ImplSDL2_ProcessEvent(&ev);
+      got = SDL_PollEvent(&ev) != 0;
+    }
+    drain_workers(changed);
+    if (changed) frames_pending = std::max(frames_pending, 3);
+    if (quit) break;
+    if (frames_pending == 0 && !animate_ && !tour) continue;
+    frame(quit, exit_code);
+    if (frames_pending > 0) --frames_pending;
+  }
+  return exit_code;
+}
+
+}  // namespace motcua::kiosk

@@ -1,0 +1,83 @@
+// motcua-kiosk: the touchscreen kiosk of a commune one-stop office.
+//   motcua-kiosk --data DIR [--size WxH] [--fullscreen] [--headless]
+//                [--tour FILE] [--shots DIR] [--scanner DEVICE] [--lang vi|en]
+// See docs/kiosk.md.
+
+#include <cstdlib>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "app/app.hpp"
+#include "devices/sane_scanner.hpp"
+#include "motcua/util/log.hpp"
+
+int main(int argc, char** argv) {
+  using namespace motcua;
+  using namespace motcua::kiosk;
+  CLI::App cli{"motcua-kiosk — public-service kiosk (Bộ phận Một cửa)"};
+  AppOptions opt;
+  std::string data, size = "1080x1920", tour, shots = "shots", scanner, lang = "vi", log_level = "info";
+  std::string assets;
+  float dpi = 96;
+  bool fullscreen = false, headless = false;
+  cli.add_option("--data", data, "kiosk data directory (kiosk.toml, kiosk.db)")->required();
+  cli.add_option("--size", size, "window size WxH (default 1080x1920, portrait)");
+  cli.add_flag("--fullscreen", fullscreen, "fill the screen");
+  cli.add_flag("--headless", headless, "no display: offscreen video driver, software renderer");
+  cli.add_option("--tour", tour, "replay a tour file (docs/tour-format.md); exit 0 when it passes");
+  cli.add_option("--shots", shots, "directory for the tour's screenshots");
+  cli.add_option("--scanner", scanner,
+                 "SANE device; 'test' uses the SANE test backend, 'none' disables scanning (default: first device)");
+  cli.add_option("--lang", lang, "start language: vi or en")->check(CLI::IsMember({"vi", "en"}));
+  cli.add_option("--dpi", dpi, "screen dots per inch (touch targets are at least 15 mm)")->check(CLI::Range(50.0, 600.0));
+  cli.add_option("--assets", assets, "assets directory (i18n/); default: $MOTCUA_ASSETS or the source tree");
+  cli.add_option("--log", log_level, "debug | info | warn | error | off");
+  CLI11_PARSE(cli, argc, argv);
+
+  log::Level level;
+  if (log::parse_level(log_level, level)) log::set_level(level);
+
+  opt.data_dir = data;
+  opt.fullscreen = fullscreen;
+  opt.headless = headless;
+  opt.dpi = dpi;
+  opt.lang = lang == "en" ? Lang::en : Lang::vi;
+  if (int w = 0, h = 0; std::sscanf(size.c_str(), "%dx%d", &w, &h) == 2 && w >= 320 && h >= 320) {
+    opt.width = w;
+    opt.height = h;
+  } else {
+    std::cerr << "motcua-kiosk: --size must look like 1080x1920\n";
+    return 2;
+  }
+  if (!tour.empty()) opt.tour = std::filesystem::path(tour);
+  opt.shots_dir = shots;
+  if (assets.empty()) {
+    const char* env = std::getenv("MOTCUA_ASSETS");
+    assets = env ? env : MOTCUA_SOURCE_DIR "/assets";
+  }
+  opt.assets_dir = assets;
+
+  // Process-wide environment is set here, before any thread starts.
+  if (headless) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+  if (scanner == "none") {
+    opt.scanner_device.reset();
+  } else if (scanner == "test") {
+    auto dir = prepare_sane_test_config(opt.data_dir / "sane");
+    if (!dir) {
+      std::cerr << "motcua-kiosk: " << dir.error().describe() << "\n";
+      return 1;
+    }
+    setenv("SANE_CONFIG_DIR", dir->c_str(), 1);
+    opt.scanner_device = "test:0";
+  } else {
+    opt.scanner_device = scanner;
+  }
+
+  auto app = App::create(std::move(opt));
+  if (!app) {
+    std::cerr << "motcua-kiosk: " << app.error().describe() << "\n";
+    return 1;
+  }
+  return (*app)->run();
+}
