@@ -16,6 +16,7 @@ std::string_view to_string(Errc code) noexcept {
     case Errc::unauthorized: return "unauthorized";
     case Errc::forbidden: return "forbidden";
     case Errc::unavailable: return "unavailable";
+    case Errc::rate_limited: return "rate_limited";
     case Errc::internal: return "internal";
   }
   return "internal";

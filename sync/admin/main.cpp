@@ -27,7 +27,8 @@ int exit_code(Errc c) {
     case Errc::forbidden: return 5;
     case Errc::network:
     case Errc::protocol:
-    case Errc::unavailable: return 6;
+    case Errc::unavailable:
+    case Errc::rate_limited: return 6;
     default: return 1;
   }
 }

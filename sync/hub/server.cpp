@@ -13,6 +13,7 @@
 #include "motcua/protocol/wire.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/log.hpp"
+#include "lookup_guard.hpp"
 
 namespace motcua::hub {
 
@@ -44,6 +45,7 @@ struct HubServer::Impl {
   HubStore& store;
   const Clock& clock;
   BlobStore blobs;
+  LookupGuard lookups{clock};
   std::string admin_token;
   std::unique_ptr<httplib::SSLServer> server;
 
@@ -189,9 +191,18 @@ struct HubServer::Impl {
       const std::string code = req.get_param_value("code");
       auto secret = domain::normalize_lookup_secret(req.get_param_value("secret"));
       if (code.empty()) return send_error(res, Error{Errc::invalid_argument, "code is required"});
-      if (!secret) return send_error(res, Error{Errc::not_found, "no dossier with this code and lookup secret"});
-      auto v = store.status(code, *secret);
-      if (!v) return send_error(res, v.error());
+      if (const auto wait = lookups.blocked_for(code); wait > 0) {
+        res.set_header("Retry-After", std::to_string(wait));
+        return send_error(res, Error{Errc::rate_limited, "too many wrong lookup secrets for this code; try again in " +
+                                                             std::to_string((wait + 59) / 60) + " minutes"});
+      }
+      auto v = secret ? store.status(code, *secret)
+                      : Result<protocol::StatusView>(fail(Errc::not_found, "no dossier with this code and lookup secret"));
+      if (!v) {
+        if (v.error().code == Errc::not_found) lookups.record_failure(code);
+        return send_error(res, v.error());
+      }
+      lookups.record_success(code);
       send_json(res, 200, protocol::to_json(*v));
     });
 

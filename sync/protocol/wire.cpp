@@ -50,7 +50,7 @@ Errc errc_from_string(std::string_view code) {
   static constexpr Errc kAll[] = {Errc::invalid_argument, Errc::not_found, Errc::conflict,
                                   Errc::io, Errc::disk_full, Errc::corrupt, Errc::database,
                                   Errc::network, Errc::protocol, Errc::unauthorized,
-                                  Errc::forbidden, Errc::unavailable, Errc::internal};
+                                  Errc::forbidden, Errc::unavailable, Errc::rate_limited, Errc::internal};
   for (Errc e : kAll)
     if (to_string(e) == code) return e;
   return Errc::internal;
@@ -64,6 +64,7 @@ int http_status_for(Errc code) {
     case Errc::not_found: return 404;
     case Errc::conflict: return 409;
     case Errc::unavailable: return 503;
+    case Errc::rate_limited: return 429;
     case Errc::disk_full: return 507;
     default: return 500;
   }
@@ -82,6 +83,7 @@ Error error_from_response(int http_status, std::string_view body) {
   else if (http_status == 404) code = Errc::not_found;
   else if (http_status == 409) code = Errc::conflict;
   else if (http_status == 503) code = Errc::unavailable;
+  else if (http_status == 429) code = Errc::rate_limited;
   return Error{code, "hub answered HTTP " + std::to_string(http_status)};
 }
 

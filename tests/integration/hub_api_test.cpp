@@ -220,6 +220,25 @@ TEST_F(HubApi, StatusLookupNeedsTheSecretAndAcceptsTheProvisionalCode) {
   EXPECT_EQ(unknown.error().message, wrong.error().message) << "the two must be indistinguishable";
 }
 
+TEST_F(HubApi, GuessingALookupSecretIsStoppedAfterAFewTries) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  auto s = submission();
+  auto ack = c.create_dossier(s);
+  ASSERT_TRUE(ack);
+  upload(c, s, "trang 1");
+  ASSERT_TRUE(c.seal_dossier(s.client_id));
+  for (const char* guess : {"AAAA", "BBBB", "CCCC", "DDDD", "EEEE"}) {
+    auto r = c.status(ack->code, guess);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::not_found);
+  }
+  // Now even the right secret is refused for a while, with a clear message.
+  auto blocked = c.status(ack->code, "K7QM");
+  ASSERT_FALSE(blocked);
+  EXPECT_EQ(blocked.error().code, Errc::rate_limited);
+  EXPECT_NE(blocked.error().message.find("try again"), std::string::npos);
+}
+
 TEST_F(HubApi, MalformedRequestsGetClearErrors) {
   client::HubClient c(hub.kiosk_endpoint(kiosk));
   auto r = c.request("POST", "/dossiers", std::string("{not json"));

@@ -22,6 +22,7 @@ enum class Errc {
   unauthorized,
   forbidden,
   unavailable,       // device or service temporarily unavailable
+  rate_limited,      // too many attempts; retry later
   internal,
 };
 
