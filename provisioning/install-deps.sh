@@ -20,6 +20,8 @@ PACKAGES=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib
   curl procps python3
+  # UI tests on a virtual X display (real SDL input path, idle CPU with X11)
+  xvfb xdotool xauth
 )
 
 missing=()

@@ -60,7 +60,6 @@ Result<std::unique_ptr<App>> App::create(AppOptions options) {
 }
 
 Result<void> App::init() {
-  const auto started = std::chrono::steady_clock::now();
   auto i18n = I18n::load(options_.assets_dir / "i18n");
   if (!i18n) return fail(i18n.error());
   i18n_.emplace(std::move(*i18n));
@@ -118,6 +117,14 @@ Result<void> App::init() {
   // Workers wake the UI loop with one coalesced SDL user event.
   auto wake = [this] {
     if (wake_pending_.exchange(true)) return;
+    if (options_.headless) {
+      {
+        std::lock_guard lk(wake_mutex_);
+        wake_signalled_ = true;
+      }
+      wake_cv_.notify_one();
+      return;
+    }
     SDL_Event e{};
     e.type = wake_event_;
     SDL_PushEvent(&e);
@@ -127,7 +134,7 @@ Result<void> App::init() {
   if (options_.scanner_device)
     scanner_ = std::make_unique<ScanService>(std::make_unique<SaneScanner>(*options_.scanner_device), wake);
 
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
   log::info(kLog, "initialised in " + std::to_string(ms.count()) + " ms (" + std::to_string(w) + "x" +
                       std::to_string(h) + (options_.headless ? ", headless" : "") + ")");
   return {};
@@ -289,11 +296,11 @@ void App::draw_footer(Ui& ui, Intents& out) {
   ImGui::SetCursorScreenPos(ImVec2(origin.x + th.pad, top + th.gap));
   const std::string& back = ui.tr("nav.back");
   const std::string& home = ui.tr("nav.home");
-  if (button(ui, back, ButtonKind::secondary, bw, bh)) out.push_back(GoBack{});
+  if (button(ui, back, ButtonKind::secondary, bw, bh)) out.push_back(intent::back());
   draw_icon(dl, Icon::back, ImVec2(ImGui::GetItemRectMin().x + th.pad + 18 * th.s, ImGui::GetItemRectMin().y + bh * 0.5f),
             44 * th.s, th.accent);
   ImGui::SetCursorScreenPos(ImVec2(origin.x + th.pad + bw + th.gap, top + th.gap));
-  if (button(ui, home, ButtonKind::quiet, bw, bh)) out.push_back(GoHome{});
+  if (button(ui, home, ButtonKind::quiet, bw, bh)) out.push_back(intent::home());
   draw_icon(dl, Icon::home, ImVec2(ImGui::GetItemRectMin().x + th.pad + 18 * th.s, ImGui::GetItemRectMin().y + bh * 0.5f),
             44 * th.s, th.text);
 }
@@ -365,6 +372,8 @@ void App::frame(bool& quit, int& exit_code) {
 
 void App::navigate(ScreenId screen) {
   if (screen == state_.screen) return;
+  log::debug(kLog, "screen " + std::to_string(static_cast<int>(state_.screen)) + " -> " +
+                       std::to_string(static_cast<int>(screen)));
   state_.history.push_back(state_.screen);
   state_.screen = screen;
 }
@@ -384,110 +393,113 @@ void App::reset_session() {
   state_.screen = ScreenId::home;
 }
 
-void App::handle(const Intent& intent) {
-  std::visit(
-      Overloaded{
-          [&](const GoTo& g) {
-            if (g.screen == ScreenId::status) state_.status = LookupView{};
-            navigate(g.screen);
-          },
-          [&](const GoBack&) {
-            SubmitView& v = state_.submit;
-            if (state_.screen == ScreenId::submit && !v.scanning) {
-              if (v.step == SubmitStep::review) {
-                v.step = SubmitStep::scan;
-                return;
-              }
-              if (v.step == SubmitStep::scan) {
-                v.step = SubmitStep::applicant;
-                return;
-              }
-            }
-            if (state_.screen == ScreenId::submit) {
-              if (scanner_ && v.scanning) scanner_->cancel();
-              state_.submit = SubmitView{};
-              preview_texture_.reset();
-            }
-            if (state_.history.empty()) {
-              reset_session();
-              return;
-            }
-            state_.screen = state_.history.back();
-            state_.history.pop_back();
-            if (state_.screen == ScreenId::home) reset_session();
-          },
-          [&](const GoHome&) { reset_session(); },
-          [&](const OpenCatalog& o) {
-            state_.catalog_view = CatalogView{};
-            state_.catalog_view.submit_only = o.submit_only;
-            navigate(ScreenId::catalog);
-          },
-          [&](const OpenService& o) {
-            state_.service_code = o.code;
-            navigate(ScreenId::service);
-          },
-          [&](const StartSubmit& s) {
-            state_.submit = SubmitView{};
-            preview_texture_.reset();
-            state_.submit.service_code = s.code;
-            navigate(ScreenId::submit);
-          },
-          [&](const StartScan&) {
-            SubmitView& v = state_.submit;
-            v.scan_error.reset();
-            if (!scanner_) {
-              v.scan_error = ScanErrorKind::no_scanner;
-              return;
-            }
-            v.page.reset();
-            v.preview = {};
-            preview_texture_.reset();
-            v.scanning = true;
-            state_.scan_progress = 0;
-            scanner_->start_scan();
-          },
-          [&](const ConfirmSubmit&) {
-            SubmitView& v = state_.submit;
-            const domain::Service* s = state_.catalog ? state_.catalog->service(v.service_code) : nullptr;
-            auto phone = domain::normalize_phone(utf8::from_u32(v.phone));
-            if (!s || !v.page || !phone) {
-              v.submit_error = "submit.err_incomplete";
-              return;
-            }
-            client::NewDossier d;
-            d.service_code = s->code;
-            d.agency_id = s->agency;
-            d.service_name = s->name;
-            std::string name = utf8::from_u32(v.name);
-            // Collapse the spaces the keyboard allows at the ends.
-            while (!name.empty() && name.back() == ' ') name.pop_back();
-            while (!name.empty() && name.front() == ' ') name.erase(name.begin());
-            d.applicant.name = name;
-            d.applicant.phone = *phone;
-            client::NewDocument doc;
-            doc.id = "d1";
-            doc.name = i18n_->tr("submit.scanned_doc");
-            for (const auto& rd : s->documents)
-              if (rd.required) {
-                doc.name = rd.name;
-                break;
-              }
-            doc.content_type = "image/jpeg";
-            doc.bytes = v.page->jpeg;
-            d.documents.push_back(std::move(doc));
-            v.submit_error.reset();
-            v.step = SubmitStep::sending;
-            v.submit_request = backend_->submit(std::move(d));
-          },
-          [&](const StartLookup&) {
-            LookupView& v = state_.status;
-            v.busy = true;
-            v.result.reset();
-            v.request = backend_->lookup(utf8::from_u32(v.code), utf8::from_u32(v.secret));
-          },
-          [&](const SetLang& l) { i18n_->set_lang(l.lang); },
-      },
-      intent);
+void App::handle(const Intent& in) {
+  switch (in.kind) {
+    case IntentKind::go_to:
+      if (in.screen == ScreenId::status) state_.status = LookupView{};
+      navigate(in.screen);
+      break;
+    case IntentKind::back: {
+      // Inside the wizard, "back" is the previous step.
+      SubmitView& v = state_.submit;
+      if (state_.screen == ScreenId::submit && !v.scanning) {
+        if (v.step == SubmitStep::review) {
+          v.step = SubmitStep::scan;
+          break;
+        }
+        if (v.step == SubmitStep::scan) {
+          v.step = SubmitStep::applicant;
+          break;
+        }
+      }
+      if (state_.screen == ScreenId::submit) {
+        if (scanner_ && v.scanning) scanner_->cancel();
+        state_.submit = SubmitView{};
+        preview_texture_.reset();
+      }
+      if (state_.history.empty()) {
+        reset_session();
+        break;
+      }
+      state_.screen = state_.history.back();
+      state_.history.pop_back();
+      if (state_.screen == ScreenId::home) reset_session();
+      break;
+    }
+    case IntentKind::home: reset_session(); break;
+    case IntentKind::open_catalog:
+      state_.catalog_view = CatalogView{};
+      state_.catalog_view.submit_only = in.submit_only;
+      navigate(ScreenId::catalog);
+      break;
+    case IntentKind::open_service:
+      state_.service_code = in.code;
+      navigate(ScreenId::service);
+      break;
+    case IntentKind::start_submit:
+      state_.submit = SubmitView{};
+      preview_texture_.reset();
+      state_.submit.service_code = in.code;
+      navigate(ScreenId::submit);
+      break;
+    case IntentKind::start_scan: {
+      SubmitView& v = state_.submit;
+      v.scan_error.reset();
+      if (!scanner_) {
+        v.scan_error = ScanErrorKind::no_scanner;
+        break;
+      }
+      v.page.reset();
+      v.preview = {};
+      preview_texture_.reset();
+      v.scanning = true;
+      state_.scan_progress = 0;
+      scanner_->start_scan();
+      break;
+    }
+    case IntentKind::confirm_submit: confirm_submit(); break;
+    case IntentKind::start_lookup: {
+      LookupView& v = state_.status;
+      v.busy = true;
+      v.result.reset();
+      v.request = backend_->lookup(utf8::from_u32(v.code), utf8::from_u32(v.secret));
+      break;
+    }
+  }
+}
+
+void App::confirm_submit() {
+  SubmitView& v = state_.submit;
+  const domain::Service* s = state_.catalog ? state_.catalog->service(v.service_code) : nullptr;
+  auto phone = domain::normalize_phone(utf8::from_u32(v.phone));
+  if (!s || !v.page || !phone) {
+    v.submit_error = "submit.err_incomplete";
+    return;
+  }
+  client::NewDossier d;
+  d.service_code = s->code;
+  d.agency_id = s->agency;
+  d.service_name = s->name;
+  std::string name = utf8::from_u32(v.name);
+  // The keyboard allows spaces at the ends; the dossier should not keep them.
+  while (!name.empty() && name.back() == ' ') name.pop_back();
+  while (!name.empty() && name.front() == ' ') name.erase(name.begin());
+  d.applicant.name = name;
+  d.applicant.phone = *phone;
+  client::NewDocument doc;
+  doc.id = "d1";
+  doc.name = i18n_->tr("submit.scanned_doc");
+  for (const auto& rd : s->documents)
+    if (rd.required) {
+      doc.name = rd.name;
+      break;
+    }
+  doc.content_type = "image/jpeg";
+  doc.bytes = v.page->jpeg;
+  d.documents.push_back(std::move(doc));
+  v.submit_error.reset();
+  v.step = SubmitStep::sending;
+  v.submit_request = backend_->submit(std::move(d));
 }
 
 int App::run() {
@@ -495,6 +507,7 @@ int App::run() {
   bool quit = false;
   int frames_pending = 3;  // ImGui settles layout over a couple of frames
   const bool tour = tour_.has_value();
+  bool first_frame_logged = false;
   while (!quit) {
     // Block until something can change the picture: input, a worker, the
     // next minute of the header clock; or spin for animations and tours.
@@ -509,7 +522,22 @@ int App::run() {
       }
     }
     SDL_Event ev;
-    bool got = timeout == 0 ? SDL_PollEvent(&ev) != 0 : SDL_WaitEventTimeout(&ev, timeout) != 0;
+    bool got = false;
+    if (timeout == 0) {
+      got = SDL_PollEvent(&ev) != 0;
+    } else if (options_.headless) {
+      // No input can come; wait for a worker. Capped so SDL's SIGTERM → SDL_QUIT
+      // is still noticed within half a second.
+      std::unique_lock lk(wake_mutex_);
+      const bool woke = wake_cv_.wait_for(lk, std::chrono::milliseconds(std::min(timeout, 500)),
+                                          [&] { return wake_signalled_; });
+      wake_signalled_ = false;
+      lk.unlock();
+      got = SDL_PollEvent(&ev) != 0;
+      if (!woke && !got && timeout > 500) continue;  // nothing happened yet: keep waiting
+    } else {
+      got = SDL_WaitEventTimeout(&ev, timeout) != 0;
+    }
     bool changed = got || timeout > 0;  // a timeout means the clock or an animation moved
     while (got) {
       if (ev.type == SDL_QUIT) quit = true;
@@ -523,6 +551,12 @@ int App::run() {
     if (frames_pending == 0 && !animate_ && !tour) continue;
     frame(quit, exit_code);
     if (frames_pending > 0) --frames_pending;
+    if (!first_frame_logged && state_.catalog) {
+      // Cold start as a citizen sees it: the first frame showing the catalog's office.
+      first_frame_logged = true;
+      const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
+      log::info(kLog, "first frame with the catalog after " + std::to_string(ms.count()) + " ms");
+    }
   }
   return exit_code;
 }

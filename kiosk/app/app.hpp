@@ -6,7 +6,10 @@
 // the next minute of the header clock.
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -78,12 +81,14 @@ class App {
   void draw_header(Ui& ui);
   void draw_footer(Ui& ui, Intents& out);
   void handle(const Intent& intent);
+  void confirm_submit();
   void navigate(ScreenId screen);
   void reset_session();
   TextureView make_texture(Texture& slot, const std::uint8_t* pixels, int w, int h, bool rgba, bool crisp);
   bool footer_visible() const;
 
   AppOptions options_;
+  std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   SystemClock clock_;
   std::optional<I18n> i18n_;
   Theme theme_{};
@@ -94,6 +99,11 @@ class App {
   std::optional<TourRunner> tour_;
   std::uint32_t wake_event_ = 0;
   std::atomic<bool> wake_pending_{false};
+  // Headless there is no input to wait for, and SDL's offscreen driver can only
+  // poll (1 ms sleeps): the loop waits on this instead, so idle CPU stays ~0.
+  std::mutex wake_mutex_;
+  std::condition_variable wake_cv_;
+  bool wake_signalled_ = false;
 
   // Declaration order is teardown order reversed: workers stop first, then
   // textures, ImGui, the renderer, the window, SDL itself.

@@ -19,6 +19,7 @@ Theme make_theme(float s, float dpi) {
   t.s = s;
   t.bg = rgb(0xF2F4F7);
   t.surface = rgb(0xFFFFFF);
+  t.chip = rgb(0xE3E8EE);
   t.text = rgb(0x16202B);
   t.muted = rgb(0x4B5866);  // 7:1 on white — secondary text must stay readable
   t.border = rgb(0xD3DAE2);

@@ -7,7 +7,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include <imgui.h>
@@ -101,29 +100,31 @@ struct AppState {
   }
 };
 
-struct GoTo {
-  ScreenId screen;
-};
-struct GoBack {};
-struct GoHome {};
-struct OpenCatalog {
-  bool submit_only = false;
-};
-struct OpenService {
-  std::string code;
-};
-struct StartSubmit {
-  std::string code;
-};
-struct StartScan {};
-struct ConfirmSubmit {};
-struct StartLookup {};
-struct SetLang {
-  Lang lang;
+// What a screen asks the App to do. A plain struct rather than a variant:
+// screens build them with the helpers below.
+enum class IntentKind {
+  go_to, back, home, open_catalog, open_service, start_submit, start_scan, confirm_submit, start_lookup,
 };
 
-using Intent = std::variant<GoTo, GoBack, GoHome, OpenCatalog, OpenService, StartSubmit, StartScan, ConfirmSubmit,
-                            StartLookup, SetLang>;
+struct Intent {
+  IntentKind kind = IntentKind::home;
+  ScreenId screen = ScreenId::home;  // go_to
+  bool submit_only = false;          // open_catalog
+  std::string code;                  // open_service, start_submit
+};
+
+namespace intent {
+inline Intent go_to(ScreenId s) { return Intent{IntentKind::go_to, s, false, {}}; }
+inline Intent back() { return Intent{IntentKind::back, ScreenId::home, false, {}}; }
+inline Intent home() { return Intent{IntentKind::home, ScreenId::home, false, {}}; }
+inline Intent open_catalog(bool submit_only) { return Intent{IntentKind::open_catalog, ScreenId::catalog, submit_only, {}}; }
+inline Intent open_service(std::string code) { return Intent{IntentKind::open_service, ScreenId::service, false, std::move(code)}; }
+inline Intent start_submit(std::string code) { return Intent{IntentKind::start_submit, ScreenId::submit, false, std::move(code)}; }
+inline Intent start_scan() { return Intent{IntentKind::start_scan, ScreenId::submit, false, {}}; }
+inline Intent confirm_submit() { return Intent{IntentKind::confirm_submit, ScreenId::submit, false, {}}; }
+inline Intent start_lookup() { return Intent{IntentKind::start_lookup, ScreenId::status, false, {}}; }
+}  // namespace intent
+
 using Intents = std::vector<Intent>;
 
 }  // namespace motcua::kiosk

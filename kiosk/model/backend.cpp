@@ -321,7 +321,8 @@ void Backend::handle(LookupCmd& cmd) {
     }
     reachable = hub_answered(view.error().code);
     r.detail = view.error().describe();
-    if (!reachable) log::info(kLog, "status lookup: hub unreachable: " + r.detail);
+    // Only the error class: the detail carries the request URL, secret included.
+    if (!reachable) log::info(kLog, "status lookup: hub unreachable (" + std::string(to_string(view.error().code)) + ")");
   }
 
   // A dossier this kiosk queued and the hub has not got yet (or has not mapped

@@ -9,6 +9,8 @@ namespace motcua::kiosk {
 
 namespace {
 
+constexpr std::size_t kMaxHits = 200;
+
 std::string row_meta(const Ui& ui, const domain::Service& s) {
   return s.code + "  ·  " + level_label(ui, s) + "  ·  " + processing_label(ui, s);
 }
@@ -17,7 +19,7 @@ bool service_row(Ui& ui, const domain::Service& s, bool submit_only, Intents& ou
   if (submit_only && !s.accepts_submissions()) return false;
   const std::string badge = s.accepts_submissions() ? ui.tr("catalog.badge_submit") : std::string();
   if (list_row(ui, s.code, s.name, row_meta(ui, s), badge)) {
-    out.push_back(OpenService{s.code});
+    out.push_back(intent::open_service(s.code));
   }
   return true;
 }
@@ -40,7 +42,7 @@ void draw_catalog(Ui& ui, AppState& state, Intents& out) {
     return;
   }
   if (query != v.searched || catalog != v.searched_in) {
-    v.hits = catalog->index.search(query);
+    v.hits = catalog->index.search(query, kMaxHits);
     v.searched = query;
     v.searched_in = catalog;
   }
@@ -55,7 +57,10 @@ void draw_catalog(Ui& ui, AppState& state, Intents& out) {
     if (shown == 0) {
       notice(ui, ui.i18n.format("catalog.no_results", {query}), th.warning_soft, th.warning);
     } else {
-      text(ui, ui.i18n.format("catalog.results", {std::to_string(shown)}), ui.fonts.body, th.muted);
+      // SearchIndex returns at most kMaxHits; say so rather than a wrong count.
+      const bool capped = v.hits.size() >= kMaxHits;
+      text(ui, ui.i18n.format(capped ? "catalog.results_many" : "catalog.results", {std::to_string(capped ? kMaxHits : shown)}),
+           ui.fonts.body, th.muted);
       vspace(ui, 8 * th.s);
       for (const auto& h : v.hits) service_row(ui, catalog->catalog.services[h.service], v.submit_only, out);
     }

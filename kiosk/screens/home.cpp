@@ -13,15 +13,15 @@ void draw_home(Ui& ui, AppState& state, Intents& out) {
   text(ui, ui.tr("home.prompt"), ui.fonts.body, th.muted);
   vspace(ui, th.gap * 1.5f);
 
-  const float tile_h = 250 * th.s;
+  const float tile_h = 264 * th.s;
   if (tile(ui, ui.tr("home.browse"), ui.tr("home.browse_sub"), Icon::search, tile_h))
-    out.push_back(OpenCatalog{false});
+    out.push_back(intent::open_catalog(false));
   vspace(ui, th.gap);
   if (tile(ui, ui.tr("home.submit"), ui.tr("home.submit_sub"), Icon::document, tile_h))
-    out.push_back(OpenCatalog{true});
+    out.push_back(intent::open_catalog(true));
   vspace(ui, th.gap);
   if (tile(ui, ui.tr("home.lookup"), ui.tr("home.lookup_sub"), Icon::status, tile_h))
-    out.push_back(GoTo{ScreenId::status});
+    out.push_back(intent::go_to(ScreenId::status));
   vspace(ui, th.gap * 1.5f);
 
   if (const domain::Agency* a = state.agency()) {
@@ -33,6 +33,8 @@ void draw_home(Ui& ui, AppState& state, Intents& out) {
     if (!a->hours.empty()) field_row(ui, ui.tr("agency.hours"), a->hours);
     if (!a->email.empty()) field_row(ui, ui.tr("agency.email"), a->email);
     end_card(ui, card);
+    vspace(ui, th.gap * 0.5f);
+    notice(ui, ui.tr("home.help"), th.accent_soft, th.accent_dark);
   } else if (!state.catalog) {
     spinner(ui, 40 * th.s, th.accent);
     text_centered(ui, ui.tr("home.loading"), ui.fonts.body, th.muted);

@@ -13,7 +13,7 @@ namespace motcua::kiosk {
 void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   const Theme& th = ui.th;
   if (!state.receipt.receipt) {
-    out.push_back(GoHome{});
+    out.push_back(intent::home());
     return;
   }
   const Receipt& r = *state.receipt.receipt;
@@ -88,7 +88,7 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   end_touch_scroll(ui);
 
   vspace(ui, th.gap * 0.5f);
-  if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(GoHome{});
+  if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(intent::home());
 }
 
 }  // namespace motcua::kiosk

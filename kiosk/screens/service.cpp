@@ -74,9 +74,9 @@ void draw_service(Ui& ui, AppState& state, Intents& out) {
 
   text(ui, s->name, ui.fonts.title, th.text);
   vspace(ui, 14 * th.s);
-  badge(ui, ui.i18n.format("service.code", {s->code}), th.bg, th.text);
+  badge(ui, ui.i18n.format("service.code", {s->code}), th.chip, th.text);
   badge(ui, level_label(ui, *s), th.accent_soft, th.accent_dark, true);
-  if (const domain::Field* f = state.catalog->field(s->field)) badge(ui, f->name, th.bg, th.text, true);
+  if (const domain::Field* f = state.catalog->field(s->field)) badge(ui, f->name, th.chip, th.text, true);
   vspace(ui, th.gap * 0.5f);
   if (!s->summary.empty()) text(ui, s->summary, ui.fonts.body, th.text);
   vspace(ui, th.gap * 0.5f);
@@ -110,7 +110,12 @@ void draw_service(Ui& ui, AppState& state, Intents& out) {
     int n = 1;
     for (const auto& d : s->documents) {
       std::string detail = copies_label(ui, d);
-      if (d.form) detail += (detail.empty() ? "" : " · ") + ui.i18n.format("service.form", {*d.form});
+      if (d.form) {
+        // Catalogs write either a bare form number ("TP/HT-2015-TKKS") or a phrase
+        // that already says "Mẫu …".
+        const bool phrase = d.form->rfind("Mẫu", 0) == 0 || d.form->rfind("mẫu", 0) == 0;
+        detail += (detail.empty() ? "" : " · ") + (phrase ? *d.form : ui.i18n.format("service.form", {*d.form}));
+      }
       if (d.note) detail += (detail.empty() ? "" : " · ") + *d.note;
       numbered(ui, n++, d.name, detail);
     }
@@ -142,7 +147,7 @@ void draw_service(Ui& ui, AppState& state, Intents& out) {
 
   vspace(ui, th.gap * 0.5f);
   if (can_submit) {
-    if (button(ui, ui.tr("service.submit"), ButtonKind::primary)) out.push_back(StartSubmit{s->code});
+    if (button(ui, ui.tr("service.submit"), ButtonKind::primary)) out.push_back(intent::start_submit(s->code));
   } else {
     notice(ui, ui.tr("service.desk_only"), th.accent_soft, th.accent_dark);
   }

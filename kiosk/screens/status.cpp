@@ -68,8 +68,12 @@ void timeline(Ui& ui, const LookupResult& r) {
     ImGui::Unindent(col);
     vspace(ui, th.gap * 0.75f);
     const float bottom = ImGui::GetCursorScreenPos().y;
-    if (n > 0) dl->AddLine(ImVec2(pos.x + dot * 0.5f, pos.y + dot), ImVec2(pos.x + dot * 0.5f, bottom), th.border, 4 * th.s);
-    dl->AddCircleFilled(ImVec2(pos.x + dot * 0.5f, pos.y + dot * 0.6f), dot * 0.5f, newest ? th.accent : th.border, 24);
+    if (n > 0)
+      dl->AddLine(ImVec2(pos.x + dot * 0.5f, pos.y + ui.fonts.small->FontSize + dot), ImVec2(pos.x + dot * 0.5f, bottom + ui.fonts.small->FontSize),
+                  th.border, 4 * th.s);
+    // The dot sits beside the status line (below the time).
+    const float cy = pos.y + ui.fonts.small->FontSize + ImGui::GetStyle().ItemSpacing.y + ui.fonts.bold->FontSize * 0.5f;
+    dl->AddCircleFilled(ImVec2(pos.x + dot * 0.5f, cy), dot * 0.5f, newest ? th.accent : th.border, 24);
   }
 }
 
@@ -156,7 +160,7 @@ void draw_status(Ui& ui, AppState& state, Intents& out) {
       v.input_error = "status.err_missing";
     } else {
       v.typing = false;
-      out.push_back(StartLookup{});
+      out.push_back(intent::start_lookup());
     }
   }
   if (v.typing) {

@@ -59,7 +59,6 @@ void step_header(Ui& ui, const AppState& state, int step, std::string_view title
 }
 
 void applicant_step(Ui& ui, AppState& state) {
-  const Theme& th = ui.th;
   SubmitView& v = state.submit;
   step_header(ui, state, 1, "submit.applicant_title");
   const std::string name = utf8::from_u32(v.name);
@@ -160,12 +159,12 @@ void scan_step(Ui& ui, AppState& state, Intents& out) {
     vspace(ui, th.gap);
     if (button(ui, ui.tr("submit.next"), ButtonKind::primary)) v.step = SubmitStep::review;
     vspace(ui, th.gap * 0.5f);
-    if (button(ui, ui.tr("scan.again"), ButtonKind::secondary)) out.push_back(StartScan{});
+    if (button(ui, ui.tr("scan.again"), ButtonKind::secondary)) out.push_back(intent::start_scan());
     return;
   }
   vspace(ui, th.gap);
   if (button(ui, ui.tr(v.scan_error ? "scan.retry" : "scan.start"), ButtonKind::primary, 0, th.button_h * 1.3f))
-    out.push_back(StartScan{});
+    out.push_back(intent::start_scan());
 }
 
 void review_step(Ui& ui, AppState& state, Intents& out) {
@@ -186,7 +185,7 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
   text(ui, ui.tr("submit.pledge"), ui.fonts.body, th.muted);
   vspace(ui, th.gap);
   if (v.submit_error) notice(ui, ui.tr(*v.submit_error), th.danger_soft, th.danger);
-  if (button(ui, ui.tr("submit.confirm"), ButtonKind::primary, 0, th.button_h * 1.2f)) out.push_back(ConfirmSubmit{});
+  if (button(ui, ui.tr("submit.confirm"), ButtonKind::primary, 0, th.button_h * 1.2f)) out.push_back(intent::confirm_submit());
   vspace(ui, th.gap * 0.5f);
   if (button(ui, ui.tr("submit.edit"), ButtonKind::secondary)) {
     v.step = SubmitStep::applicant;

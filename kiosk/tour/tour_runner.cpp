@@ -157,6 +157,16 @@ bool TourRunner::step_type(const TourStep& step, const FrameRegistry& reg) {
 
 TourRunner::Status TourRunner::after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync) {
   if (!failure_.empty()) return Status::failed;
+  const Status status = step_frame(reg, renderer, sync);
+  if (status == Status::failed) {
+    // The screen at the moment of failure is the first thing anyone asks for.
+    std::string ignored;
+    write_shot(renderer, "failure", ignored);
+  }
+  return status;
+}
+
+TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync) {
   if (!pointer_.empty()) return Status::running;  // a tap is still being played
   if (current_ >= steps_.size()) return Status::passed;
   const TourStep& step = steps_[current_];
@@ -168,6 +178,22 @@ TourRunner::Status TourRunner::after_frame(const FrameRegistry& reg, SDL_Rendere
     case TourOp::tap: {
       if (const Clickable* c = find_clickable(reg, step.arg)) {
         tap(c->rect);
+        return advance();
+      }
+      if (late) return fail(step, "nothing visible is labelled \"" + step.arg + "\"");
+      return Status::running;
+    }
+    case TourOp::drag: {
+      if (const Clickable* c = find_clickable(reg, step.arg)) {
+        // A finger: down, a dozen moves, up — as SDL reports a real swipe.
+        const ImVec2 from(c->rect.cx(), c->rect.cy());
+        constexpr int kSteps = 12;
+        pointer_.push_back(Pointer{from, true});
+        for (int i = 1; i <= kSteps; ++i)
+          pointer_.push_back(Pointer{ImVec2(from.x, from.y + static_cast<float>(step.dy * i) / kSteps), true});
+        pointer_.push_back(Pointer{ImVec2(from.x, from.y + static_cast<float>(step.dy)), false});
+        pointer_.push_back(std::nullopt);
+        pointer_.push_back(std::nullopt);
         return advance();
       }
       if (late) return fail(step, "nothing visible is labelled \"" + step.arg + "\"");

@@ -44,6 +44,7 @@ class TourRunner {
   };
   using Clock = std::chrono::steady_clock;
 
+  Status step_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync);
   void tap(const Rect& r);
   Status fail(const TourStep& step, const std::string& why);
   bool step_type(const TourStep& step, const FrameRegistry& reg);

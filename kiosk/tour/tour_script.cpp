@@ -71,6 +71,7 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
     const std::string& cmd = *word;
     bool takes_text = true, takes_timeout = false;
     if (cmd == "tap") step.op = TourOp::tap, takes_timeout = true;
+    else if (cmd == "drag") step.op = TourOp::drag;
     else if (cmd == "type") step.op = TourOp::type;
     else if (cmd == "type-var") step.op = TourOp::type_var;
     else if (cmd == "expect") step.op = TourOp::expect, takes_timeout = true;
@@ -86,6 +87,14 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
       if (!arg) return bad(arg.error().message);
       step.arg = std::move(*arg);
       if (step.arg.empty()) return bad("empty argument");
+    }
+    if (step.op == TourOp::drag) {
+      auto d = take_arg(rest);
+      if (!d) return bad("drag needs a distance in pixels");
+      int dy = 0;
+      const auto [p, ec] = std::from_chars(d->data(), d->data() + d->size(), dy);
+      if (ec != std::errc() || p != d->data() + d->size() || dy == 0) return bad("bad drag distance '" + *d + "'");
+      step.dy = dy;
     }
     if (step.op == TourOp::wait) {
       auto d = take_arg(rest);

@@ -2,6 +2,7 @@
 // Tour files (docs/tour-format.md): one command per line, replayed by the
 // headless driver against the real UI.
 //   tap "label" [10s]      tap the visible item whose label contains the text
+//   drag "label" DY        press on that item, move the finger DY pixels, release
 //   type "text"            type through the on-screen keyboard (Telex for Vietnamese)
 //   type-var NAME          type a value a screen published (receipt: code, secret)
 //   expect "text" [10s]    wait until the text is drawn
@@ -20,7 +21,7 @@
 
 namespace motcua::kiosk {
 
-enum class TourOp { tap, type, type_var, expect, expect_var, shot, wait_sync, wait };
+enum class TourOp { tap, drag, type, type_var, expect, expect_var, shot, wait_sync, wait };
 
 struct TourStep {
   int line = 0;
@@ -28,6 +29,7 @@ struct TourStep {
   TourOp op = TourOp::tap;
   std::string arg;
   std::chrono::milliseconds timeout{10000};
+  int dy = 0;  // drag
 };
 
 Result<std::vector<TourStep>> parse_tour(std::string_view text);

@@ -252,14 +252,24 @@ bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::str
   const Theme& th = ui.th;
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const float width = avail_width(ui);
+  const ImGuiID id = window->GetID(b(id_text), e(id_text));
+  // Long lists (thousands of services): a row scrolled out of view reuses its
+  // last measured height instead of measuring wrapped text every frame.
+  ImGuiStorage* storage = ImGui::GetStateStorage();
+  const ImGuiID height_key = ImHashStr("row-height", 0, id);
+  if (const float known = storage->GetFloat(height_key, 0); known > 0 && !ImGui::IsRectVisible(ImVec2(width, known))) {
+    ImGui::Dummy(ImVec2(width, known));
+    ImGui::Dummy(ImVec2(0, th.gap * 0.5f));
+    return false;
+  }
   const float badge_w = badge_text.empty() ? 0 : measure(ui.fonts.small, badge_text).x + 28 * th.s + th.gap;
   const float tw = width - 2 * th.pad - 40 * th.s - badge_w;
   const ImVec2 ts = measure(ui.fonts.bold, title, tw);
   const ImVec2 ms = measure(ui.fonts.small, meta, tw);
   const float height = std::max(th.row_h, th.pad * 1.4f + ts.y + 8 * th.s + ms.y);
+  storage->SetFloat(height_key, height);
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
-  const ImGuiID id = window->GetID(b(id_text), e(id_text));
   ImGui::ItemSize(bb);
   if (!ImGui::ItemAdd(bb, id)) return false;
   bool hovered = false, held = false;

@@ -17,7 +17,7 @@ namespace motcua::kiosk {
 struct Theme {
   float s = 1;  // scale: window width / 1080
   // Colours (ImU32, ABGR).
-  ImU32 bg, surface, text, muted, border, accent, accent_dark, accent_soft, on_accent;
+  ImU32 bg, surface, chip, text, muted, border, accent, accent_dark, accent_soft, on_accent;
   ImU32 success, success_soft, warning, warning_soft, danger, danger_soft;
   // Metrics in pixels.
   float pad, gap, radius, button_h, row_h, key_h, field_h, header_h, footer_h;
