@@ -227,7 +227,9 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
       return advance();
     }
     case TourOp::wait_sync: {
-      if (!sync.hub_configured) return fail(step, "this kiosk has no hub configured");
+      // The worker publishes its first sync status a few frames after start-up,
+      // so "no hub" is only a failure once the deadline has passed.
+      if (!sync.hub_configured) return late ? fail(step, "this kiosk has no hub configured") : Status::running;
       if (sync.online && sync.outbox_depth == 0) return advance();
       if (late)
         return fail(step, "outbox still holds " + std::to_string(sync.outbox_depth) + " dossier(s)" +

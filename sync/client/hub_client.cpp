@@ -115,6 +115,17 @@ struct Upload {
   curl_off_t size = 0;
 };
 
+// The URL as it may appear in messages and logs: the lookup secret is replaced.
+std::string printable(const std::string& url) {
+  std::string out = url;
+  for (std::size_t pos = out.find("secret="); pos != std::string::npos; pos = out.find("secret=", pos)) {
+    pos += 7;
+    const std::size_t end = out.find('&', pos);
+    out.replace(pos, (end == std::string::npos ? out.size() : end) - pos, "***");
+  }
+  return out;
+}
+
 Result<HttpResponse> perform(CURL* curl, const HubEndpoint& ep, const std::string& method,
                              const std::string& url, const std::optional<std::string>& json_body,
                              const std::vector<std::string>& extra_headers, const Upload* upload) {
@@ -170,8 +181,8 @@ Result<HttpResponse> perform(CURL* curl, const HubEndpoint& ep, const std::strin
 
   const CURLcode rc = curl_easy_perform(curl);
   if (rc != CURLE_OK) {
-    if (ex.too_large) return fail(Errc::protocol, "response from " + url + " is larger than 64 MiB");
-    std::string msg = method + " " + url + ": " + curl_easy_strerror(rc);
+    if (ex.too_large) return fail(Errc::protocol, "response from " + printable(url) + " is larger than 64 MiB");
+    std::string msg = method + " " + printable(url) + ": " + curl_easy_strerror(rc);
     if (errbuf[0] != '\0') msg += std::string(" (") + errbuf + ")";
     return fail(Errc::network, std::move(msg));
   }
@@ -180,7 +191,7 @@ Result<HttpResponse> perform(CURL* curl, const HubEndpoint& ep, const std::strin
   res.body = std::move(ex.body);
   res.has_protocol_header = ex.protocol_header;
   if (!res.has_protocol_header)
-    return fail(Errc::protocol, method + " " + url + ": the answer (HTTP " + std::to_string(res.status) +
+    return fail(Errc::protocol, method + " " + printable(url) + ": the answer (HTTP " + std::to_string(res.status) +
                                     ") is not from a motcua hub — a captive portal or proxy may be in the way");
   if (res.status >= 400) return fail(protocol::error_from_response(static_cast<int>(res.status), res.body));
   return res;

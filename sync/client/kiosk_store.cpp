@@ -388,11 +388,47 @@ Result<void> KioskStore::mark_uploaded(const std::string& client_id, const std::
 }
 
 Result<void> KioskStore::mark_delivered(const std::string& client_id, const protocol::DossierAck& ack) {
+  auto entry = find(client_id);
+  if (!entry) return fail(entry.error());
+  if (!*entry) return fail(Errc::not_found, "no outbox entry " + client_id);
+  auto tx = Tx::begin(db_);
+  if (!tx) return fail(tx.error());
   auto st = db_.prepare(
       "UPDATE outbox SET state = 'delivered', official_code = ?, delivered_ms = ?, last_error = '' "
       "WHERE client_id = ?");
   if (!st) return fail(st.error());
-  return st->bind(1, ack.code).bind(2, unix_millis(clock_->now())).bind(3, client_id).run();
+  if (auto r = st->bind(1, ack.code).bind(2, unix_millis(clock_->now())).bind(3, client_id).run(); !r) return r;
+
+  // Seed the status cache with what the hub just confirmed, so the citizen can
+  // look the dossier up at this kiosk while it is offline. A status fetched
+  // from the hub later replaces it; an existing (newer) row is kept.
+  const auto& e = **entry;
+  protocol::StatusView v;
+  v.code = ack.code;
+  v.provisional_code = e.provisional_code;
+  v.service_code = e.submission.service_code;
+  v.service_name = e.service_name;
+  if (auto code = domain::parse_dossier_code(e.provisional_code)) v.agency_id = code->agency_id;
+  v.applicant = e.applicant_masked;
+  v.status = std::string(domain::status_key(domain::DossierStatus::submitted));
+  v.status_code = static_cast<int>(domain::DossierStatus::submitted);
+  v.status_label = std::string(domain::status_label_vi(domain::DossierStatus::submitted));
+  v.received_at = ack.received_at;
+  v.updated_at = ack.sealed_at.value_or(ack.received_at);
+  v.events.push_back({v.updated_at, "kiosk", "submit", v.status, std::nullopt});
+  auto cache = db_.prepare(
+      "INSERT INTO status_cache(code, provisional_code, lookup_secret, body, fetched_ms) VALUES(?, ?, ?, ?, ?) "
+      "ON CONFLICT(code) DO NOTHING");
+  if (!cache) return fail(cache.error());
+  if (auto r = cache->bind(1, v.code)
+                   .bind(2, v.provisional_code)
+                   .bind(3, e.submission.lookup_secret)
+                   .bind(4, protocol::to_json(v).dump())
+                   .bind(5, unix_millis(clock_->now()))
+                   .run();
+      !r)
+    return r;
+  return tx->commit();
 }
 
 Result<void> KioskStore::record_failure(const std::string& client_id, const std::string& error) {

@@ -140,6 +140,16 @@ TEST_F(Sync, AHubKilledMidwayLosesNothing) {
   EXPECT_EQ(hub_dossiers().size(), 3u);
 }
 
+TEST_F(Sync, ErrorsNeverRevealTheLookupSecret) {
+  hub.stop();
+  HubClient c(hub.kiosk_endpoint(kiosk));
+  auto r = c.status("H44.27.05-261130-0001", "K7QM");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::network);
+  EXPECT_EQ(r.error().message.find("K7QM"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("secret=***"), std::string::npos) << r.error().message;
+}
+
 TEST_F(Sync, TheBackgroundThreadDeliversAfterAWake) {
   SyncEngine engine(hub.sync_config(kiosk), clock);
   std::mutex m;

@@ -113,6 +113,14 @@ TEST(KioskStore, OutboxStatesAdvanceToDelivered) {
   EXPECT_EQ((*found)->state, OutboxState::delivered);
   EXPECT_TRUE((*found)->documents[0].uploaded);
   EXPECT_EQ((*found)->attempts, 1);
+
+  // Delivered dossiers stay findable at this kiosk while it is offline.
+  auto cached = store->cached_status(e->provisional_code, e->submission.lookup_secret);
+  ASSERT_TRUE(cached && *cached);
+  EXPECT_EQ((*cached)->view.code, "H44.27.05-251130-0042");
+  EXPECT_EQ((*cached)->view.status_label, "Mới đăng ký");
+  EXPECT_EQ((*cached)->view.agency_id, "H44.27.05");
+  EXPECT_TRUE(*store->cached_status("H44.27.05-251130-0042", e->submission.lookup_secret));
 }
 
 TEST(KioskStore, CatalogPageAndCursorCommitTogether) {

@@ -54,7 +54,7 @@ std::string_view action_key(DossierAction);
 // The status after the action, or a clear error naming both.
 Result<DossierStatus> apply_action(DossierStatus from, DossierAction action);
 
-// "Nguyễn Văn An" → "Nguyễn V*** A*": family name kept, the rest reduced to initials.
+// "Nguyễn Văn An" → "Nguyễn V** A*": family name kept, the rest reduced to initials.
 std::string mask_name(std::string_view full_name);
 // "0912345678" → "09******78"
 std::string mask_phone(std::string_view phone);
