@@ -144,6 +144,7 @@ Json to_json(const Catalog& c) {
   for (const auto& f : c.fields) j["fields"].push_back(to_json(f));
   j["services"] = Json::array();
   for (const auto& s : c.services) j["services"].push_back(to_json(s));
+  if (c.calendar) j["calendar"] = calendar::to_json(*c.calendar);
   return j;
 }
 
@@ -250,6 +251,11 @@ Result<Catalog> catalog_from_json(const Json& j, bool check_refs) {
   if (auto r = each("sectors", sector_from_json, c.sectors); !r) return fail(r.error());
   if (auto r = each("fields", field_from_json, c.fields); !r) return fail(r.error());
   if (auto r = each("services", service_from_json, c.services); !r) return fail(r.error());
+  if (j.contains("calendar") && !j["calendar"].is_null()) {
+    auto overrides = calendar::overrides_from_json(j["calendar"]);
+    if (!overrides) return fail(Errc::invalid_argument, "calendar: " + overrides.error().message);
+    c.calendar = std::move(*overrides);
+  }
   if (check_refs) {
     if (auto r = check_references(c); !r) return fail(r.error());
   }

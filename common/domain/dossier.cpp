@@ -26,19 +26,6 @@ constexpr StatusInfo kStatuses[] = {
 
 const StatusInfo& info(DossierStatus s) { return kStatuses[static_cast<int>(s) - 1]; }
 
-struct ActionInfo {
-  DossierAction action;
-  std::string_view key;
-};
-constexpr ActionInfo kActions[] = {
-    {DossierAction::accept, "accept"},
-    {DossierAction::reject, "reject"},
-    {DossierAction::process, "process"},
-    {DossierAction::request_supplement, "request-supplement"},
-    {DossierAction::receive_supplement, "receive-supplement"},
-    {DossierAction::finish, "finish"},
-    {DossierAction::return_result, "return-result"},
-};
 }  // namespace
 
 std::optional<DossierStatus> status_from_int(int code) {
@@ -58,57 +45,6 @@ std::optional<DossierStatus> status_from_key(std::string_view key) {
 bool is_final(DossierStatus s) {
   return s == DossierStatus::not_accepted || s == DossierStatus::withdrawn ||
          s == DossierStatus::stopped || s == DossierStatus::result_returned;
-}
-
-std::optional<DossierAction> action_from_key(std::string_view key) {
-  for (const auto& a : kActions)
-    if (a.key == key) return a.action;
-  // Accept underscores too ("request_supplement").
-  std::string dashed(key);
-  for (auto& c : dashed)
-    if (c == '_') c = '-';
-  for (const auto& a : kActions)
-    if (a.key == dashed) return a.action;
-  return std::nullopt;
-}
-
-std::string_view action_key(DossierAction a) {
-  for (const auto& i : kActions)
-    if (i.action == a) return i.key;
-  return "?";
-}
-
-Result<DossierStatus> apply_action(DossierStatus from, DossierAction action) {
-  using S = DossierStatus;
-  std::optional<S> to;
-  switch (action) {
-    case DossierAction::accept:
-      if (from == S::submitted) to = S::accepted;
-      break;
-    case DossierAction::reject:
-      if (from == S::submitted) to = S::not_accepted;
-      break;
-    case DossierAction::process:
-      if (from == S::accepted) to = S::processing;
-      break;
-    case DossierAction::request_supplement:
-      if (from == S::accepted || from == S::processing) to = S::supplement_requested;
-      break;
-    case DossierAction::receive_supplement:
-      if (from == S::supplement_requested) to = S::processing;
-      break;
-    case DossierAction::finish:
-      if (from == S::processing) to = S::result_ready;
-      break;
-    case DossierAction::return_result:
-      if (from == S::result_ready) to = S::result_returned;
-      break;
-  }
-  if (!to)
-    return fail(Errc::conflict, "cannot " + std::string(action_key(action)) + " a dossier in status " +
-                                    std::to_string(static_cast<int>(from)) + " (" +
-                                    std::string(status_key(from)) + ")");
-  return *to;
 }
 
 std::string mask_name(std::string_view full_name) {

@@ -33,7 +33,12 @@ int main(int argc, char** argv) {
   cli.add_option("--dpi", dpi, "screen dots per inch (touch targets are at least 15 mm)")->check(CLI::Range(50.0, 600.0));
   cli.add_option("--assets", assets, "assets directory (i18n/); default: $MOTCUA_ASSETS or the source tree");
   cli.add_option("--log", log_level, "debug | info | warn | error | off");
-  CLI11_PARSE(cli, argc, argv);
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2 (invalid input), like our own checks.
+    return cli.exit(e) == 0 ? 0 : 2;
+  }
 
   log::Level level;
   if (log::parse_level(log_level, level)) log::set_level(level);

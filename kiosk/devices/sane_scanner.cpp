@@ -1,6 +1,7 @@
 #include "devices/sane_scanner.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -123,6 +124,29 @@ struct Options {
     return sane_control_option(h, i, SANE_ACTION_SET_VALUE, &word, nullptr) == SANE_STATUS_GOOD;
   }
 
+  // Sets an option of any value type from text (SaneOption).
+  bool set_text(std::string_view name, std::string_view value) const {
+    SANE_Int i = 0;
+    const auto* d = find(name, i);
+    if (!d) return false;
+    switch (d->type) {
+      case SANE_TYPE_STRING: return set_string(name, {value});
+      case SANE_TYPE_INT:
+      case SANE_TYPE_FIXED: {
+        double v = 0;
+        const auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+        return ec == std::errc() && p == value.data() + value.size() && set_number(name, v);
+      }
+      case SANE_TYPE_BOOL: {
+        SANE_Word word = SANE_FALSE;
+        if (value == "yes" || value == "true" || value == "1") word = SANE_TRUE;
+        else if (value != "no" && value != "false" && value != "0") return false;
+        return sane_control_option(h, i, SANE_ACTION_SET_VALUE, &word, nullptr) == SANE_STATUS_GOOD;
+      }
+      default: return false;
+    }
+  }
+
   double get_number(std::string_view name, double fallback) const {
     SANE_Int i = 0;
     const auto* d = find(name, i);
@@ -135,7 +159,8 @@ struct Options {
 
 }  // namespace
 
-SaneScanner::SaneScanner(std::string device, int dpi) : device_(std::move(device)), dpi_(dpi) {}
+SaneScanner::SaneScanner(std::string device, int dpi, std::vector<SaneOption> extra_options)
+    : device_(std::move(device)), dpi_(dpi), extra_options_(std::move(extra_options)) {}
 
 ScanResult<ScannedPage> SaneScanner::scan(const std::function<bool(float)>& progress) {
   SaneSession session;
@@ -168,6 +193,8 @@ ScanResult<ScannedPage> SaneScanner::scan(const std::function<bool(float)>& prog
     opt.set_number(SANE_NAME_SCAN_BR_X, 148);
     opt.set_number(SANE_NAME_SCAN_BR_Y, 200);
   }
+  for (const auto& o : extra_options_)
+    if (!opt.set_text(o.name, o.value)) log::warn(kLog, "option " + o.name + " = " + o.value + " not accepted by " + name);
   const int dpi = static_cast<int>(std::lround(opt.get_number(SANE_NAME_SCAN_RESOLUTION, dpi_)));
 
   if (const SANE_Status st = sane_start(raw); st != SANE_STATUS_GOOD) return tl::unexpected(error_from(st, "sane_start"));

@@ -261,6 +261,7 @@ void Backend::handle(SubmitCmd& cmd) {
       entry.applicant_masked.empty() ? domain::mask_name(cmd.dossier.applicant.name) : entry.applicant_masked;
   for (const auto& d : cmd.dossier.documents) r.documents.push_back(d.name);
   r.received_at = entry.created_at;
+  if (const auto snapshot = catalog()) r.appointment = snapshot->appointment(r.service_code, r.received_at);
   post(ReceiptReady{cmd.request, std::move(r)});
 }
 

@@ -70,6 +70,9 @@ struct Receipt {
   std::string applicant_masked;
   std::vector<std::string> documents;  // names of the documents received
   TimePoint received_at;
+  // Expected appointment [ngày hẹn trả kết quả] from the working-time calendar;
+  // the hub fixes the same date when the desk accepts the dossier.
+  std::optional<TimePoint> appointment;
 };
 
 enum class LookupSource {

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "motcua/domain/lifecycle.hpp"
 #include "motcua/text/fold.hpp"
+#include "motcua/util/log.hpp"
 
 namespace motcua::kiosk {
 
@@ -39,6 +41,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog ca
     return key(a.field->name) < key(b.field->name);
   });
   snap->index = SearchIndex(c.services, c.fields);
+  if (auto wt = domain::working_time_for(c)) snap->working_time = std::move(*wt);
+  else log::warn("catalog", "no working-time calendar: " + wt.error().message);
   return snap;
 }
 
@@ -54,6 +58,16 @@ const domain::Agency* CatalogSnapshot::agency(const std::string& id) const {
       if (alias == id) return &a;
   }
   return nullptr;
+}
+
+std::optional<TimePoint> CatalogSnapshot::appointment(const std::string& service_code, TimePoint received) const {
+  const domain::Service* s = service(service_code);
+  if (s == nullptr || !working_time) return std::nullopt;
+  auto processing = domain::processing_time(s->processing);
+  if (!processing) return std::nullopt;
+  auto due = working_time->due(received, *processing);
+  if (!due) return std::nullopt;
+  return *due;
 }
 
 const domain::Field* CatalogSnapshot::field(const std::string& id) const {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "model/search_index.hpp"
+#include "motcua/calendar/working_time.hpp"
 #include "motcua/domain/catalog.hpp"
 
 namespace motcua::kiosk {
@@ -23,11 +24,16 @@ struct CatalogSnapshot {
   std::vector<FieldGroup> groups;  // fields sorted by sector then name (Vietnamese folded order)
   SearchIndex index;
   std::map<std::string, std::size_t> service_by_code;
+  // Holiday rules + the catalog's announcements: the same appointments the hub fixes.
+  std::optional<calendar::WorkingTime> working_time;
 
   static std::shared_ptr<const CatalogSnapshot> build(domain::Catalog catalog);
   const domain::Service* service(const std::string& code) const;
   const domain::Agency* agency(const std::string& id) const;
   const domain::Field* field(const std::string& id) const;
+  // The appointment for a dossier of this service received at `received`
+  // (nullopt if the service or its processing time is unknown).
+  std::optional<TimePoint> appointment(const std::string& service_code, TimePoint received) const;
 };
 
 }  // namespace motcua::kiosk

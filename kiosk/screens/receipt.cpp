@@ -77,6 +77,7 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     for (const auto& d : r.documents) docs += (docs.empty() ? "" : "\n") + d;
     field_row(ui, ui.tr("receipt.documents"), docs.empty() ? ui.tr("receipt.no_documents") : docs);
     field_row(ui, ui.tr("receipt.received"), format_received_time(r.received_at, ui.i18n.lang()));
+    if (r.appointment) field_row(ui, ui.tr("receipt.appointment"), format_received_time(*r.appointment, ui.i18n.lang()));
     if (const domain::Agency* a = state.agency()) {
       field_row(ui, ui.tr("receipt.office"), a->name);
       if (!a->address.empty()) field_row(ui, ui.tr("agency.address"), a->address);

@@ -2,6 +2,7 @@
 // the result and the legal basis — and "Nộp hồ sơ" when the kiosk accepts it.
 
 #include "app/format.hpp"
+#include "motcua/domain/service_rules.hpp"
 #include "screens/screens.hpp"
 
 namespace motcua::kiosk {
@@ -101,6 +102,22 @@ void draw_service(Ui& ui, AppState& state, Intents& out) {
     if (!s->applicants.empty()) {
       vspace(ui, 8 * th.s);
       field_row(ui, ui.tr("service.applicants"), s->applicants);
+    }
+    // What the service's level allows (the provincial regulation's level 3/4 rules).
+    const auto rules = domain::channel_rules(*s);
+    const bool en = ui.i18n.lang() == Lang::en;
+    if (!rules.payment.empty()) {
+      std::string pay, get;
+      for (auto m : rules.payment) pay += (pay.empty() ? "" : "\n") + std::string(en ? domain::label_en(m) : domain::label_vi(m));
+      for (auto d : rules.delivery) get += (get.empty() ? "" : "\n") + std::string(en ? domain::label_en(d) : domain::label_vi(d));
+      vspace(ui, 8 * th.s);
+      field_row(ui, ui.tr("service.payment"), pay);
+      vspace(ui, 8 * th.s);
+      field_row(ui, ui.tr("service.delivery"), get);
+      if (rules.digital_signature_encouraged) {
+        vspace(ui, 8 * th.s);
+        text(ui, ui.tr("service.signature_note"), ui.fonts.small, th.muted);
+      }
     }
     end_card(ui, card);
   }

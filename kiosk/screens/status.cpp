@@ -96,6 +96,8 @@ void result_view(Ui& ui, const LookupResult& r) {
   if (!v.applicant.empty()) field_row(ui, ui.tr("receipt.applicant"), v.applicant);
   if (!v.received_at.empty()) field_row(ui, ui.tr("receipt.received"), format_wire_time(v.received_at));
   if (v.due_at) field_row(ui, ui.tr("status.due"), format_wire_time(*v.due_at));
+  if (v.timeliness != "not_applicable" && !v.timeliness.empty())
+    field_row(ui, ui.tr("status.timeliness"), ui.tr("timeliness." + v.timeliness));
   end_card(ui, card);
   if (!v.events.empty()) {
     section_heading(ui, ui.tr("status.history"));

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <optional>
+#include <utility>
 
 namespace motcua::kiosk::telex {
 
@@ -118,7 +119,11 @@ void rebase(std::u32string& text, std::size_t i, int base) {
 }
 
 bool apply_modifier(std::u32string& text, std::size_t ws, char32_t kl, char32_t key) {
-  if (text.size() == ws) return false;
+  if (text.size() == ws) {
+    if (kl != U'w') return false;
+    text.push_back(key == U'W' ? U'Ư' : U'ư');  // w starting a word types ư too
+    return true;
+  }
   const std::size_t last = text.size() - 1;
   const auto v = vowel(text[last]);
   if (kl == U'a' || kl == U'e' || kl == U'o') {
@@ -267,13 +272,24 @@ std::u32string keystrokes(std::u32string_view text) {
     if (pending_tone) out.push_back(kToneKeys[static_cast<std::size_t>(pending_tone - 1)]);
     pending_tone = 0;
   };
-  for (char32_t c : text) {
+  char32_t prev = 0;
+  for (const char32_t c : text) {
+    const char32_t before = std::exchange(prev, c);
     if (c == U'đ' || c == U'Đ') {
       out.push_back(c == U'Đ' ? U'D' : U'd');
       out.push_back(U'd');
       continue;
     }
-    if (auto v = vowel(c)) {
+    // After the same plain letter, d, a, e and o would merge with it ("oo" → ô);
+    // one more press undoes that: "Noong" is typed N o o o n g.
+    const auto v = vowel(c);
+    const auto pv = vowel(before);
+    const bool doubled_d = lower_ascii(c) == U'd' && lower_ascii(before) == U'd';
+    const bool doubled_vowel = v && pv && (pv->base == A || pv->base == E || pv->base == O) &&
+                               plain_letter(v->base) == plain_letter(pv->base);
+    if (doubled_d) out.push_back(c);
+    if (doubled_vowel) out.push_back(v->upper ? plain_letter(v->base) - U'a' + U'A' : plain_letter(v->base));
+    if (v) {
       const char32_t p = plain_letter(v->base);
       out.push_back(v->upper ? p - U'a' + U'A' : p);
       switch (v->base) {

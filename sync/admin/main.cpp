@@ -3,6 +3,7 @@
 // (or MOTCUA_HUB, MOTCUA_CA, MOTCUA_TOKEN / MOTCUA_TOKEN_FILE). Every command
 // has --json for scripts. Exit codes: 0 ok, 2 invalid input, 3 not found,
 // 4 conflict (e.g. illegal transition), 5 not authorised, 6 hub unreachable, 1 other.
+// `calendar ...` and `code parse` need no hub (offline_commands.hpp).
 
 #include <CLI/CLI.hpp>
 #include <cstdlib>
@@ -10,9 +11,11 @@
 
 #include "motcua/client/hub_client.hpp"
 #include "motcua/domain/dossier.hpp"
+#include "motcua/domain/lifecycle.hpp"
 #include "motcua/util/clock.hpp"
 #include "motcua/text/utf8.hpp"
 #include "motcua/util/fs.hpp"
+#include "offline_commands.hpp"
 
 using namespace motcua;
 
@@ -67,14 +70,18 @@ void print_detail(const protocol::DossierDetail& d) {
             << "Trạng thái / status:  " << s.status_code << " " << s.status_label << " (" << s.status << ")\n"
             << "Người nộp / applicant: " << d.applicant.name << ", " << d.applicant.phone << "\n"
             << "Kiosk:                " << s.kiosk_id << "\n"
-            << "Nhận lúc / received:  " << local_time(s.received_at) << "\n"
-            << "Giấy tờ / documents:\n";
+            << "Nhận lúc / received:  " << local_time(s.received_at) << "\n";
+  if (s.due_at) std::cout << "Hẹn trả / appointment: " << local_time(*s.due_at) << "\n";
+  if (s.timeliness != "not_applicable") std::cout << "Tiến độ / timeliness: " << s.timeliness << "\n";
+  std::cout << "Giấy tờ / documents:\n";
   for (const auto& doc : d.documents)
     std::cout << "  [" << (doc.received ? "x" : " ") << "] " << doc.id << "  " << doc.name << "  (" << doc.size
               << " bytes, sha256 " << doc.sha256.substr(0, 12) << "…)\n";
   std::cout << "Quá trình / events:\n";
   for (const auto& e : d.events) {
-    std::cout << "  " << local_time(e.at) << "  " << pad(e.action, 18) << " " << pad(e.status, 20) << " " << e.actor;
+    std::cout << "  " << local_time(e.at) << "  " << pad(e.label.empty() ? e.action : e.label, 36) << " "
+              << pad(e.status, 20) << " " << e.actor << (e.actor_role.empty() ? "" : " (" + e.actor_role + ")");
+    if (e.appointment) std::cout << "  → hẹn " << local_time(*e.appointment);
     if (e.note) std::cout << "  — " << *e.note;
     std::cout << "\n";
   }
@@ -109,11 +116,17 @@ int main(int argc, char** argv) {
   auto* d_act = dossier->add_subcommand("act", "apply a lifecycle action");
   std::string action;
   std::optional<std::string> note;
+  std::string actor_role = "official";
+  std::optional<std::string> appointment;
   d_act->add_option("CODE", code, "dossier code")->required();
   d_act->add_option("ACTION", action,
-                    "accept | reject | process | request-supplement | receive-supplement | finish | return-result")
+                    "accept | reject | process | request-supplement | receive-supplement | request-payment | "
+                    "confirm-payment | finish | return-result | withdraw | stop | extend")
       ->required();
-  d_act->add_option("--note", note, "note or reason (required for reject and request-supplement)");
+  d_act->add_option("--note", note, "note or reason (required for reject, request-supplement, request-payment, stop, extend)");
+  d_act->add_option("--as", actor_role, "acting as: staff (one-stop desk), official (default), citizen (withdrawal at the desk)")
+      ->check(CLI::IsMember({"staff", "official", "citizen"}));
+  d_act->add_option("--appointment", appointment, "new appointment for extend: YYYY-MM-DDTHH:MM:SS+07:00");
   d_act->add_flag("--json", as_json, "print JSON");
 
   auto* catalog = app.add_subcommand("catalog", "the service catalog");
@@ -125,7 +138,17 @@ int main(int argc, char** argv) {
   c_import->add_option("FILE", file, "catalog JSON file")->required();
   c_import->add_flag("--json", as_json, "print JSON");
 
-  CLI11_PARSE(app, argc, argv);
+  admin::OfflineCommands offline(app);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2 (invalid input), like our own checks.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  // Offline commands run before the hub options are required: they need none.
+  if (auto rc = offline.run(as_json)) return *rc;
 
   if (hub_url.empty()) return die(Error{Errc::invalid_argument, "no hub: give --hub URL or set MOTCUA_HUB"});
   if (ca.empty()) return die(Error{Errc::invalid_argument, "no CA: give --ca FILE (the hub's ca.pem) or set MOTCUA_CA"});
@@ -174,14 +197,31 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*d_act) {
-    if (!domain::action_from_key(action))
+    const auto known = domain::action_from_key(action);
+    if (!known || *known == domain::DossierAction::submit)
       return die(Error{Errc::invalid_argument, "unknown action " + action +
-                                                   " (accept, reject, process, request-supplement, "
-                                                   "receive-supplement, finish, return-result)"});
-    auto d = hub.admin_act(code, {action, note});
+                                                   " (accept, reject, process, request-supplement, receive-supplement, "
+                                                   "request-payment, confirm-payment, finish, return-result, withdraw, "
+                                                   "stop, extend)"});
+    if (appointment) {
+      TimePoint t;
+      if (!parse_rfc3339(*appointment, t))
+        return die(Error{Errc::invalid_argument, "--appointment must look like 2026-12-03T17:00:00+07:00"});
+    }
+    protocol::ActionRequest request;
+    request.action = action;
+    request.note = note;
+    request.actor_role = actor_role;
+    request.appointment = appointment;
+    auto d = hub.admin_act(code, request);
     if (!d) return die(d.error());
-    if (as_json) std::cout << protocol::to_json(*d).dump(2) << "\n";
-    else std::cout << d->summary.code << ": " << d->summary.status_label << " (" << d->summary.status << ")\n";
+    if (as_json) {
+      std::cout << protocol::to_json(*d).dump(2) << "\n";
+    } else {
+      std::cout << d->summary.code << ": " << d->summary.status_label << " (" << d->summary.status << ")";
+      if (d->summary.due_at) std::cout << ", hẹn trả / appointment " << local_time(*d->summary.due_at);
+      std::cout << "\n";
+    }
     return 0;
   }
   if (*c_list) {

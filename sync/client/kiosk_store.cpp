@@ -181,6 +181,9 @@ Result<domain::Catalog> KioskStore::load_catalog() {
     } else if (kind == "service") {
       if (auto v = domain::service_from_json(*body)) c.services.push_back(std::move(*v));
       else skip(v.error());
+    } else if (kind == "calendar") {
+      if (auto v = calendar::overrides_from_json(*body)) c.calendar = std::move(*v);
+      else skip(v.error());
     }
   }
   return c;
@@ -415,7 +418,8 @@ Result<void> KioskStore::mark_delivered(const std::string& client_id, const prot
   v.status_label = std::string(domain::status_label_vi(domain::DossierStatus::submitted));
   v.received_at = ack.received_at;
   v.updated_at = ack.sealed_at.value_or(ack.received_at);
-  v.events.push_back({v.updated_at, "kiosk", "submit", v.status, std::nullopt});
+  v.timeliness = "not_applicable";
+  v.events.push_back({v.updated_at, "kiosk", "system", "submit", "Nộp hồ sơ", v.status, std::nullopt, std::nullopt});
   auto cache = db_.prepare(
       "INSERT INTO status_cache(code, provisional_code, lookup_secret, body, fetched_ms) VALUES(?, ?, ?, ?, ?) "
       "ON CONFLICT(code) DO NOTHING");

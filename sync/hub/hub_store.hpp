@@ -11,6 +11,7 @@
 
 #include "motcua/domain/catalog.hpp"
 #include "motcua/domain/dossier.hpp"
+#include "motcua/domain/lifecycle.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "motcua/util/clock.hpp"
 #include "motcua/util/error.hpp"
@@ -74,12 +75,15 @@ class HubStore {
   virtual Result<std::vector<protocol::DossierSummary>> list_dossiers(std::optional<domain::DossierStatus> status,
                                                                        int limit, int offset) = 0;
   virtual Result<protocol::DossierDetail> dossier(const std::string& code) = 0;
-  virtual Result<protocol::DossierDetail> apply_action(const std::string& code, domain::DossierAction action,
-                                                       const std::optional<std::string>& note,
-                                                       const std::string& actor, TimePoint now) = 0;
+  // Decides the transition with domain::decide against the dossier's history
+  // (accepting fixes the appointment from the service's processing time and the
+  // catalog's calendar) and appends the event atomically.
+  virtual Result<protocol::DossierDetail> apply_action(const std::string& code,
+                                                       const domain::TransitionRequest& request) = 0;
 };
 
 // Opens (creating and migrating) the embedded SQLite backend at path.
-Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path);
+// The clock gives "now" for on-time classification.
+Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path, const Clock& clock);
 
 }  // namespace motcua::hub

@@ -14,6 +14,7 @@
 #include "hub_files.hpp"
 #include "hub_store.hpp"
 #include "server.hpp"
+#include "motcua/calendar/holiday_overrides.hpp"
 #include "motcua/domain/synthetic_catalog.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/log.hpp"
@@ -28,15 +29,16 @@ int die(const Error& e) {
   return e.code == Errc::invalid_argument ? 2 : 1;
 }
 
-stdfs::path default_catalog() {
-  if (const char* env = std::getenv("MOTCUA_ASSETS")) return stdfs::path(env) / "catalog" / "demo.json";
+// $MOTCUA_ASSETS, else assets/ next to the build tree, else the source tree's.
+stdfs::path assets_dir() {
+  if (const char* env = std::getenv("MOTCUA_ASSETS")) return env;
   std::error_code ec;
   const auto exe = stdfs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
-    const auto candidate = exe.parent_path().parent_path().parent_path() / "assets" / "catalog" / "demo.json";
-    if (stdfs::exists(candidate)) return candidate;
+    const auto candidate = exe.parent_path().parent_path().parent_path() / "assets";
+    if (stdfs::exists(candidate / "catalog")) return candidate;
   }
-  return stdfs::path(MOTCUA_SOURCE_DIR) / "assets" / "catalog" / "demo.json";
+  return stdfs::path(MOTCUA_SOURCE_DIR) / "assets";
 }
 
 Result<domain::Catalog> read_catalog(const stdfs::path& file) {
@@ -100,7 +102,12 @@ int main(int argc, char** argv) {
   gen->add_option("--seed", gen_seed, "random seed");
   gen->add_option("--out", gen_out, "output file")->required();
 
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help exits 0; every usage error exits 2 (invalid input), like our own checks.
+    return app.exit(e) == 0 ? 0 : 2;
+  }
   log::Level lvl;
   if (!log::parse_level(log_level, lvl)) {
     std::cerr << "motcua-hub: unknown log level " << log_level << "\n";
@@ -108,6 +115,7 @@ int main(int argc, char** argv) {
   }
   log::set_level(lvl);
   hub::HubPaths paths{data_dir};
+  SystemClock clock;
 
   if (*gen) {
     const auto c = domain::synthetic_catalog(gen_count, gen_seed);
@@ -118,12 +126,18 @@ int main(int argc, char** argv) {
 
   if (*init) {
     if (auto r = hub::init_credentials(paths, hosts); !r) return die(r.error());
-    auto store = hub::open_sqlite_store(paths.db().string());
+    auto store = hub::open_sqlite_store(paths.db().string(), clock);
     if (!store) return die(store.error());
     if (demo || !catalog_file.empty()) {
-      const stdfs::path file = catalog_file.empty() ? default_catalog() : stdfs::path(catalog_file);
+      const stdfs::path file = catalog_file.empty() ? assets_dir() / "catalog" / "demo.json" : stdfs::path(catalog_file);
       auto c = read_catalog(file);
       if (!c) return die(c.error());
+      if (!c->calendar) {
+        // The Government's holiday announcements travel with the catalog.
+        auto overrides = calendar::load_overrides_directory(assets_dir() / "calendar");
+        if (!overrides) return die(overrides.error());
+        c->calendar = std::move(*overrides);
+      }
       auto counts = (*store)->import_catalog(*c);
       if (!counts) return die(counts.error());
       std::cout << "loaded " << counts->services << " services, " << counts->fields << " fields, "
@@ -137,7 +151,7 @@ int main(int argc, char** argv) {
 
   if (*bundle) {
     if (hub_url.rfind("https://", 0) != 0) return die(Error{Errc::invalid_argument, "--hub must be an https:// URL"});
-    auto store = hub::open_sqlite_store(paths.db().string());
+    auto store = hub::open_sqlite_store(paths.db().string(), clock);
     if (!store) return die(store.error());
     auto cert = hub::issue_kiosk_cert(paths, kiosk_id);
     if (!cert) return die(cert.error());
@@ -152,9 +166,8 @@ int main(int argc, char** argv) {
   std::string host;
   int port = 0;
   if (!split_listen(listen, host, port)) return die(Error{Errc::invalid_argument, "--listen must be HOST:PORT"});
-  auto store = hub::open_sqlite_store(paths.db().string());
+  auto store = hub::open_sqlite_store(paths.db().string(), clock);
   if (!store) return die(store.error());
-  SystemClock clock;
   hub::HubServer server(paths, **store, clock);
 
   // SIGINT/SIGTERM stop the server from a dedicated thread (never from a handler).

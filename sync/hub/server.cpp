@@ -250,14 +250,29 @@ struct HubServer::Impl {
       auto a = protocol::action_request_from_json(*j);
       if (!a) return send_error(res, a.error());
       auto action = domain::action_from_key(a->action);
-      if (!action)
+      if (!action || *action == domain::DossierAction::submit)
         return send_error(res, Error{Errc::invalid_argument,
                                      "unknown action " + a->action +
-                                         " (accept, reject, process, request-supplement, receive-supplement, finish, return-result)"});
-      const bool needs_note = *action == domain::DossierAction::reject || *action == domain::DossierAction::request_supplement;
-      if (needs_note && (!a->note || a->note->empty()))
-        return send_error(res, Error{Errc::invalid_argument, a->action + " needs a note saying why"});
-      auto d = store.apply_action(req.matches[1], *action, a->note, "admin", clock.now());
+                                         " (accept, reject, process, request-supplement, receive-supplement, "
+                                         "request-payment, confirm-payment, finish, return-result, withdraw, stop, extend)"});
+      auto role = domain::actor_from_string(a->actor_role);
+      if (!role || *role == domain::Actor::system)
+        return send_error(res, Error{Errc::invalid_argument, "actor must be staff, official or citizen"});
+      domain::TransitionRequest tr;
+      tr.action = *action;
+      // The admin token stands for the commune's staff and officials; the role says
+      // in which capacity this action is taken (per-user accounts come later).
+      tr.actor = *role;
+      tr.actor_id = "admin";
+      tr.note = a->note;
+      tr.at = clock.now();
+      if (a->appointment) {
+        TimePoint t;
+        if (!parse_rfc3339(*a->appointment, t))
+          return send_error(res, Error{Errc::invalid_argument, "appointment must be an RFC 3339 time"});
+        tr.new_appointment = t;
+      }
+      auto d = store.apply_action(req.matches[1], tr);
       if (!d) return send_error(res, d.error());
       log::info(kLog, "dossier " + d->summary.code + ": " + a->action);
       send_json(res, 200, protocol::to_json(*d));

@@ -89,6 +89,11 @@ CREATE TABLE code_sequences (
   PRIMARY KEY (agency_id, day)
 );
 )sql"},
+    {2, "lifecycle: actor roles, appointments, submission time", R"sql(
+ALTER TABLE dossier_events ADD COLUMN actor_role TEXT NOT NULL DEFAULT 'system';
+ALTER TABLE dossier_events ADD COLUMN appointment_ms INTEGER;
+ALTER TABLE dossiers ADD COLUMN submitted_ms INTEGER;
+)sql"},
 };
 
 std::string fmt_ms(std::int64_t ms) { return format_utc(from_unix_millis(ms)); }
@@ -115,9 +120,27 @@ auto rows(Result<Stmt>& st, F&& each) -> Result<void> {
   }
 }
 
+std::optional<domain::Timeliness> timeliness_from(const std::string& key) {
+  for (auto t : {domain::Timeliness::not_applicable, domain::Timeliness::not_yet_due, domain::Timeliness::overdue,
+                 domain::Timeliness::early, domain::Timeliness::on_time, domain::Timeliness::late})
+    if (domain::to_string(t) == key) return t;
+  return std::nullopt;
+}
+
 class SqliteStore final : public HubStore {
  public:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  SqliteStore(Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+
+  // The calendar comes from the catalog (its holiday overrides), so it is built
+  // after the catalog can be read.
+  Result<void> init_calendar() {
+    auto c = load_catalog();
+    if (!c) return fail(c.error());
+    auto wt = domain::working_time_for(*c);
+    if (!wt) return fail(wt.error());
+    working_time_ = std::move(*wt);
+    return {};
+  }
 
   // ---- catalog
 
@@ -166,7 +189,15 @@ class SqliteStore final : public HubStore {
       if (auto r = put("service", s.code, domain::to_json(s)); !r) return fail(r.error());
       ++counts.services;
     }
+    if (incoming.calendar) {
+      if (auto r = put("calendar", "overrides", calendar::to_json(*incoming.calendar)); !r) return fail(r.error());
+    }
     if (auto r = tx->commit(); !r) return fail(r.error());
+    if (incoming.calendar) {
+      auto wt = domain::working_time_for(merged);
+      if (!wt) return fail(wt.error());
+      working_time_ = std::move(*wt);
+    }
     return counts;
   }
 
@@ -315,8 +346,7 @@ class SqliteStore final : public HubStore {
       if (auto r = doc->bind(1, id).bind(2, d.id).bind(3, d.name).bind(4, d.content_type).bind(5, d.size).bind(6, d.sha256).run();
           !r)
         return fail(r.error());
-    if (auto r = add_event(id, ms, "kiosk:" + kiosk_id, "receive", std::nullopt, std::nullopt); !r)
-      return fail(r.error());
+    if (auto r = add_receive_event(id, ms, "kiosk:" + kiosk_id); !r) return fail(r.error());
     auto ack = ack_for(id);
     if (!ack) return fail(ack.error());
     if (auto r = tx->commit(); !r) return fail(r.error());
@@ -356,7 +386,7 @@ class SqliteStore final : public HubStore {
     std::lock_guard lock(mutex_);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
-    auto st = db_.prepare("SELECT id, status FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
+    auto st = db_.prepare("SELECT id, status, submission, received_ms FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
     if (!st) return fail(st.error());
     st->bind(1, kiosk_id).bind(2, client_id);
     auto row = st->step();
@@ -364,6 +394,13 @@ class SqliteStore final : public HubStore {
     if (!*row) return fail(Errc::not_found, "no dossier " + client_id + " from this kiosk");
     const std::int64_t id = st->int64(0);
     const bool already = !st->is_null(1);
+    // The moment the citizen submitted (printed on the receipt) starts the
+    // processing time; a kiosk clock ahead of the hub's cannot push it into the future.
+    std::int64_t submitted_ms = st->int64(3);
+    if (auto j = parse_json(st->text(2))) {
+      TimePoint t;
+      if (parse_rfc3339(str_or(*j, "submitted_at"), t)) submitted_ms = std::min(unix_millis(t), unix_millis(now));
+    }
     st->reset();
     if (!already) {
       auto ack = ack_for(id);
@@ -374,10 +411,16 @@ class SqliteStore final : public HubStore {
         return fail(Errc::conflict, "dossier " + ack->code + " still misses documents: " + list);
       }
       const std::int64_t ms = unix_millis(now);
-      auto up = db_.prepare("UPDATE dossiers SET status = 1, sealed_ms = ?, updated_ms = ? WHERE id = ?");
+      auto up = db_.prepare("UPDATE dossiers SET status = 1, sealed_ms = ?, updated_ms = ?, submitted_ms = ? WHERE id = ?");
       if (!up) return fail(up.error());
-      if (auto r = up->bind(1, ms).bind(2, ms).bind(3, id).run(); !r) return fail(r.error());
-      if (auto r = add_event(id, ms, "kiosk:" + kiosk_id, "submit", 1, std::nullopt); !r) return fail(r.error());
+      if (auto r = up->bind(1, ms).bind(2, ms).bind(3, submitted_ms).bind(4, id).run(); !r) return fail(r.error());
+      domain::DossierEvent submit;
+      submit.at = from_unix_millis(submitted_ms);
+      submit.actor = domain::Actor::system;
+      submit.actor_id = "kiosk:" + kiosk_id;
+      submit.action = domain::DossierAction::submit;
+      submit.status = domain::DossierStatus::submitted;
+      if (auto r = add_event(id, submit); !r) return fail(r.error());
     }
     auto ack = ack_for(id);
     if (!ack) return fail(ack.error());
@@ -412,6 +455,9 @@ class SqliteStore final : public HubStore {
     v.status_label = d->summary.status_label;
     v.received_at = d->summary.received_at;
     v.updated_at = d->summary.updated_at;
+    v.due_at = d->summary.due_at;
+    v.timeliness = d->summary.timeliness;
+    if (auto t = timeliness_from(v.timeliness)) v.timeliness_label = std::string(domain::label_vi(*t));
     for (const auto& e : d->events)
       if (e.action != "receive") v.events.push_back(e);  // upload bookkeeping is not the citizen's concern
     return v;
@@ -444,31 +490,41 @@ class SqliteStore final : public HubStore {
     return detail(*id);
   }
 
-  Result<protocol::DossierDetail> apply_action(const std::string& code, domain::DossierAction action,
-                                               const std::optional<std::string>& note, const std::string& actor,
-                                               TimePoint now) override {
+  Result<protocol::DossierDetail> apply_action(const std::string& code,
+                                               const domain::TransitionRequest& request) override {
     std::lock_guard lock(mutex_);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
     auto id = id_by_code(code);
     if (!id) return fail(id.error());
-    auto st = db_.prepare("SELECT status FROM dossiers WHERE id = ?");
+    auto st = db_.prepare("SELECT service_code FROM dossiers WHERE id = ?");
     if (!st) return fail(st.error());
     st->bind(1, *id);
-    auto row = st->step();
-    if (!row) return fail(row.error());
-    if (st->is_null(0)) return fail(Errc::conflict, "dossier " + code + " is still receiving documents");
-    const auto from = domain::status_from_int(st->integer(0));
+    if (auto row = st->step(); !row || !*row) return fail(Errc::not_found, "no dossier with code " + code);
+    const std::string service_code = st->text(0);
     st->reset();
-    if (!from) return fail(Errc::corrupt, "dossier " + code + " has an unknown status");
-    auto to = domain::apply_action(*from, action);
-    if (!to) return fail(to.error());
-    const std::int64_t ms = unix_millis(now);
-    auto up = db_.prepare("UPDATE dossiers SET status = ?, updated_ms = ? WHERE id = ?");
+    auto hist = history(*id);
+    if (!hist) return fail(hist.error());
+    if (!hist->status()) return fail(Errc::conflict, "dossier " + code + " is still receiving documents");
+
+    std::optional<domain::DueRule> due_rule;
+    if (request.action == domain::DossierAction::accept) {
+      auto svc = find_service(service_code);
+      if (!svc) return fail(svc.error());
+      if (!*svc) return fail(Errc::conflict, "service " + service_code + " is no longer in the catalog");
+      auto processing = domain::processing_time((*svc)->processing);
+      if (!processing) return fail(processing.error());
+      due_rule = domain::DueRule{&*working_time_, *processing};
+    }
+    auto event = domain::decide(*hist, request, due_rule);
+    if (!event) return fail(event.error());
+    if (auto r = add_event(*id, *event); !r) return fail(r.error());
+    auto up = db_.prepare("UPDATE dossiers SET status = ?, updated_ms = ?, due_ms = coalesce(?, due_ms) WHERE id = ?");
     if (!up) return fail(up.error());
-    if (auto r = up->bind(1, static_cast<int>(*to)).bind(2, ms).bind(3, *id).run(); !r) return fail(r.error());
-    if (auto r = add_event(*id, ms, actor, std::string(domain::action_key(action)), static_cast<int>(*to), note); !r)
-      return fail(r.error());
+    up->bind(1, static_cast<int>(event->status)).bind(2, unix_millis(event->at));
+    if (event->appointment) up->bind(3, unix_millis(*event->appointment));
+    else up->bind_null(3);
+    if (auto r = up->bind(4, *id).run(); !r) return fail(r.error());
     auto d = detail(*id);
     if (!d) return fail(d.error());
     if (auto r = tx->commit(); !r) return fail(r.error());
@@ -478,9 +534,10 @@ class SqliteStore final : public HubStore {
  private:
   static constexpr const char* kSummarySelect =
       "SELECT code, provisional_code, service_code, service_name, status, kiosk_id, applicant_name, "
-      "received_ms, updated_ms, id FROM dossiers";
+      "received_ms, updated_ms, id, due_ms FROM dossiers";
 
-  static protocol::DossierSummary summary_from(Stmt& s) {
+  // Reads a row of kSummarySelect (same column order) and classifies it.
+  protocol::DossierSummary summary_from(Stmt& s) {
     protocol::DossierSummary d;
     d.code = s.text(0);
     d.provisional_code = s.opt_text(1);
@@ -497,6 +554,11 @@ class SqliteStore final : public HubStore {
     d.applicant_name = s.text(6);
     d.received_at = fmt_ms(s.int64(7));
     d.updated_at = fmt_ms(s.int64(8));
+    d.due_at = fmt_opt_ms(s.opt_int64(10));
+    d.timeliness = "not_applicable";
+    if (status) {
+      if (auto h = history(s.int64(9))) d.timeliness = std::string(domain::to_string(domain::classify(*h, clock_.now(), *working_time_)));
+    }
     return d;
   }
 
@@ -521,7 +583,7 @@ class SqliteStore final : public HubStore {
   Result<protocol::DossierDetail> detail(std::int64_t id) {
     auto q = db_.prepare(
         "SELECT code, provisional_code, service_code, service_name, status, kiosk_id, applicant_name, "
-        "received_ms, updated_ms, id, client_id, applicant_phone FROM dossiers WHERE id = ?");
+        "received_ms, updated_ms, id, due_ms, client_id, applicant_phone FROM dossiers WHERE id = ?");
     if (!q) return fail(q.error());
     q->bind(1, id);
     auto row = q->step();
@@ -529,8 +591,8 @@ class SqliteStore final : public HubStore {
     if (!*row) return fail(Errc::not_found, "no dossier " + std::to_string(id));
     protocol::DossierDetail d;
     d.summary = summary_from(*q);
-    d.client_id = q->text(10);
-    d.applicant = {q->text(6), q->text(11)};
+    d.client_id = q->text(11);
+    d.applicant = {q->text(6), q->text(12)};
     q->reset();
     auto docs = db_.prepare(
         "SELECT document_id, name, content_type, sha256, size, received FROM dossier_documents "
@@ -543,11 +605,17 @@ class SqliteStore final : public HubStore {
         });
         !r)
       return fail(r.error());
-    auto ev = db_.prepare("SELECT at_ms, actor, action, status, note FROM dossier_events WHERE dossier_id = ? ORDER BY id");
+    auto ev = db_.prepare(
+        "SELECT at_ms, actor, actor_role, action, status, note, appointment_ms FROM dossier_events "
+        "WHERE dossier_id = ? ORDER BY id");
     if (!ev) return fail(ev.error());
     ev->bind(1, id);
     if (auto r = rows(ev, [&](Stmt& s) -> Result<void> {
-          d.events.push_back({fmt_ms(s.int64(0)), s.text(1), s.text(2), status_key_of(s.opt_int64(3)), s.opt_text(4)});
+          const std::string action = s.text(3);
+          const auto known = domain::action_from_key(action);
+          d.events.push_back({fmt_ms(s.int64(0)), s.text(1), s.text(2), action,
+                              known ? std::string(domain::action_label_vi(*known)) : std::string("Nhận dữ liệu từ kiosk"),
+                              status_key_of(s.opt_int64(4)), s.opt_text(5), fmt_opt_ms(s.opt_int64(6))});
           return {};
         });
         !r)
@@ -582,14 +650,55 @@ class SqliteStore final : public HubStore {
     return a;
   }
 
-  Result<void> add_event(std::int64_t id, std::int64_t ms, const std::string& actor, const std::string& action,
-                         std::optional<int> status, const std::optional<std::string>& note) {
-    auto st = db_.prepare("INSERT INTO dossier_events(dossier_id, at_ms, actor, action, status, note) VALUES(?,?,?,?,?,?)");
+  // Upload bookkeeping, not a lifecycle event: documents are still arriving.
+  Result<void> add_receive_event(std::int64_t id, std::int64_t ms, const std::string& actor) {
+    auto st = db_.prepare(
+        "INSERT INTO dossier_events(dossier_id, at_ms, actor, actor_role, action, status) VALUES(?,?,?,'system','receive',NULL)");
     if (!st) return fail(st.error());
-    st->bind(1, id).bind(2, ms).bind(3, actor).bind(4, action);
-    if (status) st->bind(5, *status);
-    else st->bind_null(5);
-    return st->bind(6, note).run();
+    return st->bind(1, id).bind(2, ms).bind(3, actor).run();
+  }
+
+  Result<void> add_event(std::int64_t id, const domain::DossierEvent& e) {
+    auto st = db_.prepare(
+        "INSERT INTO dossier_events(dossier_id, at_ms, actor, actor_role, action, status, note, appointment_ms) "
+        "VALUES(?,?,?,?,?,?,?,?)");
+    if (!st) return fail(st.error());
+    st->bind(1, id)
+        .bind(2, unix_millis(e.at))
+        .bind(3, e.actor_id)
+        .bind(4, to_string(e.actor))
+        .bind(5, domain::action_key(e.action))
+        .bind(6, static_cast<int>(e.status))
+        .bind(7, e.note);
+    if (e.appointment) st->bind(8, unix_millis(*e.appointment));
+    else st->bind_null(8);
+    return st->run();
+  }
+
+  Result<domain::DossierHistory> history(std::int64_t id) {
+    auto st = db_.prepare(
+        "SELECT at_ms, actor, actor_role, action, status, note, appointment_ms FROM dossier_events "
+        "WHERE dossier_id = ? AND action != 'receive' ORDER BY id");
+    if (!st) return fail(st.error());
+    st->bind(1, id);
+    domain::DossierHistory h;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      domain::DossierEvent e;
+      e.at = from_unix_millis(s.int64(0));
+      e.actor_id = s.text(1);
+      e.actor = domain::actor_from_string(s.text(2)).value_or(domain::Actor::system);
+      auto action = domain::action_from_key(s.text(3));
+      auto status = domain::status_from_int(s.integer(4));
+      if (!action || !status) return fail(Errc::corrupt, "dossier event with unknown action or status");
+      e.action = *action;
+      e.status = *status;
+      e.note = s.opt_text(5);
+      if (auto ms = s.opt_int64(6)) e.appointment = from_unix_millis(*ms);
+      h.append(std::move(e));
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return h;
   }
 
   Result<int> next_sequence(const std::string& agency, TimePoint now) {
@@ -656,6 +765,10 @@ class SqliteStore final : public HubStore {
         auto v = domain::service_from_json(*j);
         if (!v) return fail(v.error());
         c.services.push_back(std::move(*v));
+      } else if (kind == "calendar") {
+        auto v = calendar::overrides_from_json(*j);
+        if (!v) return fail(v.error());
+        c.calendar = std::move(*v);
       }
       return ok;
     });
@@ -681,20 +794,25 @@ class SqliteStore final : public HubStore {
     upsert_all(base.sectors, in.sectors, [](const auto& x) { return x.id; });
     upsert_all(base.fields, in.fields, [](const auto& x) { return x.id; });
     upsert_all(base.services, in.services, [](const auto& x) { return x.code; });
+    if (in.calendar) base.calendar = in.calendar;
     return base;
   }
 
   std::mutex mutex_;
   Db db_;
+  const Clock& clock_;
+  std::optional<calendar::WorkingTime> working_time_;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path) {
+Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path, const Clock& clock) {
   auto db = Db::open(path);
   if (!db) return fail(db.error());
   if (auto r = store::migrate(*db, kMigrations); !r) return fail(r.error());
-  return std::unique_ptr<HubStore>(new SqliteStore(std::move(*db)));
+  auto store = std::make_unique<SqliteStore>(std::move(*db), clock);
+  if (auto r = store->init_calendar(); !r) return fail(r.error());
+  return std::unique_ptr<HubStore>(std::move(store));
 }
 
 }  // namespace motcua::hub

@@ -26,15 +26,17 @@ bool is_hex_digest(std::string_view s) {
 }
 
 StatusEvent event_from(const Json& e) {
-  return StatusEvent{e.at("at").get<std::string>(), str_or(e, "actor"), str_or(e, "action"),
-                     str_or(e, "status"), opt_string(e, "note")};
+  return StatusEvent{e.at("at").get<std::string>(), str_or(e, "actor"), str_or(e, "actor_role"),
+                     str_or(e, "action"),           str_or(e, "label"), str_or(e, "status"),
+                     opt_string(e, "note"),         opt_string(e, "appointment")};
 }
 
 Json events_json(const std::vector<StatusEvent>& events) {
   Json arr = Json::array();
   for (const auto& e : events)
-    arr.push_back({{"at", e.at}, {"actor", e.actor}, {"action", e.action}, {"status", e.status},
-                   {"note", opt(e.note)}});
+    arr.push_back({{"at", e.at},         {"actor", e.actor},   {"actor_role", e.actor_role},
+                   {"action", e.action}, {"label", e.label},   {"status", e.status},
+                   {"note", opt(e.note)}, {"appointment", opt(e.appointment)}});
   return arr;
 }
 
@@ -111,7 +113,8 @@ Result<CatalogPage> catalog_page_from_json(const Json& j) {
       ch.deleted = c.value("deleted", false);
       ch.body = c.value("body", Json(nullptr));
       if (ch.seq <= last) invalid(c, "changes must be in increasing seq order");
-      if (ch.kind != "agency" && ch.kind != "sector" && ch.kind != "field" && ch.kind != "service")
+      if (ch.kind != "agency" && ch.kind != "sector" && ch.kind != "field" && ch.kind != "service" &&
+          ch.kind != "calendar")
         invalid(c, "unknown kind " + ch.kind);
       if (!ch.deleted && !ch.body.is_object()) invalid(c, "body must be an object");
       last = ch.seq;
@@ -226,6 +229,8 @@ Json to_json(const StatusView& v) {
               {"status_label", v.status_label},
               {"received_at", v.received_at},
               {"due_at", opt(v.due_at)},
+              {"timeliness", v.timeliness},
+              {"timeliness_label", v.timeliness_label},
               {"updated_at", v.updated_at},
               {"events", events_json(v.events)}};
 }
@@ -244,6 +249,8 @@ Result<StatusView> status_view_from_json(const Json& j) {
     v.status_label = str_or(j, "status_label");
     v.received_at = str_or(j, "received_at");
     v.due_at = opt_string(j, "due_at");
+    v.timeliness = str_or(j, "timeliness", "not_applicable");
+    v.timeliness_label = str_or(j, "timeliness_label");
     v.updated_at = str_or(j, "updated_at");
     if (j.contains("events"))
       for (const auto& e : j["events"]) v.events.push_back(event_from(e));
@@ -264,7 +271,9 @@ Json to_json(const DossierSummary& s) {
               {"kiosk_id", s.kiosk_id},
               {"applicant_name", s.applicant_name},
               {"received_at", s.received_at},
-              {"updated_at", s.updated_at}};
+              {"updated_at", s.updated_at},
+              {"due_at", opt(s.due_at)},
+              {"timeliness", s.timeliness}};
 }
 
 namespace {
@@ -281,6 +290,8 @@ DossierSummary summary_from(const Json& j) {
   s.applicant_name = str_or(j, "applicant_name");
   s.received_at = str_or(j, "received_at");
   s.updated_at = str_or(j, "updated_at");
+  s.due_at = opt_string(j, "due_at");
+  s.timeliness = str_or(j, "timeliness", "not_applicable");
   return s;
 }
 }  // namespace
@@ -322,13 +333,17 @@ Result<DossierDetail> dossier_detail_from_json(const Json& j) {
   });
 }
 
-Json to_json(const ActionRequest& a) { return Json{{"action", a.action}, {"note", opt(a.note)}}; }
+Json to_json(const ActionRequest& a) {
+  return Json{{"action", a.action}, {"note", opt(a.note)}, {"actor", a.actor_role}, {"appointment", opt(a.appointment)}};
+}
 
 Result<ActionRequest> action_request_from_json(const Json& j) {
   return decode_json<ActionRequest>("action", [&] {
     ActionRequest a;
     a.action = j.at("action").get<std::string>();
     a.note = opt_string(j, "note");
+    a.actor_role = str_or(j, "actor", "official");
+    a.appointment = opt_string(j, "appointment");
     return a;
   });
 }

@@ -5,6 +5,7 @@
 #include <set>
 #include <thread>
 
+#include "motcua/calendar/holiday_overrides.hpp"
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
 #include "motcua/crypto/x509.hpp"
@@ -283,4 +284,112 @@ TEST_F(HubApi, ConcurrentCreatesGetUniqueSequentialCodes) {
   ASSERT_EQ(sequences.size(), static_cast<std::size_t>(kThreads * kEach));
   EXPECT_EQ(*sequences.begin(), 1);
   EXPECT_EQ(*sequences.rbegin(), kThreads * kEach);
+}
+
+namespace {
+// Creates, uploads and seals one dossier; returns its official code.
+std::string submit_one(client::HubClient& c, const protocol::Submission& s, const std::filesystem::path& file) {
+  auto ack = c.create_dossier(s);
+  EXPECT_TRUE(ack) << ack.error().message;
+  EXPECT_TRUE(c.upload_document(s.client_id, "d1", file, s.documents[0].sha256));
+  EXPECT_TRUE(c.seal_dossier(s.client_id));
+  return ack ? ack->code : std::string();
+}
+
+protocol::ActionRequest act(std::string action, std::string role = "official", std::optional<std::string> note = {}) {
+  protocol::ActionRequest a;
+  a.action = std::move(action);
+  a.actor_role = std::move(role);
+  a.note = std::move(note);
+  return a;
+}
+}  // namespace
+
+TEST_F(HubApi, AcceptingFixesTheAppointmentAndTheStatusShowsIt) {
+  client::HubClient kiosk_client(hub.kiosk_endpoint(kiosk));
+  const auto s = submission("trang 1");
+  ASSERT_TRUE(fs::write_file_durable(dir / "p1", std::string("trang 1")));
+  const std::string code = submit_one(kiosk_client, s, dir / "p1");
+  client::HubClient admin(hub.admin_endpoint());
+  auto accepted = admin.admin_act(code, act("accept", "staff"));
+  ASSERT_TRUE(accepted) << accepted.error().message;
+  ASSERT_TRUE(accepted->summary.due_at);
+  EXPECT_NE(accepted->summary.timeliness, "not_applicable");
+  // Birth registration is a same-day procedure: due at 17:00 Vietnam time of a working day.
+  TimePoint due;
+  ASSERT_TRUE(parse_rfc3339(*accepted->summary.due_at, due));
+  const auto v = to_vietnam(due);
+  EXPECT_EQ(v.hour, 17);
+  EXPECT_EQ(v.minute, 0);
+  const auto& accept_event = accepted->events.back();
+  EXPECT_EQ(accept_event.action, "accept");
+  EXPECT_EQ(accept_event.actor_role, "staff");
+  EXPECT_EQ(accept_event.label, "Tiếp nhận hồ sơ");
+  EXPECT_EQ(accept_event.appointment, accepted->summary.due_at);
+
+  auto status = kiosk_client.status(code, "K7QM");
+  ASSERT_TRUE(status);
+  EXPECT_EQ(status->due_at, accepted->summary.due_at);
+  EXPECT_FALSE(status->timeliness_label.empty());
+}
+
+TEST_F(HubApi, IllegalTransitionsAreRefusedWithTheReason) {
+  client::HubClient kiosk_client(hub.kiosk_endpoint(kiosk));
+  const auto s = submission("trang 1");
+  ASSERT_TRUE(fs::write_file_durable(dir / "p1", std::string("trang 1")));
+  const std::string code = submit_one(kiosk_client, s, dir / "p1");
+  client::HubClient admin(hub.admin_endpoint());
+
+  auto finish = admin.admin_act(code, act("finish"));
+  ASSERT_FALSE(finish);
+  EXPECT_EQ(finish.error().code, Errc::conflict);
+  EXPECT_NE(finish.error().message.find("status 1 (submitted)"), std::string::npos) << finish.error().message;
+
+  auto reject = admin.admin_act(code, act("reject", "staff"));
+  ASSERT_FALSE(reject);
+  EXPECT_EQ(reject.error().code, Errc::invalid_argument);
+
+  auto by_citizen = admin.admin_act(code, act("accept", "citizen"));
+  ASSERT_FALSE(by_citizen);
+  EXPECT_EQ(by_citizen.error().code, Errc::forbidden);
+
+  ASSERT_TRUE(admin.admin_act(code, act("accept", "staff")));
+  ASSERT_TRUE(admin.admin_act(code, act("request-supplement", "official", std::string("Thiếu giấy chứng sinh"))));
+  ASSERT_TRUE(admin.admin_act(code, act("receive-supplement", "staff")));
+  auto twice = admin.admin_act(code, act("request-supplement", "official", std::string("Lại thiếu")));
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().message.find("only once"), std::string::npos);
+
+  auto extend = act("extend", "official", std::string("Xin lỗi ông/bà vì chậm trễ"));
+  extend.appointment = format_utc(clock.now() + std::chrono::hours(24 * 10));
+  auto extended = admin.admin_act(code, extend);
+  ASSERT_TRUE(extended) << extended.error().message;
+  EXPECT_EQ(extended->summary.due_at, extend.appointment);
+  EXPECT_FALSE(admin.admin_act(code, extend)) << "an apology with a new appointment only once";
+
+  ASSERT_TRUE(admin.admin_act(code, act("withdraw", "citizen")));
+  auto after = admin.admin_act(code, act("process"));
+  ASSERT_FALSE(after);
+  EXPECT_NE(after.error().message.find("withdrawn"), std::string::npos);
+}
+
+TEST_F(HubApi, HolidayAnnouncementsTravelWithTheCatalog) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  std::int64_t after = 0;
+  bool found = false;
+  for (;;) {
+    auto page = c.catalog_changes(after, 100);
+    ASSERT_TRUE(page);
+    for (const auto& ch : page->changes)
+      if (ch.kind == "calendar") {
+        found = true;
+        EXPECT_EQ(ch.key, "overrides");
+        auto o = calendar::overrides_from_json(ch.body);
+        ASSERT_TRUE(o) << o.error().message;
+        EXPECT_NE(o->find(2026), nullptr);
+      }
+    after = page->next;
+    if (!page->more) break;
+  }
+  EXPECT_TRUE(found);
 }

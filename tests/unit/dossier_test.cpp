@@ -76,25 +76,6 @@ TEST(ReceiptQr, RoundTripsCodeAndSecret) {
   EXPECT_FALSE(parse_receipt_qr("MOTCUA1|bad|K7QM"));
 }
 
-TEST(Lifecycle, AllowsTheNormalPathAndRefusesIllegalSteps) {
-  auto s = DossierStatus::submitted;
-  for (auto a : {DossierAction::accept, DossierAction::process, DossierAction::request_supplement,
-                 DossierAction::receive_supplement, DossierAction::finish, DossierAction::return_result}) {
-    auto next = apply_action(s, a);
-    ASSERT_TRUE(next) << action_key(a);
-    s = *next;
-  }
-  EXPECT_EQ(s, DossierStatus::result_returned);
-  EXPECT_TRUE(is_final(s));
-  auto bad = apply_action(DossierStatus::submitted, DossierAction::finish);
-  ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().code, Errc::conflict);
-  EXPECT_NE(bad.error().message.find("submitted"), std::string::npos);
-  EXPECT_EQ(*apply_action(DossierStatus::submitted, DossierAction::reject), DossierStatus::not_accepted);
-  EXPECT_EQ(action_from_key("request_supplement"), DossierAction::request_supplement);
-  EXPECT_FALSE(action_from_key("explode"));
-}
-
 TEST(Lifecycle, StatusLabelsAreVietnamese) {
   EXPECT_EQ(status_label_vi(DossierStatus::submitted), "Mới đăng ký");
   EXPECT_EQ(status_label_vi(DossierStatus::result_returned), "Đã trả kết quả");

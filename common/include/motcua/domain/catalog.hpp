@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "motcua/calendar/holiday_overrides.hpp"
 #include "motcua/util/error.hpp"
 #include "motcua/util/json.hpp"
 
@@ -113,6 +114,9 @@ struct Catalog {
   std::vector<Sector> sectors;
   std::vector<Field> fields;
   std::vector<Service> services;
+  // The Government's yearly holiday announcements (assets/calendar/), shipped
+  // with the catalog so kiosks compute the same appointments as the hub.
+  std::optional<calendar::HolidayOverrides> calendar;
 };
 
 // JSON codecs. from_json functions report the offending entity and key.

@@ -26,6 +26,7 @@ enum class DossierStatus : int {
 
 // Kiosk-local states before the hub has the dossier.
 enum class LocalState {
+  draft,      // being filled in at the kiosk; discarded on idle reset
   queued,     // in the outbox, not yet on the hub
   uploading,  // the hub has the dossier, documents still being sent
   delivered,  // sealed: the hub acknowledged every document (durably stored)
@@ -37,22 +38,6 @@ std::string_view status_label_en(DossierStatus);
 std::string_view status_key(DossierStatus);  // "submitted", "accepted", ...
 std::optional<DossierStatus> status_from_key(std::string_view key);
 bool is_final(DossierStatus);
-
-// What an official does to a dossier.
-enum class DossierAction {
-  accept,              // 1 → 2
-  reject,              // 1 → 3, with a reason
-  process,             // 2 → 4
-  request_supplement,  // 2|4 → 5
-  receive_supplement,  // 5 → 4
-  finish,              // 4 → 9
-  return_result,       // 9 → 10
-};
-
-std::optional<DossierAction> action_from_key(std::string_view key);
-std::string_view action_key(DossierAction);
-// The status after the action, or a clear error naming both.
-Result<DossierStatus> apply_action(DossierStatus from, DossierAction action);
 
 // "Nguyễn Văn An" → "Nguyễn V** A*": family name kept, the rest reduced to initials.
 std::string mask_name(std::string_view full_name);

@@ -30,7 +30,7 @@ Errc errc_from_string(std::string_view code);
 // ---- catalog feed
 struct CatalogChange {
   std::int64_t seq = 0;
-  std::string kind;  // agency | sector | field | service
+  std::string kind;  // agency | sector | field | service | calendar (key "overrides")
   std::string key;
   bool deleted = false;
   Json body;  // null when deleted
@@ -90,10 +90,13 @@ Result<DossierAck> dossier_ack_from_json(const Json&);
 // ---- status
 struct StatusEvent {
   std::string at;
-  std::string actor;
-  std::string action;
-  std::string status;
+  std::string actor;        // who: "kiosk:KIOSK-01", "admin", a user
+  std::string actor_role;   // citizen | staff | official | system
+  std::string action;       // action key: accept, request-supplement, ...
+  std::string label;        // the action in Vietnamese
+  std::string status;       // status key after the event
   std::optional<std::string> note;
+  std::optional<std::string> appointment;  // set by accept and extend
 };
 
 struct StatusView {
@@ -107,7 +110,9 @@ struct StatusView {
   int status_code = 0;
   std::string status_label;
   std::string received_at;
-  std::optional<std::string> due_at;
+  std::optional<std::string> due_at;  // the appointment in force
+  std::string timeliness;             // not_applicable | not_yet_due | overdue | early | on_time | late
+  std::string timeliness_label;       // Vietnamese, empty for not_applicable
   std::string updated_at;
   std::vector<StatusEvent> events;
 };
@@ -128,6 +133,8 @@ struct DossierSummary {
   std::string applicant_name;
   std::string received_at;
   std::string updated_at;
+  std::optional<std::string> due_at;
+  std::string timeliness;
 };
 
 struct DocumentView {
@@ -152,6 +159,8 @@ Result<DossierDetail> dossier_detail_from_json(const Json&);
 struct ActionRequest {
   std::string action;
   std::optional<std::string> note;
+  std::string actor_role = "official";     // staff | official | citizen (at the desk)
+  std::optional<std::string> appointment;  // RFC 3339, for extend
 };
 Json to_json(const ActionRequest&);
 Result<ActionRequest> action_request_from_json(const Json&);
