@@ -229,7 +229,7 @@ void Backend::handle(SubmitCmd& cmd) {
     // Online, the hub usually issues the official code within a second; a short
     // wait here (worker thread, the UI shows "sending…") saves the citizen a
     // provisional code. Offline, do not wait at all.
-    if (engine_->state().online) {
+    if (engine_->state().online && !entry.official_code) {
       const auto deadline = std::chrono::steady_clock::now() + config_.official_code_wait;
       for (;;) {
         {
@@ -252,7 +252,7 @@ void Backend::handle(SubmitCmd& cmd) {
   r.client_id = entry.client_id;
   r.code = entry.display_code();
   r.provisional = !entry.official_code.has_value();
-  r.provisional_code = entry.provisional_code;
+  r.provisional_code = entry.leased ? std::string() : entry.receipt_code;
   r.secret = entry.submission.lookup_secret;
   r.service_code = entry.submission.service_code;
   r.service_name = entry.service_name.empty() ? cmd.dossier.service_name : entry.service_name;
@@ -269,7 +269,7 @@ std::optional<LookupResult> Backend::lookup_outbox(const std::string& code, cons
   auto pending = store_->pending();
   if (!pending) return std::nullopt;
   for (const auto& e : *pending) {
-    const bool code_matches = e.provisional_code == code || (e.official_code && *e.official_code == code);
+    const bool code_matches = e.receipt_code == code || (e.official_code && *e.official_code == code);
     if (!code_matches || e.submission.lookup_secret != secret) continue;
     LookupResult r;
     r.code = code;
@@ -278,7 +278,7 @@ std::optional<LookupResult> Backend::lookup_outbox(const std::string& code, cons
     r.as_of = clock_.now();
     auto& v = r.view;
     v.code = e.display_code();
-    if (e.official_code) v.provisional_code = e.provisional_code;
+    if (e.official_code && !e.leased) v.provisional_code = e.receipt_code;
     v.service_code = e.submission.service_code;
     v.service_name = e.service_name;
     if (auto parsed = domain::parse_dossier_code(v.code)) v.agency_id = parsed->agency_id;

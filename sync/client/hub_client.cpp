@@ -256,6 +256,14 @@ Result<protocol::DossierAck> HubClient::seal_dossier(const std::string& client_i
   return ack;
 }
 
+Result<protocol::CodeLease> HubClient::lease_codes(const std::string& agency_id, int count) {
+  auto j = request_json("POST", "/code-leases", protocol::to_json(protocol::CodeLeaseRequest{agency_id, count}).dump());
+  if (!j) return fail(j.error());
+  auto lease = protocol::code_lease_from_json(*j);
+  if (!lease) return fail(Errc::protocol, lease.error().message);
+  return lease;
+}
+
 Result<protocol::StatusView> HubClient::status(const std::string& code, const std::string& secret) {
   auto j = request_json("GET", "/status?code=" + url_encode(code) + "&secret=" + url_encode(secret));
   if (!j) return fail(j.error());

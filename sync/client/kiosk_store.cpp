@@ -70,7 +70,27 @@ CREATE TABLE status_cache (
 );
 CREATE INDEX status_cache_provisional ON status_cache(provisional_code);
 )sql"},
+    // outbox.provisional_code holds the receipt code; `leased` says it is an
+    // official code from a block the hub leased (the column keeps its first name).
+    {2, "code leases for offline receipts", R"sql(
+ALTER TABLE outbox ADD COLUMN leased INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE code_leases (
+  agency_id TEXT NOT NULL,
+  day       TEXT NOT NULL,     -- yymmdd, Vietnam date
+  first     INTEGER NOT NULL,
+  last      INTEGER NOT NULL,
+  next      INTEGER NOT NULL,  -- next unused sequence number; > last when used up
+  PRIMARY KEY (agency_id, day, first)
+);
+)sql"},
 };
+
+std::string day_key(TimePoint t) {
+  const auto vn = to_vietnam(t);
+  char day[8];
+  std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
+  return day;
+}
 
 OutboxState state_from(const std::string& s) {
   if (s == "created") return OutboxState::created;
@@ -189,6 +209,41 @@ Result<domain::Catalog> KioskStore::load_catalog() {
   return c;
 }
 
+Result<std::vector<std::string>> KioskStore::receiving_agencies() {
+  auto st = db_.prepare(
+      "SELECT DISTINCT json_extract(body, '$.agency') FROM catalog WHERE kind = 'service' AND "
+      "(coalesce(json_extract(body, '$.level'), 0) >= 3 OR json_extract(body, '$.online_scope') IS NOT NULL) "
+      "ORDER BY 1");
+  if (!st) return fail(st.error());
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    if (!st->is_null(0)) out.push_back(st->text(0));
+  }
+  return out;
+}
+
+// ---- code leases
+
+Result<void> KioskStore::add_code_lease(const protocol::CodeLease& lease) {
+  auto st = db_.prepare(
+      "INSERT INTO code_leases(agency_id, day, first, last, next) VALUES(?, ?, ?, ?, ?) "
+      "ON CONFLICT(agency_id, day, first) DO NOTHING");
+  if (!st) return fail(st.error());
+  return st->bind(1, lease.agency_id).bind(2, lease.day).bind(3, lease.first).bind(4, lease.last).bind(5, lease.first).run();
+}
+
+Result<int> KioskStore::leased_codes_left(const std::string& agency_id) {
+  auto st = db_.prepare("SELECT coalesce(sum(last - next + 1), 0) FROM code_leases WHERE agency_id = ? AND day = ? AND next <= last");
+  if (!st) return fail(st.error());
+  st->bind(1, agency_id).bind(2, day_key(clock_->now()));
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  return st->integer(0);
+}
+
 // ---- outbox
 
 Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
@@ -241,36 +296,53 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
     return fail(r.error());
   }
 
-  // 2. One transaction: provisional code + dossier row + document rows.
+  // 2. One transaction: receipt code + dossier row + document rows.
   auto result = [&]() -> Result<void> {
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
-    const auto vn = to_vietnam(now);
-    char day[8];
-    std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
-    auto seq = db_.prepare(
-        "INSERT INTO code_sequences(agency_id, day, last) VALUES(?, ?, 1) "
-        "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
-    if (!seq) return fail(seq.error());
-    seq->bind(1, d.agency_id).bind(2, std::string(day));
-    auto row = seq->step();
-    if (!row) return fail(row.error());
-    const int n = seq->integer(0);
-    seq->reset();
-    e.provisional_code = domain::make_code(d.agency_id, now, n, kiosk_number).str();
-    s.provisional_code = e.provisional_code;
+    const std::string day = day_key(now);
+    // A leased official code if one is left for this agency today...
+    auto take = db_.prepare(
+        "UPDATE code_leases SET next = next + 1 WHERE rowid = (SELECT rowid FROM code_leases "
+        "WHERE agency_id = ? AND day = ? AND next <= last ORDER BY first LIMIT 1) RETURNING next - 1");
+    if (!take) return fail(take.error());
+    take->bind(1, d.agency_id).bind(2, day);
+    auto leased = take->step();
+    if (!leased) return fail(leased.error());
+    if (*leased) {
+      e.receipt_code = domain::make_code(d.agency_id, now, take->integer(0)).str();
+      e.leased = true;
+      e.official_code = e.receipt_code;
+      s.leased_code = e.receipt_code;
+      take->reset();
+    } else {
+      // ...else a provisional code from the kiosk's own sequence.
+      auto seq = db_.prepare(
+          "INSERT INTO code_sequences(agency_id, day, last) VALUES(?, ?, 1) "
+          "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
+      if (!seq) return fail(seq.error());
+      seq->bind(1, d.agency_id).bind(2, day);
+      auto row = seq->step();
+      if (!row) return fail(row.error());
+      const int n = seq->integer(0);
+      seq->reset();
+      e.receipt_code = domain::make_code(d.agency_id, now, n, kiosk_number).str();
+      s.provisional_code = e.receipt_code;
+    }
 
     auto ins = db_.prepare(
-        "INSERT INTO outbox(client_id, state, submission, service_name, provisional_code, "
-        "lookup_secret, applicant_masked, created_ms) VALUES(?, 'queued', ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO outbox(client_id, state, submission, service_name, provisional_code, leased, official_code, "
+        "lookup_secret, applicant_masked, created_ms) VALUES(?, 'queued', ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!ins) return fail(ins.error());
     if (auto r = ins->bind(1, client_id)
                      .bind(2, protocol::to_json(s).dump())
                      .bind(3, e.service_name)
-                     .bind(4, e.provisional_code)
-                     .bind(5, s.lookup_secret)
-                     .bind(6, e.applicant_masked)
-                     .bind(7, unix_millis(now))
+                     .bind(4, e.receipt_code)
+                     .bind(5, e.leased ? 1 : 0)
+                     .bind(6, e.official_code)
+                     .bind(7, s.lookup_secret)
+                     .bind(8, e.applicant_masked)
+                     .bind(9, unix_millis(now))
                      .run();
         !r)
       return r;
@@ -309,7 +381,8 @@ Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
   if (!sub) return fail(Errc::corrupt, "outbox row " + e.client_id + ": " + sub.error().message);
   e.submission = std::move(*sub);
   e.service_name = st.text(3);
-  e.provisional_code = st.text(4);
+  e.receipt_code = st.text(4);
+  e.leased = st.int64(11) != 0;
   e.official_code = st.opt_text(5);
   e.applicant_masked = st.text(6);
   e.attempts = st.int64(7);
@@ -341,7 +414,7 @@ Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
 namespace {
 constexpr const char* kEntryColumns =
     "SELECT client_id, state, submission, service_name, provisional_code, official_code, "
-    "applicant_masked, attempts, last_error, created_ms, delivered_ms FROM outbox ";
+    "applicant_masked, attempts, last_error, created_ms, delivered_ms, leased FROM outbox ";
 }
 
 Result<std::vector<OutboxEntry>> KioskStore::pending() {
@@ -408,10 +481,10 @@ Result<void> KioskStore::mark_delivered(const std::string& client_id, const prot
   const auto& e = **entry;
   protocol::StatusView v;
   v.code = ack.code;
-  v.provisional_code = e.provisional_code;
+  if (!e.leased) v.provisional_code = e.receipt_code;
   v.service_code = e.submission.service_code;
   v.service_name = e.service_name;
-  if (auto code = domain::parse_dossier_code(e.provisional_code)) v.agency_id = code->agency_id;
+  if (auto code = domain::parse_dossier_code(e.receipt_code)) v.agency_id = code->agency_id;
   v.applicant = e.applicant_masked;
   v.status = std::string(domain::status_key(domain::DossierStatus::submitted));
   v.status_code = static_cast<int>(domain::DossierStatus::submitted);

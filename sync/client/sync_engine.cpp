@@ -74,7 +74,8 @@ Result<void> SyncEngine::run_once() {
   const bool was_online = state().online;
   Result<void> result = [&]() -> Result<void> {
     if (auto r = pull_catalog_with(*store); !r) return r;
-    return push_outbox_with(*store);
+    if (auto r = push_outbox_with(*store); !r) return r;
+    return top_up_leases(*store);
   }();
 
   const auto depth = store->outbox_depth();
@@ -129,7 +130,7 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
     Result<void> r = [&]() -> Result<void> {
       auto ack = hub_->create_dossier(entry.submission);
       if (!ack) return fail(ack.error());
-      if (!entry.official_code || *entry.official_code != ack->code) {
+      if (entry.state == OutboxState::queued || !entry.official_code || *entry.official_code != ack->code) {
         if (auto m = store.mark_created(entry.client_id, *ack); !m) return m;
         notify(SyncEvent::outbox_changed);
       }
@@ -156,6 +157,23 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
     }
   }
   if (first_error) return fail(*first_error);
+  return {};
+}
+
+Result<void> SyncEngine::top_up_leases(KioskStore& store) {
+  if (config_.lease_batch <= 0) return {};
+  auto agencies = store.receiving_agencies();
+  if (!agencies) return fail(agencies.error());
+  for (const auto& agency : *agencies) {
+    auto left = store.leased_codes_left(agency);
+    if (!left) return fail(left.error());
+    if (*left >= config_.lease_low) continue;
+    auto lease = hub_->lease_codes(agency, config_.lease_batch);
+    if (!lease) return fail(lease.error());
+    if (auto r = store.add_code_lease(*lease); !r) return r;
+    log::info(kLog, "leased codes " + std::to_string(lease->first) + "–" + std::to_string(lease->last) + " of " +
+                        agency + " for " + lease->day);
+  }
   return {};
 }
 

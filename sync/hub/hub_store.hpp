@@ -56,6 +56,12 @@ class HubStore {
   virtual Result<KioskRecord> register_kiosk(const std::string& id, const std::string& cert_fingerprint) = 0;
   virtual Result<std::optional<KioskRecord>> kiosk(const std::string& id) = 0;
 
+  // ---- code leases
+  // Reserves `count` consecutive official codes of today (Vietnam date) for the
+  // agency, for this kiosk to print on receipts while offline.
+  virtual Result<protocol::CodeLease> lease_codes(const std::string& kiosk_id, const std::string& agency_id, int count,
+                                                  TimePoint now) = 0;
+
   // ---- dossiers
   // Idempotent on (kiosk_id, submission.client_id); content_hash identifies the content.
   virtual Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,

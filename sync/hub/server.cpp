@@ -179,6 +179,18 @@ struct HubServer::Impl {
             send_json(res, stored_now ? 201 : 200, {{"document", {{"id", doc_id}, {"sha256", decl->sha256}, {"received", true}}}});
           });
 
+    s.Post(api + "/code-leases", [this](const httplib::Request& req, httplib::Response& res) {
+      const Caller c = identify(req);
+      if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks lease codes"});
+      auto j = json_body(req);
+      if (!j) return send_error(res, j.error());
+      auto r = protocol::code_lease_request_from_json(*j);
+      if (!r) return send_error(res, r.error());
+      auto lease = store.lease_codes(c.id, r->agency_id, r->count, clock.now());
+      if (!lease) return send_error(res, lease.error());
+      send_json(res, 201, protocol::to_json(*lease));
+    });
+
     s.Post(R"(/api/v1/dossiers/([^/]+)/seal)", [this](const httplib::Request& req, httplib::Response& res) {
       const Caller c = identify(req);
       if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks seal dossiers"});

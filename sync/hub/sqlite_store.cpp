@@ -94,6 +94,18 @@ ALTER TABLE dossier_events ADD COLUMN actor_role TEXT NOT NULL DEFAULT 'system';
 ALTER TABLE dossier_events ADD COLUMN appointment_ms INTEGER;
 ALTER TABLE dossiers ADD COLUMN submitted_ms INTEGER;
 )sql"},
+    {3, "code leases for offline receipts", R"sql(
+CREATE TABLE code_leases (
+  id        INTEGER PRIMARY KEY,
+  kiosk_id  TEXT NOT NULL,
+  agency_id TEXT NOT NULL,
+  day       TEXT NOT NULL,
+  first     INTEGER NOT NULL,
+  last      INTEGER NOT NULL,
+  leased_ms INTEGER NOT NULL
+);
+CREATE INDEX code_leases_kiosk ON code_leases(kiosk_id, agency_id, day);
+)sql"},
 };
 
 std::string fmt_ms(std::int64_t ms) { return format_utc(from_unix_millis(ms)); }
@@ -277,6 +289,41 @@ class SqliteStore final : public HubStore {
     return find_kiosk(id);
   }
 
+  // ---- code leases
+
+  Result<protocol::CodeLease> lease_codes(const std::string& kiosk_id, const std::string& agency_id, int count,
+                                          TimePoint now) override {
+    std::lock_guard lock(mutex_);
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    auto known = db_.prepare("SELECT 1 FROM catalog_entities WHERE kind = 'agency' AND key = ? AND deleted = 0");
+    if (!known) return fail(known.error());
+    known->bind(1, agency_id);
+    auto row = known->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::not_found, "unknown agency " + agency_id);
+    known->reset();
+    const std::string day = day_key(now);
+    auto seq = db_.prepare(
+        "INSERT INTO code_sequences(agency_id, day, last) VALUES(?1, ?2, ?3) "
+        "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + ?3 RETURNING last");
+    if (!seq) return fail(seq.error());
+    seq->bind(1, agency_id).bind(2, day).bind(3, count);
+    auto r = seq->step();
+    if (!r) return fail(r.error());
+    protocol::CodeLease lease{agency_id, day, seq->integer(0) - count + 1, seq->integer(0)};
+    seq->reset();
+    auto ins = db_.prepare(
+        "INSERT INTO code_leases(kiosk_id, agency_id, day, first, last, leased_ms) VALUES(?,?,?,?,?,?)");
+    if (!ins) return fail(ins.error());
+    if (auto x = ins->bind(1, kiosk_id).bind(2, agency_id).bind(3, day).bind(4, lease.first).bind(5, lease.last)
+                     .bind(6, unix_millis(now)).run();
+        !x)
+      return fail(x.error());
+    if (auto x = tx->commit(); !x) return fail(x.error());
+    return lease;
+  }
+
   // ---- dossiers
 
   Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
@@ -311,9 +358,36 @@ class SqliteStore final : public HubStore {
       if (*t) return fail(Errc::conflict, "provisional code " + *s.provisional_code + " is already in use");
     }
     const std::string agency = (*svc)->agency;
-    auto seq = next_sequence(agency, now);
-    if (!seq) return fail(seq.error());
-    const std::string code = domain::make_code(agency, now, *seq).str();
+    std::string code;
+    if (s.leased_code) {
+      // An official code this kiosk printed offline from a block leased to it.
+      auto parsed = domain::parse_dossier_code(*s.leased_code);
+      if (!parsed) return fail(parsed.error());
+      char day[8];
+      std::snprintf(day, sizeof day, "%02d%02d%02d", parsed->year % 100, parsed->month, parsed->day);
+      auto lease = db_.prepare(
+          "SELECT 1 FROM code_leases WHERE kiosk_id = ? AND agency_id = ? AND day = ? AND first <= ? AND last >= ?");
+      if (!lease) return fail(lease.error());
+      lease->bind(1, kiosk_id).bind(2, parsed->agency_id).bind(3, std::string(day)).bind(4, parsed->sequence).bind(5, parsed->sequence);
+      auto held = lease->step();
+      if (!held) return fail(held.error());
+      if (!*held) return fail(Errc::forbidden, "code " + *s.leased_code + " was not leased to this kiosk");
+      lease->reset();
+      if (parsed->agency_id != agency)
+        return fail(Errc::invalid_argument, "code " + *s.leased_code + " belongs to agency " + parsed->agency_id +
+                                                ", the service to " + agency);
+      auto used = db_.prepare("SELECT 1 FROM dossiers WHERE code = ?");
+      if (!used) return fail(used.error());
+      used->bind(1, *s.leased_code);
+      auto u = used->step();
+      if (!u) return fail(u.error());
+      if (*u) return fail(Errc::conflict, "code " + *s.leased_code + " is already used by another dossier");
+      code = *s.leased_code;
+    } else {
+      auto seq = next_sequence(agency, now);
+      if (!seq) return fail(seq.error());
+      code = domain::make_code(agency, now, *seq).str();
+    }
     const std::int64_t ms = unix_millis(now);
     auto ins = db_.prepare(
         "INSERT INTO dossiers(kiosk_id, client_id, content_hash, code, provisional_code, agency_id, "
@@ -701,15 +775,20 @@ class SqliteStore final : public HubStore {
     return h;
   }
 
-  Result<int> next_sequence(const std::string& agency, TimePoint now) {
+  static std::string day_key(TimePoint now) {
     const auto vn = to_vietnam(now);
     char day[8];
     std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
+    return day;
+  }
+
+  Result<int> next_sequence(const std::string& agency, TimePoint now) {
+    const std::string day = day_key(now);
     auto st = db_.prepare(
         "INSERT INTO code_sequences(agency_id, day, last) VALUES(?, ?, 1) "
         "ON CONFLICT(agency_id, day) DO UPDATE SET last = last + 1 RETURNING last");
     if (!st) return fail(st.error());
-    st->bind(1, agency).bind(2, std::string(day));
+    st->bind(1, agency).bind(2, day);
     auto row = st->step();
     if (!row) return fail(row.error());
     const int n = st->integer(0);

@@ -136,6 +136,7 @@ Json to_json(const Submission& s) {
               {"service_code", s.service_code},
               {"submitted_at", s.submitted_at},
               {"provisional_code", opt(s.provisional_code)},
+              {"leased_code", opt(s.leased_code)},
               {"lookup_secret", s.lookup_secret},
               {"applicant", {{"name", s.applicant.name}, {"phone", s.applicant.phone}}},
               {"documents", docs}};
@@ -156,6 +157,12 @@ Result<Submission> submission_from_json(const Json& j) {
     if (s.provisional_code) {
       auto code = domain::parse_dossier_code(*s.provisional_code);
       if (!code || !code->provisional()) invalid(j, "provisional_code is not a provisional dossier code");
+    }
+    s.leased_code = opt_string(j, "leased_code");
+    if (s.leased_code) {
+      auto code = domain::parse_dossier_code(*s.leased_code);
+      if (!code || code->provisional()) invalid(j, "leased_code is not an official dossier code");
+      if (s.provisional_code) invalid(j, "a dossier has a leased_code or a provisional_code, not both");
     }
     auto secret = domain::normalize_lookup_secret(j.at("lookup_secret").get<std::string>());
     if (!secret) invalid(j, "lookup_secret: " + secret.error().message);
@@ -212,6 +219,35 @@ Result<DossierAck> dossier_ack_from_json(const Json& j) {
     if (d.contains("missing_documents"))
       a.missing_documents = d["missing_documents"].get<std::vector<std::string>>();
     return a;
+  });
+}
+
+// ---- code leases
+
+Json to_json(const CodeLeaseRequest& r) { return Json{{"agency_id", r.agency_id}, {"count", r.count}}; }
+
+Result<CodeLeaseRequest> code_lease_request_from_json(const Json& j) {
+  return decode_json<CodeLeaseRequest>("code lease request", [&] {
+    CodeLeaseRequest r;
+    r.agency_id = j.at("agency_id").get<std::string>();
+    r.count = j.value("count", 20);
+    if (!domain::is_agency_id(r.agency_id)) invalid(j, "agency_id is not an agency identifier");
+    if (r.count < 1 || r.count > 500) invalid(j, "count must be 1–500");
+    return r;
+  });
+}
+
+Json to_json(const CodeLease& l) {
+  return Json{{"lease", {{"agency_id", l.agency_id}, {"day", l.day}, {"first", l.first}, {"last", l.last}}}};
+}
+
+Result<CodeLease> code_lease_from_json(const Json& j) {
+  return decode_json<CodeLease>("code lease", [&] {
+    const auto& l = j.at("lease");
+    CodeLease c{l.at("agency_id").get<std::string>(), l.at("day").get<std::string>(), l.at("first").get<int>(),
+                l.at("last").get<int>()};
+    if (c.first < 1 || c.last < c.first || c.day.size() != 6) invalid(j, "lease range or day is invalid");
+    return c;
   });
 }
 

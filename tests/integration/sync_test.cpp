@@ -12,6 +12,7 @@
 #include "motcua/client/kiosk_store.hpp"
 #include "motcua/client/sync_engine.hpp"
 #include "motcua/crypto/hash.hpp"
+#include "motcua/domain/dossier_code.hpp"
 #include "motcua/util/fs.hpp"
 #include "support/hub_process.hpp"
 #include "support/temp_dir.hpp"
@@ -68,7 +69,7 @@ TEST_F(Sync, ADossierReachesTheHubExactlyOnceWithEveryPageIntact) {
 
   auto list = hub_dossiers();
   ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0].provisional_code, e.provisional_code);
+  EXPECT_EQ(list[0].provisional_code, e.receipt_code);
   EXPECT_EQ(list[0].status, "submitted");
   HubClient admin(hub.admin_endpoint());
   auto detail = admin.admin_show_dossier(list[0].code);
@@ -109,7 +110,7 @@ TEST_F(Sync, WithTheHubDownTheDossierWaitsAndArrivesOnceAfterRestart) {
   ASSERT_TRUE(engine.run_once());
   auto list = hub_dossiers();
   ASSERT_EQ(list.size(), 1u);
-  EXPECT_EQ(list[0].provisional_code, e.provisional_code);
+  EXPECT_EQ(list[0].provisional_code, e.receipt_code);
 }
 
 TEST_F(Sync, ALostAcknowledgementDoesNotDuplicateTheDossier) {
@@ -224,4 +225,33 @@ TEST_F(Sync, AReplyWithoutTheHubProtocolHeaderIsNeverASuccess) {
   EXPECT_FALSE(engine.state().online);
   EXPECT_EQ(depth(), 1);
   EXPECT_TRUE(hub_dossiers().empty());
+}
+
+TEST_F(Sync, OfflineReceiptsUseCodesLeasedFromTheHub) {
+  SyncEngine engine(hub.sync_config(kiosk), clock);
+  ASSERT_TRUE(engine.run_once());  // pulls the catalog and leases codes
+  {
+    auto store = KioskStore::open(kiosk, clock);
+    EXPECT_GE(*store->leased_codes_left("H44.27.05"), 5);
+  }
+  hub.stop();
+  const auto e = enqueue();
+  EXPECT_TRUE(e.leased) << "the receipt printed offline carries an official code";
+  ASSERT_TRUE(e.official_code);
+  hub.start();
+  ASSERT_TRUE(engine.run_once());
+  auto list = hub_dossiers();
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].code, e.receipt_code) << "the hub keeps the leased code";
+  EXPECT_FALSE(list[0].provisional_code);
+
+  // Another kiosk cannot use this kiosk's leased codes.
+  const auto other = hub.make_kiosk("KIOSK-02");
+  HubClient c(hub.kiosk_endpoint(other));
+  auto s = e.submission;
+  s.client_id = "0193f0c2-7c1e-7a3b-9d2e-4b5c6d7e8f91";
+  s.leased_code = domain::make_code("H44.27.05", clock.now(), std::stoi(e.receipt_code.substr(e.receipt_code.rfind('-') + 1)) + 1).str();
+  auto stolen = c.create_dossier(s);
+  ASSERT_FALSE(stolen);
+  EXPECT_EQ(stolen.error().code, Errc::forbidden) << stolen.error().message;
 }

@@ -39,7 +39,7 @@ std::string decode(const QrImage& img) {
 
 }  // namespace
 
-TEST(ReceiptQr, ScansBackToTheSameCodeAndSecret) {
+TEST(ReceiptQrCode, ScansBackToTheSameCodeAndSecret) {
   struct Case {
     std::string code, secret;
   };
@@ -63,7 +63,7 @@ TEST(ReceiptQr, ScansBackToTheSameCodeAndSecret) {
   }
 }
 
-TEST(ReceiptQr, IsCrispBlackOnWhiteWithAWhiteBorder) {
+TEST(ReceiptQrCode, IsCrispBlackOnWhiteWithAWhiteBorder) {
   const int px = 4;
   auto img = make_qr(domain::receipt_qr_payload("H44.27.05-251130-0042", "K7QM"), px);
   ASSERT_TRUE(img);
@@ -92,21 +92,21 @@ TEST(ReceiptQr, IsCrispBlackOnWhiteWithAWhiteBorder) {
   EXPECT_GT(dark, img->rgba.size() / 4 / 5) << "a QR code is roughly half dark modules";
 }
 
-TEST(ReceiptQr, CarriesVietnameseTextAsUtf8) {
+TEST(ReceiptQrCode, CarriesVietnameseTextAsUtf8) {
   const std::string text = "Ủy ban nhân dân xã Đông Hòa — hồ sơ đăng ký khai sinh của Nguyễn Thị Thủy";
   auto img = make_qr(text, 4);
   ASSERT_TRUE(img) << img.error().message;
   EXPECT_EQ(decode(*img), text);
 }
 
-TEST(ReceiptQr, OtherQrCodesAreNotTakenForAReceipt) {
+TEST(ReceiptQrCode, OtherQrCodesAreNotTakenForAReceipt) {
   EXPECT_FALSE(domain::parse_receipt_qr("https://dichvucong.gov.vn/"));
   EXPECT_FALSE(domain::parse_receipt_qr("MOTCUA1|not-a-code|K7QM"));
   EXPECT_FALSE(domain::parse_receipt_qr("MOTCUA1|H44.27.05-251130-0042|0000"));  // 0 is not in the secret alphabet
   EXPECT_FALSE(domain::parse_receipt_qr("MOTCUA2|H44.27.05-251130-0042|K7QM"));
 }
 
-TEST(ReceiptQr, TooMuchTextIsAnErrorNotACrash) {
+TEST(ReceiptQrCode, TooMuchTextIsAnErrorNotACrash) {
   auto img = make_qr(std::string(8000, 'A'), 4);
   ASSERT_FALSE(img);
   EXPECT_EQ(img.error().code, Errc::invalid_argument);

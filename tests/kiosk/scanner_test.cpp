@@ -277,6 +277,13 @@ TEST_F(Scanning, TheFirstDeviceIsUsedWhenNoneIsNamed) {
   EXPECT_TRUE(decode_jpeg(page->jpeg).ok);
 }
 
+TEST_F(Scanning, AnOptionTheDeviceDoesNotHaveDoesNotStopScanning) {
+  SaneScanner scanner("test:0", 75, {{"no-such-option", "1"}, {"test-picture", "No such picture"}, {"read-delay", "maybe"}});
+  auto page = scanner.scan({});
+  ASSERT_TRUE(page) << page.error().detail;
+  EXPECT_TRUE(decode_jpeg(page->jpeg).ok);
+}
+
 TEST_F(Scanning, AMissingScannerSaysSoInVietnamese) {
   for (const char* device : {"test:99", "nosuchbackend:0", "nosuchbackend"}) {
     SaneScanner scanner(device);

@@ -36,7 +36,7 @@ TEST(KioskStore, EnqueueWritesDocumentsAndQueuesTheDossier) {
   ASSERT_TRUE(store) << store.error().message;
   auto e = store->enqueue(sample(), 2);
   ASSERT_TRUE(e) << e.error().message;
-  EXPECT_EQ(e->provisional_code, "H44.27.05-251130-T02-0001");
+  EXPECT_EQ(e->receipt_code, "H44.27.05-251130-T02-0001");
   EXPECT_EQ(e->state, OutboxState::queued);
   EXPECT_EQ(e->applicant_masked, "Nguyễn V** A*");
   ASSERT_EQ(e->documents.size(), 1u);
@@ -51,12 +51,12 @@ TEST(KioskStore, EnqueueWritesDocumentsAndQueuesTheDossier) {
 
   auto second = store->enqueue(sample(), 2);
   ASSERT_TRUE(second);
-  EXPECT_EQ(second->provisional_code, "H44.27.05-251130-T02-0002");
+  EXPECT_EQ(second->receipt_code, "H44.27.05-251130-T02-0002");
   EXPECT_NE(second->client_id, e->client_id);
 
   clock.advance(std::chrono::hours(24));
   auto next_day = store->enqueue(sample(), 2);
-  EXPECT_EQ(next_day->provisional_code, "H44.27.05-251201-T02-0001");
+  EXPECT_EQ(next_day->receipt_code, "H44.27.05-251201-T02-0001");
 }
 
 TEST(KioskStore, AFailedEnqueueLeavesNothingBehind) {
@@ -115,7 +115,7 @@ TEST(KioskStore, OutboxStatesAdvanceToDelivered) {
   EXPECT_EQ((*found)->attempts, 1);
 
   // Delivered dossiers stay findable at this kiosk while it is offline.
-  auto cached = store->cached_status(e->provisional_code, e->submission.lookup_secret);
+  auto cached = store->cached_status(e->receipt_code, e->submission.lookup_secret);
   ASSERT_TRUE(cached && *cached);
   EXPECT_EQ((*cached)->view.code, "H44.27.05-251130-0042");
   EXPECT_EQ((*cached)->view.status_label, "Mới đăng ký");
@@ -163,4 +163,35 @@ TEST(KioskStore, StatusCacheNeedsTheRightSecret) {
   EXPECT_TRUE(*store->cached_status("H44.27.05-251130-T01-0001", "K7QM"));
   EXPECT_FALSE(*store->cached_status("H44.27.05-251130-0042", "AAAA"));
   EXPECT_FALSE(*store->cached_status("nope", "K7QM"));
+}
+
+TEST(KioskStore, LeasedCodesAreUsedBeforeProvisionalOnes) {
+  test::TempDir dir;
+  ManualClock clock(from_unix_millis(1764477804123));  // 2025-11-30 Vietnam
+  auto store = KioskStore::open(dir.path(), clock);
+  ASSERT_TRUE(store->add_code_lease({"H44.27.05", "251130", 41, 42}));
+  ASSERT_TRUE(store->add_code_lease({"H44.27.05", "251130", 41, 42})) << "the same lease twice is harmless";
+  EXPECT_EQ(*store->leased_codes_left("H44.27.05"), 2);
+  auto a = store->enqueue(sample(), 3);
+  auto b = store->enqueue(sample(), 3);
+  auto c = store->enqueue(sample(), 3);
+  ASSERT_TRUE(a && b && c);
+  EXPECT_EQ(a->receipt_code, "H44.27.05-251130-0041");
+  EXPECT_TRUE(a->leased);
+  EXPECT_EQ(a->official_code, a->receipt_code) << "a leased code is the official code";
+  EXPECT_EQ(a->submission.leased_code, a->receipt_code);
+  EXPECT_FALSE(a->submission.provisional_code);
+  EXPECT_EQ(b->receipt_code, "H44.27.05-251130-0042");
+  EXPECT_EQ(c->receipt_code, "H44.27.05-251130-T03-0001") << "none left: provisional";
+  EXPECT_FALSE(c->leased);
+  EXPECT_EQ(*store->leased_codes_left("H44.27.05"), 0);
+
+  // Yesterday's leases are not used today.
+  clock.advance(std::chrono::hours(24));
+  ASSERT_TRUE(store->add_code_lease({"H44.27.05", "251130", 50, 60}));
+  auto d = store->enqueue(sample(), 3);
+  EXPECT_EQ(d->receipt_code, "H44.27.05-251201-T03-0001");
+  // A reopened store remembers which entries were leased.
+  auto again = store->find(a->client_id);
+  EXPECT_TRUE((*again)->leased);
 }

@@ -53,6 +53,7 @@ class HubClient {
   Result<void> upload_document(const std::string& client_id, const std::string& document_id,
                                const std::filesystem::path& file, const std::string& sha256_hex);
   Result<protocol::DossierAck> seal_dossier(const std::string& client_id);
+  Result<protocol::CodeLease> lease_codes(const std::string& agency_id, int count);
   Result<protocol::StatusView> status(const std::string& code, const std::string& secret);
 
   // Admin (bearer token).

@@ -50,7 +50,11 @@ struct OutboxEntry {
   OutboxState state = OutboxState::queued;
   protocol::Submission submission;
   std::string service_name;
-  std::string provisional_code;
+  // The code printed on the receipt at the kiosk: an official code from a block
+  // the hub leased to this kiosk (leased = true, then also official_code), or a
+  // provisional code the hub maps to an official one later.
+  std::string receipt_code;
+  bool leased = false;
   std::optional<std::string> official_code;
   std::string applicant_masked;
   std::int64_t attempts = 0;
@@ -59,7 +63,7 @@ struct OutboxEntry {
   std::optional<TimePoint> delivered_at;
   std::vector<OutboxDocument> documents;
 
-  const std::string& display_code() const { return official_code ? *official_code : provisional_code; }
+  const std::string& display_code() const { return official_code ? *official_code : receipt_code; }
 };
 
 struct CachedStatus {
@@ -84,12 +88,20 @@ class KioskStore {
   // Applies the page and advances the cursor in one transaction.
   Result<void> apply_catalog_page(const protocol::CatalogPage& page);
   Result<domain::Catalog> load_catalog();
+  // Agencies that receive dossiers through this kiosk (those of services level 3+).
+  Result<std::vector<std::string>> receiving_agencies();
+
+  // ---- code leases (official codes the hub reserved for this kiosk)
+  Result<void> add_code_lease(const protocol::CodeLease& lease);
+  // Leased codes of the agency still unused today (Vietnam date of `now`).
+  Result<int> leased_codes_left(const std::string& agency_id);
 
   // ---- outbox
   // Writes every document durably (fsync + rename) under DATA/outbox/<client_id>/,
-  // then inserts the dossier row in one transaction, allocating the provisional
-  // code from the kiosk's per-agency daily sequence. Either all of it is queued or
-  // nothing is (files of a failed insert are removed).
+  // then inserts the dossier row in one transaction, taking the receipt code from
+  // a leased block for the agency and today, or else a provisional code from the
+  // kiosk's per-agency daily sequence. Either all of it is queued or nothing is
+  // (files of a failed insert are removed).
   Result<OutboxEntry> enqueue(const NewDossier& dossier, int kiosk_number);
   Result<std::vector<OutboxEntry>> pending();  // not yet delivered, oldest first
   Result<std::optional<OutboxEntry>> find(const std::string& client_id);

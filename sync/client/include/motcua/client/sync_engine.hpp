@@ -29,6 +29,10 @@ struct SyncConfig {
   std::chrono::milliseconds catalog_interval{60000};
   std::chrono::milliseconds backoff_min{500};
   std::chrono::milliseconds backoff_max{60000};
+  // Official codes kept in reserve per agency for receipts while offline: when
+  // fewer than lease_low are left for today, lease lease_batch more.
+  int lease_low = 5;
+  int lease_batch = 20;
 };
 
 struct SyncState {
@@ -72,6 +76,7 @@ class SyncEngine {
   void loop();
   Result<void> pull_catalog_with(KioskStore& store);
   Result<void> push_outbox_with(KioskStore& store);
+  Result<void> top_up_leases(KioskStore& store);
   void notify(SyncEvent e);
 
   SyncConfig config_;

@@ -63,7 +63,11 @@ struct Submission {
   std::string client_id;  // UUIDv7 made by the kiosk
   std::string service_code;
   std::string submitted_at;  // RFC 3339
+  // At most one of these: the code printed on the receipt while the hub was out
+  // of reach — an official code from a block the hub leased to this kiosk, or a
+  // provisional code the hub maps to an official one.
   std::optional<std::string> provisional_code;
+  std::optional<std::string> leased_code;
   std::string lookup_secret;
   Applicant applicant;
   std::vector<DocumentDecl> documents;
@@ -86,6 +90,22 @@ struct DossierAck {
 
 Json to_json(const DossierAck&);
 Result<DossierAck> dossier_ack_from_json(const Json&);
+
+// ---- code leases: blocks of official codes a kiosk may print while offline
+struct CodeLeaseRequest {
+  std::string agency_id;
+  int count = 20;
+};
+struct CodeLease {
+  std::string agency_id;
+  std::string day;  // yymmdd, Vietnam date the codes belong to
+  int first = 0;    // sequence numbers, inclusive
+  int last = 0;
+};
+Json to_json(const CodeLeaseRequest&);
+Result<CodeLeaseRequest> code_lease_request_from_json(const Json&);
+Json to_json(const CodeLease&);
+Result<CodeLease> code_lease_from_json(const Json&);
 
 // ---- status
 struct StatusEvent {
