@@ -67,6 +67,15 @@ std::string_view to_string(Channel c) {
   return "direct";
 }
 
+const Agency* find_agency(const Catalog& catalog, std::string_view id) {
+  for (const auto& a : catalog.agencies)
+    if (a.id == id) return &a;
+  for (const auto& a : catalog.agencies)
+    for (const auto& alias : a.aliases)
+      if (alias == id) return &a;
+  return nullptr;
+}
+
 bool is_procedure_code(std::string_view code) {
   if (code.size() != 8 || code[1] != '.') return false;
   for (std::size_t i = 0; i < code.size(); ++i) {

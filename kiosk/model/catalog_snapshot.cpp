@@ -51,14 +51,7 @@ const domain::Service* CatalogSnapshot::service(const std::string& code) const {
   return it == service_by_code.end() ? nullptr : &catalog.services[it->second];
 }
 
-const domain::Agency* CatalogSnapshot::agency(const std::string& id) const {
-  for (const auto& a : catalog.agencies) {
-    if (a.id == id) return &a;
-    for (const auto& alias : a.aliases)
-      if (alias == id) return &a;
-  }
-  return nullptr;
-}
+const domain::Agency* CatalogSnapshot::agency(const std::string& id) const { return domain::find_agency(catalog, id); }
 
 std::optional<TimePoint> CatalogSnapshot::appointment(const std::string& service_code, TimePoint received) const {
   const domain::Service* s = service(service_code);

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "motcua/domain/catalog.hpp"
+#include "motcua/domain/dossier_code.hpp"
 #include "motcua/domain/synthetic_catalog.hpp"
 #include "motcua/util/fs.hpp"
 
@@ -91,4 +92,17 @@ TEST(SyntheticCatalog, IsDeterministicValidAndLarge) {
   EXPECT_EQ(to_json(a), to_json(b));
   EXPECT_TRUE(check_references(a));
   EXPECT_EQ(a.services.front().code, "9.000001");
+}
+
+TEST(Catalog, CodesWithAnOldAgencyIdResolveToTheMergedAgency) {
+  auto c = demo();
+  ASSERT_TRUE(c);
+  const Agency* commune = find_agency(*c, "H44.27.05");
+  ASSERT_NE(commune, nullptr);
+  ASSERT_FALSE(commune->aliases.empty()) << "the demo commune was formed by merging older communes";
+  // A receipt printed before the 2025 merger, with the old commune's id.
+  const auto old_code = parse_dossier_code(commune->aliases.front() + "-250415-0012");
+  ASSERT_TRUE(old_code);
+  EXPECT_EQ(find_agency(*c, old_code->agency_id), commune);
+  EXPECT_EQ(find_agency(*c, "X00.00.00"), nullptr);
 }

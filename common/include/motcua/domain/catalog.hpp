@@ -136,6 +136,10 @@ Result<Catalog> catalog_from_json(const Json&, bool check_references = true);
 // Reference check over a whole catalog (after a merge).
 Result<void> check_references(const Catalog&);
 
+// The agency with this id, or whose aliases include it: codes printed before an
+// administrative merger keep resolving to the agency that took over.
+const Agency* find_agency(const Catalog& catalog, std::string_view id);
+
 bool is_procedure_code(std::string_view code);  // N.NNNNNN
 std::string_view to_string(OnlineScope);
 std::string_view to_string(Channel);
