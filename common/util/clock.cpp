@@ -85,41 +85,54 @@ VietnamTime to_vietnam(TimePoint t) {
 }
 
 bool parse_rfc3339(const std::string& text, TimePoint& out) {
+  // Strict RFC 3339: YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM), every field its
+  // exact number of digits and in range (sscanf would accept "-1", " 1", "+026").
+  auto digits = [&](std::size_t pos, std::size_t n, int& value) {
+    if (pos + n > text.size()) return false;
+    value = 0;
+    for (std::size_t i = pos; i < pos + n; ++i) {
+      if (text[i] < '0' || text[i] > '9') return false;
+      value = value * 10 + (text[i] - '0');
+    }
+    return true;
+  };
+  auto at = [&](std::size_t pos, char c) { return pos < text.size() && text[pos] == c; };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  int consumed = 0;
-  if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &s, &consumed) !=
-          6 ||
-      consumed != 19)
+  if (!digits(0, 4, y) || !at(4, '-') || !digits(5, 2, mo) || !at(7, '-') || !digits(8, 2, d) ||
+      !(at(10, 'T') || at(10, 't')) || !digits(11, 2, h) || !at(13, ':') || !digits(14, 2, mi) ||
+      !at(16, ':') || !digits(17, 2, s))
     return false;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) return false;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (mo < 1 || mo > 12 || d < 1 || d > kDays[mo - 1] || (mo == 2 && d == 29 && !leap)) return false;
+  if (h > 23 || mi > 59 || s > 60) return false;
   std::size_t pos = 19;
   std::int64_t millis = 0;
-  if (pos < text.size() && text[pos] == '.') {
+  if (at(pos, '.')) {
     ++pos;
-    int digits = 0;
+    int n = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-      if (digits < 3) millis = millis * 10 + (text[pos] - '0');
-      ++digits;
+      if (n < 3) millis = millis * 10 + (text[pos] - '0');
+      ++n;
       ++pos;
     }
-    if (digits == 0) return false;
-    for (int i = digits; i < 3; ++i) millis *= 10;
+    if (n == 0) return false;
+    for (int i = n; i < 3; ++i) millis *= 10;
   }
   std::int64_t offset = 0;
-  if (pos < text.size() && (text[pos] == 'Z' || text[pos] == 'z')) {
+  if (at(pos, 'Z') || at(pos, 'z')) {
     ++pos;
-  } else if (pos + 6 == text.size() && (text[pos] == '+' || text[pos] == '-')) {
+  } else if (at(pos, '+') || at(pos, '-')) {
     int oh = 0, om = 0;
-    if (std::sscanf(text.c_str() + pos + 1, "%2d:%2d", &oh, &om) != 2) return false;
+    if (!digits(pos + 1, 2, oh) || !at(pos + 3, ':') || !digits(pos + 4, 2, om) || oh > 23 || om > 59) return false;
     offset = (oh * 3600 + om * 60) * (text[pos] == '+' ? 1 : -1);
     pos += 6;
   } else {
     return false;
   }
   if (pos != text.size()) return false;
-  const std::int64_t days =
-      days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + s - offset;
+  const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + std::min(s, 59) - offset;
   out = from_unix_millis(secs * 1000 + millis);
   return true;
 }

@@ -16,7 +16,10 @@ std::string two(int v) {
 
 std::string format_vnd(std::int64_t amount) {
   const bool negative = amount < 0;
-  std::string digits = std::to_string(negative ? -amount : amount);
+  // Magnitude in unsigned arithmetic: -INT64_MIN does not fit an int64.
+  const std::uint64_t magnitude =
+      negative ? 0u - static_cast<std::uint64_t>(amount) : static_cast<std::uint64_t>(amount);
+  std::string digits = std::to_string(magnitude);
   std::string out;
   const std::size_t n = digits.size();
   for (std::size_t i = 0; i < n; ++i) {

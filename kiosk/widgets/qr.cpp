@@ -19,7 +19,7 @@ Result<QrImage> make_qr(std::string_view payload, int module_px) {
   } catch (const std::exception& e) {
     return fail(Errc::invalid_argument, std::string("QR encoding failed: ") + e.what());
   }
-  const int quiet = 2;  // modules of white around the code
+  const int quiet = 4;  // modules of white around the code: the quiet zone ISO/IEC 18004 asks for
   const int modules = bits.width();
   QrImage img;
   img.width = img.height = (modules + 2 * quiet) * module_px;

@@ -79,3 +79,14 @@ TEST(Clock, VietnamDateRollsOverAt17Utc) {
   EXPECT_EQ(v.month, 12);
   EXPECT_EQ(v.hour, 0);
 }
+
+TEST(Clock, RejectsTimesThatAreNotRealOrNotStrict) {
+  TimePoint t;
+  for (const char* bad : {"2026-02-31T10:00:00Z", "2026-02-29T10:00:00Z", "2026-03-05T-1:32:00Z",
+                          "2026-03-05T 1:32:00Z", "+026-03-05T10:00:00Z", "2026-03-05T10:00:00+99:99",
+                          "2026-03-05T10:00:00+07:-1", "2026-03-05T24:00:00Z", "2026-03-05T10:00:00.Z",
+                          "2026-03-05T10:00:00Zjunk", "2026-3-5T10:00:00Z"})
+    EXPECT_FALSE(parse_rfc3339(bad, t)) << bad;
+  EXPECT_TRUE(parse_rfc3339("2024-02-29T23:59:59+07:00", t));
+  EXPECT_FALSE(parse_rfc3339("2026-03-05 10:00:00Z", t)) << "on the wire the separator is always T";
+}
