@@ -47,21 +47,40 @@ Result<WorkingHours> working_hours_from_config(const Config& config) {
   if (!list || list->empty())
     return fail(Errc::invalid_argument,
                 "working_time.sessions must be a list such as [\"07:30-11:30\", \"13:30-17:00\"]");
-  WorkingHours hours;
-  hours.sessions.clear();
+  std::vector<std::string> texts;
   for (const toml::node& item : *list) {
     const auto text = item.value<std::string>();
-    const auto dash = text ? text->find('-') : std::string::npos;
-    if (dash == std::string::npos)
+    if (!text)
       return fail(Errc::invalid_argument,
                   "working_time.sessions: each session is \"HH:MM-HH:MM\" (e.g. \"07:30-11:30\")");
-    auto start = parse_time_of_day(std::string_view(*text).substr(0, dash));
-    auto end = parse_time_of_day(std::string_view(*text).substr(dash + 1));
-    if (!start) return fail(Errc::invalid_argument, "working_time.sessions: " + start.error().message);
-    if (!end) return fail(Errc::invalid_argument, "working_time.sessions: " + end.error().message);
+    texts.push_back(*text);
+  }
+  auto hours = parse_sessions(texts);
+  if (!hours) return fail(Errc::invalid_argument, "working_time.sessions: " + hours.error().message);
+  return hours;
+}
+
+Result<WorkingHours> parse_sessions(const std::vector<std::string>& sessions) {
+  if (sessions.empty()) return fail(Errc::invalid_argument, "at least one session is needed");
+  WorkingHours hours;
+  hours.sessions.clear();
+  for (const auto& text : sessions) {
+    const auto dash = text.find('-');
+    if (dash == std::string::npos)
+      return fail(Errc::invalid_argument, "each session is \"HH:MM-HH:MM\" (e.g. \"07:30-11:30\"), not \"" + text + "\"");
+    auto start = parse_time_of_day(std::string_view(text).substr(0, dash));
+    auto end = parse_time_of_day(std::string_view(text).substr(dash + 1));
+    if (!start) return fail(start.error());
+    if (!end) return fail(end.error());
     hours.sessions.push_back({*start, *end});
   }
   return hours;
+}
+
+std::vector<std::string> format_sessions(const WorkingHours& hours) {
+  std::vector<std::string> out;
+  for (const auto& s : hours.sessions) out.push_back(format_time_of_day(s.start) + "-" + format_time_of_day(s.end));
+  return out;
 }
 
 Result<WorkingTime> WorkingTime::create(HolidayCalendar calendar, WorkingHours hours) {

@@ -154,6 +154,7 @@ Json to_json(const Catalog& c) {
   j["services"] = Json::array();
   for (const auto& s : c.services) j["services"].push_back(to_json(s));
   if (c.calendar) j["calendar"] = calendar::to_json(*c.calendar);
+  if (c.working_hours) j["working_hours"] = Json{{"sessions", calendar::format_sessions(*c.working_hours)}};
   return j;
 }
 
@@ -241,6 +242,20 @@ Result<Service> service_from_json(const Json& j) {
   });
 }
 
+Result<calendar::WorkingHours> working_hours_from_json(const Json& j) {
+  auto sessions = decode_json<std::vector<std::string>>("working_hours", [&] {
+    return j.at("sessions").get<std::vector<std::string>>();
+  });
+  if (!sessions) return fail(sessions.error());
+  auto hours = calendar::parse_sessions(*sessions);
+  if (!hours) return fail(Errc::invalid_argument, "working_hours: " + hours.error().message);
+  // Order and overlap are checked where the calendar is built; check here too so
+  // a bad import is refused before anything is written.
+  if (auto wt = calendar::WorkingTime::create(*calendar::HolidayCalendar::create(), *hours); !wt)
+    return fail(Errc::invalid_argument, "working_hours: " + wt.error().message);
+  return hours;
+}
+
 Result<Catalog> catalog_from_json(const Json& j, bool check_refs) {
   if (!j.is_object() || j.value("format", "") != "motcua-catalog/1")
     return fail(Errc::invalid_argument, "not a motcua catalog: \"format\" must be \"motcua-catalog/1\"");
@@ -264,6 +279,11 @@ Result<Catalog> catalog_from_json(const Json& j, bool check_refs) {
     auto overrides = calendar::overrides_from_json(j["calendar"]);
     if (!overrides) return fail(Errc::invalid_argument, "calendar: " + overrides.error().message);
     c.calendar = std::move(*overrides);
+  }
+  if (j.contains("working_hours") && !j["working_hours"].is_null()) {
+    auto hours = working_hours_from_json(j["working_hours"]);
+    if (!hours) return fail(hours.error());
+    c.working_hours = std::move(*hours);
   }
   if (check_refs) {
     if (auto r = check_references(c); !r) return fail(r.error());

@@ -290,7 +290,7 @@ Timeliness classify(const DossierHistory& history, TimePoint now, const calendar
 Result<calendar::WorkingTime> working_time_for(const Catalog& catalog) {
   auto holidays = calendar::HolidayCalendar::create(catalog.calendar.value_or(calendar::HolidayOverrides{}));
   if (!holidays) return fail(holidays.error());
-  return calendar::WorkingTime::create(std::move(*holidays));
+  return calendar::WorkingTime::create(std::move(*holidays), catalog.working_hours.value_or(calendar::WorkingHours{}));
 }
 
 Result<calendar::ProcessingTime> processing_time(const Processing& p) {

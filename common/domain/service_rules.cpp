@@ -1,5 +1,7 @@
 #include "motcua/domain/service_rules.hpp"
 
+#include <algorithm>
+
 namespace motcua::domain {
 
 std::string_view to_string(PaymentMethod m) {
@@ -59,6 +61,18 @@ std::string_view label_en(ResultDelivery d) {
   return "";
 }
 
+std::optional<PaymentMethod> payment_method_from_string(std::string_view key) {
+  for (auto m : {PaymentMethod::at_desk, PaymentMethod::public_post, PaymentMethod::online, PaymentMethod::bank_transfer})
+    if (to_string(m) == key) return m;
+  return std::nullopt;
+}
+
+std::optional<ResultDelivery> result_delivery_from_string(std::string_view key) {
+  for (auto d : {ResultDelivery::at_desk, ResultDelivery::public_post, ResultDelivery::online})
+    if (to_string(d) == key) return d;
+  return std::nullopt;
+}
+
 int effective_level(const Service& s) {
   if ((s.level && *s.level >= 4) || s.online_scope == OnlineScope::full) return 4;
   if ((s.level && *s.level == 3) || s.online_scope == OnlineScope::partial) return 3;
@@ -83,6 +97,19 @@ ChannelRules channel_rules(const Service& s) {
       break;  // guide only
   }
   return r;
+}
+
+Result<void> check_choices(const Service& s, std::optional<PaymentMethod> payment,
+                           std::optional<ResultDelivery> delivery) {
+  const auto rules = channel_rules(s);
+  const std::string level = "level " + std::to_string(effective_level(s));
+  if (payment && std::find(rules.payment.begin(), rules.payment.end(), *payment) == rules.payment.end())
+    return fail(Errc::invalid_argument, "fee payment \"" + std::string(to_string(*payment)) + "\" is not offered for " +
+                                            level + " service " + s.code);
+  if (delivery && std::find(rules.delivery.begin(), rules.delivery.end(), *delivery) == rules.delivery.end())
+    return fail(Errc::invalid_argument, "result delivery \"" + std::string(to_string(*delivery)) +
+                                            "\" is not offered for " + level + " service " + s.code);
+  return {};
 }
 
 bool paper_dossier_by_post_required(const Service& s, bool digitally_signed) {

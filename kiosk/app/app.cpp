@@ -1,5 +1,7 @@
 #include "app/app.hpp"
 
+#include "motcua/domain/service_rules.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -497,6 +499,9 @@ void App::confirm_submit() {
   doc.content_type = "image/jpeg";
   doc.bytes = v.page->jpeg;
   d.documents.push_back(std::move(doc));
+  const auto rules = domain::channel_rules(*s);
+  if (v.payment < rules.payment.size()) d.payment_method = std::string(domain::to_string(rules.payment[v.payment]));
+  if (v.delivery < rules.delivery.size()) d.result_delivery = std::string(domain::to_string(rules.delivery[v.delivery]));
   v.submit_error.reset();
   v.step = SubmitStep::sending;
   v.submit_request = backend_->submit(std::move(d));

@@ -54,6 +54,8 @@ struct SubmitView {
   TextureView preview;
   std::uint64_t submit_request = 0;
   std::optional<std::string> submit_error;  // i18n key
+  // Indices into the service's domain::channel_rules() lists; the first by default.
+  std::size_t payment = 0, delivery = 0;
 };
 
 struct ReceiptView {

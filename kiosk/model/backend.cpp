@@ -262,6 +262,8 @@ void Backend::handle(SubmitCmd& cmd) {
   for (const auto& d : cmd.dossier.documents) r.documents.push_back(d.name);
   r.received_at = entry.created_at;
   if (const auto snapshot = catalog()) r.appointment = snapshot->appointment(r.service_code, r.received_at);
+  r.payment_method = cmd.dossier.payment_method;
+  r.result_delivery = cmd.dossier.result_delivery;
   post(ReceiptReady{cmd.request, std::move(r)});
 }
 

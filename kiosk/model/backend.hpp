@@ -73,6 +73,8 @@ struct Receipt {
   // Expected appointment [ngày hẹn trả kết quả] from the working-time calendar;
   // the hub fixes the same date when the desk accepts the dossier.
   std::optional<TimePoint> appointment;
+  std::optional<std::string> payment_method;   // domain::PaymentMethod key
+  std::optional<std::string> result_delivery;  // domain::ResultDelivery key
 };
 
 enum class LookupSource {

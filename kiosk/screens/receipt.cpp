@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "app/format.hpp"
+#include "motcua/domain/service_rules.hpp"
 #include "screens/screens.hpp"
 
 namespace motcua::kiosk {
@@ -78,6 +79,13 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     field_row(ui, ui.tr("receipt.documents"), docs.empty() ? ui.tr("receipt.no_documents") : docs);
     field_row(ui, ui.tr("receipt.received"), format_received_time(r.received_at, ui.i18n.lang()));
     if (r.appointment) field_row(ui, ui.tr("receipt.appointment"), format_received_time(*r.appointment, ui.i18n.lang()));
+    const bool en = ui.i18n.lang() == Lang::en;
+    if (r.payment_method)
+      if (auto m = domain::payment_method_from_string(*r.payment_method))
+        field_row(ui, ui.tr("service.payment"), std::string(en ? domain::label_en(*m) : domain::label_vi(*m)));
+    if (r.result_delivery)
+      if (auto d = domain::result_delivery_from_string(*r.result_delivery))
+        field_row(ui, ui.tr("service.delivery"), std::string(en ? domain::label_en(*d) : domain::label_vi(*d)));
     if (const domain::Agency* a = state.agency()) {
       field_row(ui, ui.tr("receipt.office"), a->name);
       if (!a->address.empty()) field_row(ui, ui.tr("agency.address"), a->address);

@@ -7,6 +7,7 @@
 
 #include "motcua/domain/dossier.hpp"
 #include "motcua/text/utf8.hpp"
+#include "motcua/domain/service_rules.hpp"
 #include "screens/screens.hpp"
 
 namespace motcua::kiosk {
@@ -172,6 +173,9 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
   SubmitView& v = state.submit;
   step_header(ui, state, 3, "submit.review_title");
   const domain::Service* s = state.catalog ? state.catalog->service(v.service_code) : nullptr;
+  // The review scrolls; confirming and editing stay pinned at the bottom.
+  const float actions_h = th.button_h * 1.2f + th.button_h + th.gap * 2.0f;
+  begin_touch_scroll(ui, "##review", ImGui::GetContentRegionAvail().y - actions_h);
   {
     const Card card = begin_card(ui);
     if (s) field_row(ui, ui.tr("submit.service"), s->name);
@@ -182,8 +186,30 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
     preview(ui, v.preview, 260 * th.s, 340 * th.s);
     end_card(ui, card);
   }
+  if (s) {
+    // What the service's level offers (level 3: desk or post; level 4: online,
+    // bank transfer or post — the provincial regulation), the first preselected.
+    const auto rules = domain::channel_rules(*s);
+    const bool en = ui.i18n.lang() == Lang::en;
+    auto choose = [&](std::string_view heading, auto const& options, std::size_t& selected) {
+      if (options.empty()) return;
+      section_heading(ui, std::string(heading));
+      if (selected >= options.size()) selected = 0;
+      for (std::size_t i = 0; i < options.size(); ++i) {
+        const std::string label = std::string(i == selected ? "•  " : "") +
+                                  std::string(en ? domain::label_en(options[i]) : domain::label_vi(options[i]));
+        if (button(ui, label, i == selected ? ButtonKind::secondary : ButtonKind::quiet)) selected = i;
+        vspace(ui, 8 * th.s);
+      }
+    };
+    choose(ui.tr("service.payment"), rules.payment, v.payment);
+    choose(ui.tr("service.delivery"), rules.delivery, v.delivery);
+    if (domain::paper_dossier_by_post_required(*s, false)) notice(ui, ui.tr("service.signature_note"), th.accent_soft, th.accent_dark);
+    vspace(ui, th.gap * 0.5f);
+  }
   text(ui, ui.tr("submit.pledge"), ui.fonts.body, th.muted);
-  vspace(ui, th.gap);
+  end_touch_scroll(ui);
+  vspace(ui, th.gap * 0.5f);
   if (v.submit_error) notice(ui, ui.tr(*v.submit_error), th.danger_soft, th.danger);
   if (button(ui, ui.tr("submit.confirm"), ButtonKind::primary, 0, th.button_h * 1.2f)) out.push_back(intent::confirm_submit());
   vspace(ui, th.gap * 0.5f);

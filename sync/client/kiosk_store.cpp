@@ -201,8 +201,11 @@ Result<domain::Catalog> KioskStore::load_catalog() {
     } else if (kind == "service") {
       if (auto v = domain::service_from_json(*body)) c.services.push_back(std::move(*v));
       else skip(v.error());
-    } else if (kind == "calendar") {
+    } else if (kind == "calendar" && st->text(1) == "overrides") {
       if (auto v = calendar::overrides_from_json(*body)) c.calendar = std::move(*v);
+      else skip(v.error());
+    } else if (kind == "calendar" && st->text(1) == "working_hours") {
+      if (auto v = domain::working_hours_from_json(*body)) c.working_hours = std::move(*v);
       else skip(v.error());
     }
   }
@@ -263,6 +266,8 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
   s.submitted_at = format_utc(now);
   s.lookup_secret = domain::generate_lookup_secret();
   s.applicant = d.applicant;
+  s.payment_method = d.payment_method;
+  s.result_delivery = d.result_delivery;
 
   // 1. Files first: written, fsynced, renamed, directory fsynced. A crash after
   //    this point and before the commit leaves orphan files, never a row that

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "hub_store.hpp"
+#include "motcua/domain/service_rules.hpp"
 #include "motcua/crypto/random.hpp"
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/store/db.hpp"
@@ -204,8 +205,12 @@ class SqliteStore final : public HubStore {
     if (incoming.calendar) {
       if (auto r = put("calendar", "overrides", calendar::to_json(*incoming.calendar)); !r) return fail(r.error());
     }
+    if (incoming.working_hours) {
+      const Json hours{{"sessions", calendar::format_sessions(*incoming.working_hours)}};
+      if (auto r = put("calendar", "working_hours", hours); !r) return fail(r.error());
+    }
     if (auto r = tx->commit(); !r) return fail(r.error());
-    if (incoming.calendar) {
+    if (incoming.calendar || incoming.working_hours) {
       auto wt = domain::working_time_for(merged);
       if (!wt) return fail(wt.error());
       working_time_ = std::move(*wt);
@@ -349,6 +354,11 @@ class SqliteStore final : public HubStore {
     if (!(*svc)->accepts_submissions())
       return fail(Errc::invalid_argument, "service " + s.service_code + " does not accept dossiers online (level " +
                                               std::to_string((*svc)->level.value_or(0)) + ")");
+    if (auto r = domain::check_choices(
+            **svc, s.payment_method ? domain::payment_method_from_string(*s.payment_method) : std::nullopt,
+            s.result_delivery ? domain::result_delivery_from_string(*s.result_delivery) : std::nullopt);
+        !r)
+      return fail(r.error());
     if (s.provisional_code) {
       auto taken = db_.prepare("SELECT 1 FROM dossiers WHERE provisional_code = ?");
       if (!taken) return fail(taken.error());
@@ -657,7 +667,7 @@ class SqliteStore final : public HubStore {
   Result<protocol::DossierDetail> detail(std::int64_t id) {
     auto q = db_.prepare(
         "SELECT code, provisional_code, service_code, service_name, status, kiosk_id, applicant_name, "
-        "received_ms, updated_ms, id, due_ms, client_id, applicant_phone FROM dossiers WHERE id = ?");
+        "received_ms, updated_ms, id, due_ms, client_id, applicant_phone, submission FROM dossiers WHERE id = ?");
     if (!q) return fail(q.error());
     q->bind(1, id);
     auto row = q->step();
@@ -667,6 +677,10 @@ class SqliteStore final : public HubStore {
     d.summary = summary_from(*q);
     d.client_id = q->text(11);
     d.applicant = {q->text(6), q->text(12)};
+    if (auto sub = parse_json(q->text(13))) {
+      d.payment_method = opt_string(*sub, "payment_method");
+      d.result_delivery = opt_string(*sub, "result_delivery");
+    }
     q->reset();
     auto docs = db_.prepare(
         "SELECT document_id, name, content_type, sha256, size, received FROM dossier_documents "
@@ -821,7 +835,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<domain::Catalog> load_catalog() {
-    auto st = db_.prepare("SELECT kind, body FROM catalog_entities WHERE deleted = 0 ORDER BY kind, key");
+    auto st = db_.prepare("SELECT kind, body, key FROM catalog_entities WHERE deleted = 0 ORDER BY kind, key");
     domain::Catalog c;
     auto r = rows(st, [&](Stmt& s) -> Result<void> {
       auto j = parse_json(s.text(1));
@@ -844,10 +858,14 @@ class SqliteStore final : public HubStore {
         auto v = domain::service_from_json(*j);
         if (!v) return fail(v.error());
         c.services.push_back(std::move(*v));
-      } else if (kind == "calendar") {
+      } else if (kind == "calendar" && s.text(2) == "overrides") {
         auto v = calendar::overrides_from_json(*j);
         if (!v) return fail(v.error());
         c.calendar = std::move(*v);
+      } else if (kind == "calendar" && s.text(2) == "working_hours") {
+        auto v = domain::working_hours_from_json(*j);
+        if (!v) return fail(v.error());
+        c.working_hours = std::move(*v);
       }
       return ok;
     });
@@ -874,6 +892,7 @@ class SqliteStore final : public HubStore {
     upsert_all(base.fields, in.fields, [](const auto& x) { return x.id; });
     upsert_all(base.services, in.services, [](const auto& x) { return x.code; });
     if (in.calendar) base.calendar = in.calendar;
+    if (in.working_hours) base.working_hours = in.working_hours;
     return base;
   }
 

@@ -5,6 +5,7 @@
 #include "motcua/domain/catalog.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
+#include "motcua/domain/service_rules.hpp"
 #include "motcua/text/utf8.hpp"
 #include "motcua/util/ids.hpp"
 
@@ -139,7 +140,9 @@ Json to_json(const Submission& s) {
               {"leased_code", opt(s.leased_code)},
               {"lookup_secret", s.lookup_secret},
               {"applicant", {{"name", s.applicant.name}, {"phone", s.applicant.phone}}},
-              {"documents", docs}};
+              {"documents", docs},
+              {"payment_method", opt(s.payment_method)},
+              {"result_delivery", opt(s.result_delivery)}};
 }
 
 Result<Submission> submission_from_json(const Json& j) {
@@ -191,6 +194,12 @@ Result<Submission> submission_from_json(const Json& j) {
       s.documents.push_back(std::move(doc));
     }
     if (s.documents.size() > 100) invalid(j, "at most 100 documents per dossier");
+    s.payment_method = opt_string(j, "payment_method");
+    if (s.payment_method && !domain::payment_method_from_string(*s.payment_method))
+      invalid(j, "payment_method must be at_desk, public_post, online or bank_transfer");
+    s.result_delivery = opt_string(j, "result_delivery");
+    if (s.result_delivery && !domain::result_delivery_from_string(*s.result_delivery))
+      invalid(j, "result_delivery must be at_desk, public_post or online");
     return s;
   });
 }
@@ -340,6 +349,8 @@ Json to_json(const DossierDetail& d) {
   Json j = to_json(d.summary);
   j["client_id"] = d.client_id;
   j["applicant"] = {{"name", d.applicant.name}, {"phone", d.applicant.phone}};
+  j["payment_method"] = opt(d.payment_method);
+  j["result_delivery"] = opt(d.result_delivery);
   Json docs = Json::array();
   for (const auto& doc : d.documents)
     docs.push_back({{"id", doc.id}, {"name", doc.name}, {"content_type", doc.content_type},
@@ -358,6 +369,8 @@ Result<DossierDetail> dossier_detail_from_json(const Json& j) {
       d.applicant.name = str_or(j["applicant"], "name");
       d.applicant.phone = str_or(j["applicant"], "phone");
     }
+    d.payment_method = opt_string(j, "payment_method");
+    d.result_delivery = opt_string(j, "result_delivery");
     if (j.contains("documents"))
       for (const auto& doc : j["documents"])
         d.documents.push_back({str_or(doc, "id"), str_or(doc, "name"), str_or(doc, "content_type"),

@@ -24,7 +24,7 @@ class AdminCli : public ::testing::Test {
     const auto kiosk = hub.make_kiosk("KIOSK-01");
     auto store = client::KioskStore::open(kiosk, clock);
     client::NewDossier d{"1.001193", "H44.27.05", "Đăng ký khai sinh", {"Nguyễn Văn An", "0912345678"},
-                         {{"d1", "Tờ khai", "image/jpeg", std::vector<std::uint8_t>(100, 7)}}};
+                         {{"d1", "Tờ khai", "image/jpeg", std::vector<std::uint8_t>(100, 7)}}, {}, {}};
     auto e = store->enqueue(d, 1);
     client::SyncEngine engine(hub.sync_config(kiosk), clock);
     EXPECT_TRUE(engine.run_once());

@@ -373,6 +373,25 @@ TEST_F(HubApi, IllegalTransitionsAreRefusedWithTheReason) {
   EXPECT_NE(after.error().message.find("withdrawn"), std::string::npos);
 }
 
+TEST_F(HubApi, PaymentAndDeliveryMustBeWhatTheServiceLevelOffers) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  auto s = submission();  // 1.001193, level 4 in the demo catalog
+  s.payment_method = "at_desk";
+  auto refused = c.create_dossier(s);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+  EXPECT_NE(refused.error().message.find("at_desk"), std::string::npos) << refused.error().message;
+  s.payment_method = "bank_transfer";
+  s.result_delivery = "online";
+  auto ok = c.create_dossier(s);
+  ASSERT_TRUE(ok) << ok.error().message;
+  client::HubClient admin(hub.admin_endpoint());
+  auto d = admin.admin_show_dossier(ok->code);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->payment_method, "bank_transfer");
+  EXPECT_EQ(d->result_delivery, "online");
+}
+
 TEST_F(HubApi, HolidayAnnouncementsTravelWithTheCatalog) {
   client::HubClient c(hub.kiosk_endpoint(kiosk));
   std::int64_t after = 0;

@@ -256,3 +256,20 @@ TEST(ServiceRules, RefundsFollowWhetherTheAgencyPerformed) {
   EXPECT_EQ(refund_decision(true, DossierStatus::processing), RefundDecision::pending);
   EXPECT_EQ(refund_decision(true, DossierStatus::withdrawn), RefundDecision::review);
 }
+
+TEST(ServiceRules, ChoicesOutsideTheLevelAreRefusedByName) {
+  Service s;
+  s.code = "1.001193";
+  s.level = 3;
+  EXPECT_TRUE(check_choices(s, PaymentMethod::at_desk, ResultDelivery::public_post));
+  auto online = check_choices(s, PaymentMethod::online, std::nullopt);
+  ASSERT_FALSE(online);
+  EXPECT_NE(online.error().message.find("online"), std::string::npos);
+  EXPECT_NE(online.error().message.find("level 3"), std::string::npos);
+  EXPECT_FALSE(check_choices(s, std::nullopt, ResultDelivery::online));
+  s.level = 4;
+  EXPECT_TRUE(check_choices(s, PaymentMethod::bank_transfer, ResultDelivery::online));
+  EXPECT_FALSE(check_choices(s, PaymentMethod::at_desk, std::nullopt));
+  EXPECT_EQ(payment_method_from_string("bank_transfer"), PaymentMethod::bank_transfer);
+  EXPECT_FALSE(payment_method_from_string("cash"));
+}

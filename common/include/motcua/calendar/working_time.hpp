@@ -60,6 +60,9 @@ std::string format_time_of_day(std::chrono::minutes time);
 // Reads [working_time] sessions = ["07:30-11:30", "13:30-17:00"]; the default
 // when absent. Sessions must be ascending and must not overlap.
 Result<WorkingHours> working_hours_from_config(const Config& config);
+// The same "HH:MM-HH:MM" list form, as the catalog ships it to kiosks.
+Result<WorkingHours> parse_sessions(const std::vector<std::string>& sessions);
+std::vector<std::string> format_sessions(const WorkingHours& hours);
 
 enum class DeadlineUnit {
   same_day,  // due the day of receipt (count is ignored)

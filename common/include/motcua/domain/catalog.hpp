@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "motcua/calendar/holiday_overrides.hpp"
+#include "motcua/calendar/working_time.hpp"
 #include "motcua/util/error.hpp"
 #include "motcua/util/json.hpp"
 
@@ -117,7 +118,13 @@ struct Catalog {
   // The Government's yearly holiday announcements (assets/calendar/), shipped
   // with the catalog so kiosks compute the same appointments as the hub.
   std::optional<calendar::HolidayOverrides> calendar;
+  // Office hours of the province's one-stop desks (deadlines count in them);
+  // the 07:30–11:30, 13:30–17:00 default when absent.
+  std::optional<calendar::WorkingHours> working_hours;
 };
+
+// {"sessions": ["07:30-11:30", "13:30-17:00"]}
+Result<calendar::WorkingHours> working_hours_from_json(const Json&);
 
 // JSON codecs. from_json functions report the offending entity and key.
 Json to_json(const Agency&);

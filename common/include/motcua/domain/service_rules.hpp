@@ -18,6 +18,7 @@
 
 #include "motcua/domain/catalog.hpp"
 #include "motcua/domain/dossier.hpp"
+#include "motcua/util/error.hpp"
 
 namespace motcua::domain {
 
@@ -26,6 +27,8 @@ enum class ResultDelivery { at_desk, public_post, online };
 
 std::string_view to_string(PaymentMethod m);
 std::string_view to_string(ResultDelivery d);
+std::optional<PaymentMethod> payment_method_from_string(std::string_view key);
+std::optional<ResultDelivery> result_delivery_from_string(std::string_view key);
 std::string_view label_vi(PaymentMethod m);
 std::string_view label_vi(ResultDelivery d);
 std::string_view label_en(PaymentMethod m);
@@ -43,6 +46,9 @@ struct ChannelRules {
 };
 
 ChannelRules channel_rules(const Service& service);
+// Checks a citizen's choices against the service's rules, naming what is not offered.
+Result<void> check_choices(const Service& service, std::optional<PaymentMethod> payment,
+                           std::optional<ResultDelivery> delivery);
 // Level 4 submitted without a digital signature: the paper dossier must also
 // be sent by public post.
 bool paper_dossier_by_post_required(const Service& service, bool digitally_signed);

@@ -33,6 +33,8 @@ struct NewDossier {
   std::string service_name;
   protocol::Applicant applicant;
   std::vector<NewDocument> documents;
+  std::optional<std::string> payment_method;   // domain::to_string(PaymentMethod)
+  std::optional<std::string> result_delivery;  // domain::to_string(ResultDelivery)
 };
 
 enum class OutboxState { queued, created, delivered };

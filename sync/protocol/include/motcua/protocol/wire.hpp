@@ -71,6 +71,10 @@ struct Submission {
   std::string lookup_secret;
   Applicant applicant;
   std::vector<DocumentDecl> documents;
+  // The applicant's choices among what the service's level offers
+  // (domain/service_rules.hpp keys: at_desk, public_post, online, bank_transfer).
+  std::optional<std::string> payment_method;
+  std::optional<std::string> result_delivery;
 };
 
 Json to_json(const Submission&);
@@ -167,6 +171,8 @@ struct DossierDetail {
   DossierSummary summary;
   std::string client_id;
   Applicant applicant;
+  std::optional<std::string> payment_method;
+  std::optional<std::string> result_delivery;
   std::vector<DocumentView> documents;
   std::vector<StatusEvent> events;
 };
