@@ -110,6 +110,13 @@ DossierCode make_code(std::string_view agency_id, TimePoint received, int sequen
   return c;
 }
 
+std::string code_day(TimePoint t) {
+  const auto vn = to_vietnam(t);
+  char day[8];
+  std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
+  return day;
+}
+
 std::string generate_lookup_secret() {
   std::string out;
   for (std::size_t i = 0; i < kSecretLength; ++i)

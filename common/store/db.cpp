@@ -2,6 +2,9 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+#include <thread>
+
 namespace motcua::store {
 
 Error sqlite_error(int rc, sqlite3* db, std::string_view what) {
@@ -120,12 +123,25 @@ Result<Db> Db::open(const std::filesystem::path& path, OpenOptions options) {
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   std::string pragmas = "PRAGMA foreign_keys=ON;";
-  if (!options.read_only) {
-    if (options.wal) pragmas += "PRAGMA journal_mode=WAL;";
+  if (!options.read_only)
     pragmas += options.synchronous_full ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;";
-  }
   // A file that is not a database fails here, not at the first query.
   if (auto r = db.exec(pragmas); !r) return fail(r.error());
+  if (!options.read_only && options.wal) {
+    // Switching to WAL needs a moment of exclusive access, and SQLite does not
+    // run the busy handler for it: when two connections open a new database at
+    // the same time, one retries here instead of failing.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.busy_timeout_ms);
+    for (;;) {
+      auto mode = db.prepare("PRAGMA journal_mode=WAL");
+      if (!mode) return fail(mode.error());
+      auto row = mode->step();
+      if (row && *row && mode->text(0) == "wal") break;
+      if (std::chrono::steady_clock::now() >= deadline)
+        return fail(row ? Error{Errc::database, "cannot switch " + path.string() + " to WAL (database busy)"} : row.error());
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
   return db;
 }
 
@@ -210,6 +226,11 @@ Result<int> migrate(Db& db, std::span<const Migration> migrations) {
     if (m.version <= current) continue;
     auto tx = Tx::begin(db);
     if (!tx) return fail(tx.error());
+    // Another connection may have migrated while we waited for the write lock.
+    auto again = db.prepare("PRAGMA user_version");
+    if (!again) return fail(again.error());
+    if (auto step = again->step(); !step) return fail(step.error());
+    if (again->integer(0) >= m.version) continue;
     if (auto r = db.exec(m.sql); !r)
       return fail(r.error().code, "migration " + std::to_string(m.version) + " (" +
                                       std::string(m.name) + "): " + r.error().message);

@@ -31,6 +31,20 @@ enum class ScanErrorKind {
   failed,      // anything else (I/O error, unsupported format)
 };
 
+// The i18n key of the message the screen shows for a failure (assets/i18n).
+inline std::string_view message_key(ScanErrorKind kind) {
+  switch (kind) {
+    case ScanErrorKind::no_scanner: return "scan.err_no_scanner";
+    case ScanErrorKind::busy: return "scan.err_busy";
+    case ScanErrorKind::jammed: return "scan.err_jammed";
+    case ScanErrorKind::cover_open: return "scan.err_cover_open";
+    case ScanErrorKind::no_docs: return "scan.err_no_docs";
+    case ScanErrorKind::cancelled: return "scan.err_cancelled";
+    case ScanErrorKind::failed: return "scan.err_failed";
+  }
+  return "scan.err_failed";
+}
+
 struct ScanError {
   ScanErrorKind kind = ScanErrorKind::failed;
   std::string detail;  // technical, for the log

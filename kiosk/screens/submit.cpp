@@ -101,18 +101,6 @@ void applicant_step(Ui& ui, AppState& state) {
   }
 }
 
-std::string scan_error_key(ScanErrorKind k) {
-  switch (k) {
-    case ScanErrorKind::no_scanner: return "scan.err_no_scanner";
-    case ScanErrorKind::busy: return "scan.err_busy";
-    case ScanErrorKind::jammed: return "scan.err_jammed";
-    case ScanErrorKind::cover_open: return "scan.err_cover_open";
-    case ScanErrorKind::no_docs: return "scan.err_no_docs";
-    case ScanErrorKind::cancelled: return "scan.err_cancelled";
-    case ScanErrorKind::failed: return "scan.err_failed";
-  }
-  return "scan.err_failed";
-}
 
 void preview(Ui& ui, const TextureView& tex, float max_w, float max_h) {
   if (!tex.id || tex.width <= 0 || tex.height <= 0) return;
@@ -138,7 +126,7 @@ void scan_step(Ui& ui, AppState& state, Intents& out) {
     }
     end_card(ui, card);
   }
-  if (v.scan_error) notice(ui, ui.tr(scan_error_key(*v.scan_error)), th.danger_soft, th.danger);
+  if (v.scan_error) notice(ui, ui.tr(std::string(message_key(*v.scan_error))), th.danger_soft, th.danger);
 
   if (v.scanning) {
     vspace(ui, th.gap * 2);

@@ -85,12 +85,7 @@ CREATE TABLE code_leases (
 )sql"},
 };
 
-std::string day_key(TimePoint t) {
-  const auto vn = to_vietnam(t);
-  char day[8];
-  std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
-  return day;
-}
+std::string day_key(TimePoint t) { return domain::code_day(t); }
 
 OutboxState state_from(const std::string& s) {
   if (s == "created") return OutboxState::created;

@@ -19,6 +19,27 @@ bool is_kiosk_id(const std::string& id) {
   return true;
 }
 
+namespace {
+
+struct LoadedCa {
+  crypto::PKey key;
+  crypto::Cert cert;
+};
+
+Result<LoadedCa> load_ca(const HubPaths& p) {
+  auto key_pem = fs::read_file(p.ca_key());
+  auto cert_pem = fs::read_file(p.ca_cert());
+  if (!key_pem || !cert_pem)
+    return fail(Errc::not_found, "no CA in " + p.dir.string() + " — run `motcua-hub init --data " + p.dir.string() + "` first");
+  auto key = crypto::load_key_pem(*key_pem);
+  if (!key) return fail(key.error());
+  auto cert = crypto::load_cert_pem(*cert_pem);
+  if (!cert) return fail(cert.error());
+  return LoadedCa{std::move(*key), std::move(*cert)};
+}
+
+}  // namespace
+
 Result<void> init_credentials(const HubPaths& p, const std::vector<std::string>& extra_hosts) {
   if (auto r = fs::ensure_dir(p.dir, 0700); !r) return r;
   if (auto r = fs::ensure_dir(p.blobs(), 0700); !r) return r;
@@ -35,13 +56,7 @@ Result<void> init_credentials(const HubPaths& p, const std::vector<std::string>&
     if (auto r = fs::write_file_durable(p.ca_cert(), crypto::to_pem(*ca), 0644); !r) return r;
   }
   if (!stdfs::exists(p.server_cert()) || !stdfs::exists(p.server_key())) {
-    auto ca_key_pem = fs::read_file(p.ca_key());
-    auto ca_pem = fs::read_file(p.ca_cert());
-    if (!ca_key_pem) return fail(ca_key_pem.error());
-    if (!ca_pem) return fail(ca_pem.error());
-    auto ca_key = crypto::load_key_pem(*ca_key_pem);
-    auto ca = crypto::load_cert_pem(*ca_pem);
-    if (!ca_key) return fail(ca_key.error());
+    auto ca = load_ca(p);
     if (!ca) return fail(ca.error());
     auto key = crypto::generate_ec_key();
     if (!key) return fail(key.error());
@@ -58,7 +73,7 @@ Result<void> init_credentials(const HubPaths& p, const std::vector<std::string>&
       const bool ip = h.find_first_not_of("0123456789.") == std::string::npos || h.find(':') != std::string::npos;
       (ip ? req.ip_addresses : req.dns_names).push_back(h);
     }
-    auto cert = crypto::issue_cert(*ca, *ca_key, *key, req);
+    auto cert = crypto::issue_cert(ca->cert, ca->key, *key, req);
     if (!cert) return fail(cert.error());
     if (auto r = fs::write_file_durable(p.server_key(), crypto::to_pem(*key), 0600); !r) return r;
     if (auto r = fs::write_file_durable(p.server_cert(), crypto::to_pem(*cert), 0644); !r) return r;
@@ -72,13 +87,7 @@ Result<void> init_credentials(const HubPaths& p, const std::vector<std::string>&
 Result<IssuedKioskCert> issue_kiosk_cert(const HubPaths& p, const std::string& kiosk_id) {
   if (!is_kiosk_id(kiosk_id))
     return fail(Errc::invalid_argument, "kiosk id must be 1–64 letters, digits, '-', '_' or '.'");
-  auto ca_key_pem = fs::read_file(p.ca_key());
-  auto ca_pem = fs::read_file(p.ca_cert());
-  if (!ca_key_pem || !ca_pem)
-    return fail(Errc::not_found, "no CA in " + p.dir.string() + " — run `motcua-hub init --data " + p.dir.string() + "` first");
-  auto ca_key = crypto::load_key_pem(*ca_key_pem);
-  auto ca = crypto::load_cert_pem(*ca_pem);
-  if (!ca_key) return fail(ca_key.error());
+  auto ca = load_ca(p);
   if (!ca) return fail(ca.error());
   auto key = crypto::generate_ec_key();
   if (!key) return fail(key.error());
@@ -86,7 +95,7 @@ Result<IssuedKioskCert> issue_kiosk_cert(const HubPaths& p, const std::string& k
   req.common_name = kiosk_id;
   req.usage = crypto::CertUsage::client;
   req.validity = std::chrono::days(397);
-  auto cert = crypto::issue_cert(*ca, *ca_key, *key, req);
+  auto cert = crypto::issue_cert(ca->cert, ca->key, *key, req);
   if (!cert) return fail(cert.error());
   return IssuedKioskCert{crypto::to_pem(*key), crypto::to_pem(*cert), crypto::fingerprint_sha256(cert->get())};
 }

@@ -789,12 +789,7 @@ class SqliteStore final : public HubStore {
     return h;
   }
 
-  static std::string day_key(TimePoint now) {
-    const auto vn = to_vietnam(now);
-    char day[8];
-    std::snprintf(day, sizeof day, "%02d%02d%02d", vn.year % 100, vn.month, vn.day);
-    return day;
-  }
+  static std::string day_key(TimePoint now) { return domain::code_day(now); }
 
   Result<int> next_sequence(const std::string& agency, TimePoint now) {
     const std::string day = day_key(now);

@@ -31,7 +31,7 @@ class Sync : public ::testing::Test {
 
   OutboxEntry enqueue(const std::string& name = "Nguyễn Văn An", std::size_t pages = 1) {
     auto store = KioskStore::open(kiosk, clock);
-    EXPECT_TRUE(store);
+    if (!store) throw std::runtime_error("cannot open the kiosk store: " + store.error().message);
     NewDossier d;
     d.service_code = "1.001193";
     d.agency_id = "H44.27.05";

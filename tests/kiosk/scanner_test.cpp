@@ -50,25 +50,12 @@ class Scanning : public ::testing::Test {
   void SetUp() override { ASSERT_FALSE(sane_test_config().empty()) << "could not write the SANE test configuration"; }
 };
 
-// The screen's words for a failure (kiosk/screens/submit.cpp, scan_error_key).
-std::string message_key(ScanErrorKind kind) {
-  switch (kind) {
-    case ScanErrorKind::no_scanner: return "scan.err_no_scanner";
-    case ScanErrorKind::busy: return "scan.err_busy";
-    case ScanErrorKind::jammed: return "scan.err_jammed";
-    case ScanErrorKind::cover_open: return "scan.err_cover_open";
-    case ScanErrorKind::no_docs: return "scan.err_no_docs";
-    case ScanErrorKind::cancelled: return "scan.err_cancelled";
-    case ScanErrorKind::failed: return "scan.err_failed";
-  }
-  return "scan.err_failed";
-}
 
 std::string vietnamese_message(ScanErrorKind kind) {
   auto i18n = I18n::load(std::filesystem::path(MOTCUA_SOURCE_DIR) / "assets" / "i18n");
   if (!i18n) return "(strings not loaded: " + i18n.error().message + ")";
   i18n->set_lang(Lang::vi);
-  return i18n->tr(message_key(kind));
+  return i18n->tr(std::string(message_key(kind)));
 }
 
 struct DecodedJpeg {
@@ -326,7 +313,7 @@ TEST_F(Scanning, EveryFailureHasAVietnameseAndAnEnglishMessage) {
   ASSERT_TRUE(i18n) << i18n.error().message;
   for (auto kind : {ScanErrorKind::no_scanner, ScanErrorKind::busy, ScanErrorKind::jammed, ScanErrorKind::cover_open,
                     ScanErrorKind::no_docs, ScanErrorKind::cancelled, ScanErrorKind::failed}) {
-    const std::string key = message_key(kind);
+    const std::string key = std::string(message_key(kind));
     i18n->set_lang(Lang::vi);
     const std::string vi = i18n->tr(key);
     i18n->set_lang(Lang::en);

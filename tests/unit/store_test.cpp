@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "motcua/store/db.hpp"
 #include "motcua/util/fs.hpp"
 #include "support/temp_dir.hpp"
@@ -125,4 +128,20 @@ TEST(Database, UsesWalAndFullSync) {
   auto sync = db->prepare("PRAGMA synchronous");
   ASSERT_TRUE(*sync->step());
   EXPECT_EQ(sync->integer(0), 2);  // FULL
+}
+
+TEST(Migrations, ConnectionsOpeningANewDatabaseTogetherAllSucceed) {
+  // The kiosk's worker and its sync thread open the same new database at start-up.
+  for (int round = 0; round < 20; ++round) {
+    test::TempDir dir;
+    std::vector<std::thread> threads;
+    std::atomic<int> ok{0};
+    for (int t = 0; t < 4; ++t)
+      threads.emplace_back([&] {
+        auto db = Db::open(dir / "shared.db");
+        if (db && migrate(*db, kV2)) ++ok;
+      });
+    for (auto& t : threads) t.join();
+    ASSERT_EQ(ok.load(), 4) << "round " << round;
+  }
 }

@@ -32,6 +32,8 @@ bool is_agency_id(std::string_view id);
 Result<DossierCode> parse_dossier_code(std::string_view text);
 DossierCode make_code(std::string_view agency_id, TimePoint received, int sequence,
                       std::optional<int> kiosk = std::nullopt);
+// "yymmdd" of the Vietnam date: the key of per-agency daily code sequences.
+std::string code_day(TimePoint t);
 
 // Unambiguous alphabet: no 0/O, 1/I/L.
 inline constexpr std::string_view kSecretAlphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
