@@ -90,7 +90,7 @@ Result<std::string> read_file(const stdfs::path& path) {
 Result<void> ensure_dir(const stdfs::path& dir, unsigned mode) {
   std::error_code ec;
   stdfs::create_directories(dir, ec);
-  if (ec) return fail(Errc::io, "cannot create directory " + dir.string() + ": " + ec.message());
+  if (ec) return fail(errno_error("cannot create directory", dir, ec.value()));  // ENOSPC/EDQUOT: disk_full
   ::chmod(dir.c_str(), mode);
   return {};
 }

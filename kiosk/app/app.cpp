@@ -336,6 +336,14 @@ void App::frame(bool& quit, int& exit_code) {
                         ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoNav);
   ImGui::PopStyleVar();
   if (state_.fatal) notice(ui, ui.tr("app.fatal"), theme_.danger_soft, theme_.danger);
+  if (state_.sync.catalog_stale) {
+    // Old information misleads citizens (fees, documents): say so on every screen.
+    notice(ui,
+           state_.sync.catalog_synced_at
+               ? ui.i18n.format("header.catalog_stale", {format_date_long(*state_.sync.catalog_synced_at, ui.i18n.lang())})
+               : ui.tr("header.catalog_never"),
+           theme_.warning_soft, theme_.warning);
+  }
   switch (state_.screen) {
     case ScreenId::home: draw_home(ui, state_, intents); break;
     case ScreenId::catalog: draw_catalog(ui, state_, intents); break;

@@ -17,6 +17,13 @@ Result<KioskSettings> load_kiosk_settings(const std::filesystem::path& data_dir)
   if (!cfg) return fail(cfg.error());
   s.backend.kiosk_id = cfg->string_or("kiosk.id", "KIOSK-01");
   s.backend.kiosk_number = static_cast<int>(cfg->integer_or("kiosk.number", 1));
+  const auto retention_days = cfg->integer_or("kiosk.retention_days", 7);
+  const auto stale_days = cfg->integer_or("kiosk.catalog_stale_days", 7);
+  if (retention_days < 0 || retention_days > 3650 || stale_days < 1 || stale_days > 3650)
+    return fail(Errc::invalid_argument,
+                "kiosk.toml: retention_days must be 0–3650 and catalog_stale_days 1–3650");
+  s.backend.retention = std::chrono::hours(24 * retention_days);
+  s.backend.catalog_stale_after = std::chrono::hours(24 * stale_days);
   s.agency_id = cfg->string_or("kiosk.agency", "");
   if (auto url = cfg->string("hub.url")) {
     client::HubEndpoint ep;

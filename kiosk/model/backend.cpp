@@ -16,7 +16,8 @@ constexpr std::string_view kLog = "kiosk.backend";
 
 bool same(const SyncStatus& a, const SyncStatus& b) {
   return a.hub_configured == b.hub_configured && a.online == b.online && a.last_success == b.last_success &&
-         a.outbox_depth == b.outbox_depth && a.last_error == b.last_error;
+         a.outbox_depth == b.outbox_depth && a.last_error == b.last_error &&
+         a.catalog_synced_at == b.catalog_synced_at && a.catalog_stale == b.catalog_stale;
 }
 
 // Errors that mean the hub answered and does not know this code + secret, as
@@ -52,6 +53,7 @@ void Backend::start() {
     sc.database = config_.data_dir / "kiosk.db";
     sc.data_dir = config_.data_dir;
     sc.catalog_interval = config_.catalog_interval;
+    sc.retention = config_.retention;
     engine_ = std::make_unique<client::SyncEngine>(std::move(sc), clock_);
     // Runs on the sync thread: only record what changed; the worker does the rest.
     engine_->set_listener([this](client::SyncEvent e) { on_sync_event(e); });
@@ -67,6 +69,7 @@ void Backend::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  if (network_) network_->stop();
   if (engine_) engine_->stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -155,7 +158,12 @@ void Backend::run() {
   reload_catalog();
   refresh_sync_status();
   // Started only now so the engine never races our first open (and migration).
-  if (engine_) engine_->start();
+  if (engine_) {
+    engine_->start();
+    // Queued dossiers go out the moment the network comes back, not after the backoff.
+    network_ = std::make_unique<client::NetworkWatcher>([this] { engine_->wake(); });
+    if (auto r = network_->start(); !r) log::warn(kLog, "no network change notifications: " + r.error().message);
+  }
 
   for (;;) {
     std::optional<Command> cmd;
@@ -202,7 +210,16 @@ void Backend::refresh_sync_status() {
     s.online = st.online;
     s.last_success = st.last_success;
     s.last_error = st.last_error;
+    s.catalog_synced_at = st.catalog_synced_at;
   }
+  if (!s.catalog_synced_at) {
+    // Before the engine's first pass: what the replica recorded last time.
+    if (auto m = store_->meta("catalog_synced_at"); m && *m) {
+      TimePoint t;
+      if (parse_rfc3339(**m, t)) s.catalog_synced_at = t;
+    }
+  }
+  s.catalog_stale = s.hub_configured && (!s.catalog_synced_at || clock_.now() - *s.catalog_synced_at > config_.catalog_stale_after);
   // Our own connection is the authority on the outbox depth (the engine's copy
   // lags until its next pass).
   if (auto depth = store_->outbox_depth()) s.outbox_depth = *depth;

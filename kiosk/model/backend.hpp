@@ -26,6 +26,7 @@
 #include "model/catalog_snapshot.hpp"
 #include "motcua/client/hub_client.hpp"
 #include "motcua/client/kiosk_store.hpp"
+#include "motcua/client/network_watcher.hpp"
 #include "motcua/client/sync_engine.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "motcua/util/clock.hpp"
@@ -46,6 +47,10 @@ struct BackendConfig {
   std::chrono::milliseconds lookup_connect_timeout{2000};
   std::chrono::milliseconds lookup_timeout{4000};
   std::chrono::milliseconds catalog_interval{60000};
+  // Delivered dossiers' local copies are purged this long after the hub's acknowledgement.
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
+  // The header warns when the catalog has not been refreshed for this long.
+  std::chrono::hours catalog_stale_after{24 * 7};
 };
 
 // What the header bar shows; published as a plain value.
@@ -55,6 +60,8 @@ struct SyncStatus {
   std::optional<TimePoint> last_success;
   std::int64_t outbox_depth = 0;
   std::string last_error;
+  std::optional<TimePoint> catalog_synced_at;
+  bool catalog_stale = false;  // older than BackendConfig::catalog_stale_after
 };
 
 // Everything the receipt screen (Circular 03/2025 form 01, on screen) needs.
@@ -181,6 +188,7 @@ class Backend {
   std::optional<client::HubClient> lookup_client_;
 
   std::unique_ptr<client::SyncEngine> engine_;
+  std::unique_ptr<client::NetworkWatcher> network_;  // wakes the engine when the network changes
 
   // Commands in, sync-engine notifications as flags (they coalesce).
   mutable std::mutex mutex_;

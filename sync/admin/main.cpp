@@ -129,6 +129,9 @@ int main(int argc, char** argv) {
   d_act->add_option("--appointment", appointment, "new appointment for extend: YYYY-MM-DDTHH:MM:SS+07:00");
   d_act->add_flag("--json", as_json, "print JSON");
 
+  auto* kiosks = app.add_subcommand("kiosks", "the fleet: every kiosk with its last heartbeat");
+  kiosks->add_flag("--json", as_json, "print JSON");
+
   auto* catalog = app.add_subcommand("catalog", "the service catalog");
   catalog->require_subcommand(1);
   auto* c_list = catalog->add_subcommand("list", "list services");
@@ -221,6 +224,35 @@ int main(int argc, char** argv) {
       std::cout << d->summary.code << ": " << d->summary.status_label << " (" << d->summary.status << ")";
       if (d->summary.due_at) std::cout << ", hẹn trả / appointment " << local_time(*d->summary.due_at);
       std::cout << "\n";
+    }
+    return 0;
+  }
+  if (*kiosks) {
+    auto list = hub.admin_kiosks();
+    if (!list) return die(list.error());
+    if (as_json) {
+      Json arr = Json::array();
+      for (const auto& k : *list) arr.push_back(protocol::to_json(k));
+      std::cout << arr.dump(2) << "\n";
+      return 0;
+    }
+    auto age = [](std::optional<std::int64_t> s) -> std::string {
+      if (!s) return "-";
+      if (*s < 120) return std::to_string(*s) + " s";
+      if (*s < 7200) return std::to_string(*s / 60) + " min";
+      if (*s < 172800) return std::to_string(*s / 3600) + " h";
+      return std::to_string(*s / 86400) + " ngày";
+    };
+    std::cout << pad("KIOSK", 14) << pad("LẦN CUỐI / LAST SEEN", 22) << pad("PHIÊN BẢN", 11) << pad("CHỜ GỬI", 9)
+              << pad("CŨ NHẤT", 10) << pad("ĐỒNG BỘ / LAST SYNC", 20) << "ĐĨA TRỐNG / FREE DISK\n";
+    for (const auto& k : *list) {
+      const auto& h = k.heartbeat;
+      std::cout << pad(k.id + (k.revoked ? " (thu hồi)" : ""), 14)
+                << pad(k.last_seen_at ? local_time(*k.last_seen_at) : "chưa kết nối", 22)
+                << pad(h ? h->version : "-", 11) << pad(h ? std::to_string(h->outbox_depth) : "-", 9)
+                << pad(h ? age(h->oldest_queued_age_s) : "-", 10)
+                << pad(h && h->last_sync_at ? local_time(*h->last_sync_at) : "-", 20)
+                << (h ? std::to_string(h->free_disk_bytes / (1024 * 1024)) + " MiB" : "-") << "\n";
     }
     return 0;
   }

@@ -272,6 +272,33 @@ Result<protocol::StatusView> HubClient::status(const std::string& code, const st
   return v;
 }
 
+Result<protocol::StatusPage> HubClient::status_changes(std::int64_t after, int limit) {
+  auto j = request_json("GET", "/kiosk/status-changes?after=" + std::to_string(after) + "&limit=" + std::to_string(limit));
+  if (!j) return fail(j.error());
+  auto page = protocol::status_page_from_json(*j);
+  if (!page) return fail(Errc::protocol, page.error().message);
+  return page;
+}
+
+Result<void> HubClient::heartbeat(const protocol::Heartbeat& heartbeat) {
+  auto r = request("POST", "/kiosk/heartbeat", protocol::to_json(heartbeat).dump());
+  if (!r) return fail(r.error());
+  return {};
+}
+
+Result<std::vector<protocol::KioskView>> HubClient::admin_kiosks() {
+  auto j = request_json("GET", "/admin/kiosks");
+  if (!j) return fail(j.error());
+  std::vector<protocol::KioskView> out;
+  if (!j->contains("kiosks")) return fail(Errc::protocol, "hub answer has no kiosks list");
+  for (const auto& k : (*j)["kiosks"]) {
+    auto v = protocol::kiosk_view_from_json(k);
+    if (!v) return fail(Errc::protocol, v.error().message);
+    out.push_back(std::move(*v));
+  }
+  return out;
+}
+
 Result<std::vector<protocol::DossierSummary>> HubClient::admin_list_dossiers(const std::string& status_filter,
                                                                               int limit) {
   std::string path = "/admin/dossiers?limit=" + std::to_string(limit);

@@ -2,7 +2,11 @@
 
 #include <cstdio>
 
+#include <openssl/crypto.h>
+
+#include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/hash.hpp"
+#include "motcua/protocol/envelope.hpp"
 #include "motcua/crypto/random.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
@@ -117,7 +121,17 @@ Result<KioskStore> KioskStore::open(const stdfs::path& data_dir, const Clock& cl
   auto db = Db::open(data_dir / "kiosk.db");
   if (!db) return fail(db.error());
   if (auto r = store::migrate(*db, kMigrations); !r) return fail(r.error());
-  return KioskStore(std::move(*db), data_dir, clock);
+  KioskStore store(std::move(*db), data_dir, clock);
+  // The hub's public sealing key, from the kiosk's enrolment bundle.
+  std::error_code ec;
+  if (stdfs::exists(data_dir / kSealKeyFile, ec)) {
+    auto pem = fs::read_file(data_dir / kSealKeyFile);
+    if (!pem) return fail(pem.error());
+    auto key = crypto::load_public_key_pem(*pem);
+    if (!key) return fail(Errc::invalid_argument, (data_dir / kSealKeyFile).string() + ": " + key.error().message);
+    store.seal_key_ = std::make_shared<crypto::PKey>(std::move(*key));
+  }
+  return store;
 }
 
 Result<std::optional<std::string>> KioskStore::meta(const std::string& key) {
@@ -260,9 +274,22 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
   s.service_code = d.service_code;
   s.submitted_at = format_utc(now);
   s.lookup_secret = domain::generate_lookup_secret();
-  s.applicant = d.applicant;
   s.payment_method = d.payment_method;
   s.result_delivery = d.result_delivery;
+
+  // Everything personal is sealed to the hub before it touches the disk: a
+  // stolen kiosk gives away only masked summaries (ARCHITECTURE.md, security).
+  if (!seal_key_)
+    return fail(Errc::unavailable, "this kiosk has no sealing key from the hub (" +
+                                       (data_dir_ / kSealKeyFile).string() + "); enrol it again with kiosk-bundle");
+  if (auto a = protocol::validate_applicant(d.applicant); !a) return fail(a.error());
+  auto sealed = protocol::seal_applicant(*seal_key_, client_id, d.applicant);
+  if (!sealed) return fail(sealed.error());
+  s.sealed = sealed->envelope;
+  struct Forget {  // the data key lives only as long as this call
+    crypto::DataKey& k;
+    ~Forget() { OPENSSL_cleanse(k.data(), k.size()); }
+  } forget{sealed->key};
 
   // 1. Files first: written, fsynced, renamed, directory fsynced. A crash after
   //    this point and before the commit leaves orphan files, never a row that
@@ -277,7 +304,8 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
     const std::string ext = doc.content_type == "image/jpeg" ? ".jpg"
                             : doc.content_type == "application/pdf" ? ".pdf" : ".bin";
     const stdfs::path rel = rel_dir / (doc.id + ext);
-    if (auto r = fs::write_file_durable(data_dir_ / rel, std::span<const std::uint8_t>(doc.bytes), 0600); !r) {
+    const auto encrypted = crypto::encrypt_chunked(sealed->key, std::span<const std::uint8_t>(doc.bytes));
+    if (auto r = fs::write_file_durable(data_dir_ / rel, std::span<const std::uint8_t>(encrypted), 0600); !r) {
       cleanup();
       return fail(r.error());
     }
@@ -286,9 +314,9 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
     od.name = doc.name;
     od.content_type = doc.content_type;
     od.path = rel;
-    od.size = static_cast<std::int64_t>(doc.bytes.size());
-    od.sha256 = crypto::hex(crypto::sha256(std::span<const std::uint8_t>(doc.bytes)));
-    s.documents.push_back({od.id, od.name, od.content_type, od.size, od.sha256});
+    od.size = static_cast<std::int64_t>(encrypted.size());
+    od.sha256 = crypto::hex(crypto::sha256(std::span<const std::uint8_t>(encrypted)));
+    s.documents.push_back({od.id, od.name, od.content_type, od.size, od.sha256, std::string(protocol::kEncodingSealed)});
     e.documents.push_back(std::move(od));
   }
   if (auto r = fs::fsync_dir(data_dir_ / "outbox"); !r) {
@@ -512,6 +540,88 @@ Result<void> KioskStore::record_failure(const std::string& client_id, const std:
   auto st = db_.prepare("UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE client_id = ?");
   if (!st) return fail(st.error());
   return st->bind(1, error).bind(2, client_id).run();
+}
+
+Result<int> KioskStore::purge_delivered(std::chrono::milliseconds retention) {
+  const std::int64_t cutoff = unix_millis(clock_->now()) - retention.count();
+  auto st = db_.prepare("SELECT client_id FROM outbox WHERE state = 'delivered' AND delivered_ms <= ?");
+  if (!st) return fail(st.error());
+  st->bind(1, cutoff);
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) break;
+    ids.push_back(st->text(0));
+  }
+  int purged = 0;
+  for (const auto& id : ids) {
+    // Row first: a crash after the commit leaves only a folder the orphan sweep removes.
+    auto del = db_.prepare("DELETE FROM outbox WHERE client_id = ? AND state = 'delivered'");
+    if (!del) return fail(del.error());
+    if (auto r = del->bind(1, id).run(); !r) return fail(r.error());
+    std::error_code ec;
+    stdfs::remove_all(data_dir_ / "outbox" / id, ec);
+    ++purged;
+  }
+  // Orphan folders: files written by an enqueue that never committed.
+  std::error_code ec;
+  const auto outbox = data_dir_ / "outbox";
+  if (stdfs::exists(outbox, ec)) {
+    const auto old = stdfs::file_time_type::clock::now() - std::chrono::hours(1);
+    for (const auto& entry : stdfs::directory_iterator(outbox, ec)) {
+      if (!entry.is_directory(ec)) continue;
+      if (entry.last_write_time(ec) > old) continue;
+      auto known = db_.prepare("SELECT 1 FROM outbox WHERE client_id = ?");
+      if (!known) return fail(known.error());
+      known->bind(1, entry.path().filename().string());
+      auto row = known->step();
+      if (!row) return fail(row.error());
+      if (!*row) stdfs::remove_all(entry.path(), ec);
+    }
+  }
+  return purged;
+}
+
+Result<std::optional<std::chrono::milliseconds>> KioskStore::oldest_pending_age() {
+  auto st = db_.prepare("SELECT min(created_ms) FROM outbox WHERE state != 'delivered'");
+  if (!st) return fail(st.error());
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (st->is_null(0)) return std::optional<std::chrono::milliseconds>{};
+  return std::optional<std::chrono::milliseconds>(std::chrono::milliseconds(unix_millis(clock_->now()) - st->int64(0)));
+}
+
+// ---- status feed
+
+Result<std::int64_t> KioskStore::status_cursor() {
+  auto v = meta("status_cursor");
+  if (!v) return fail(v.error());
+  if (!*v) return 0;
+  return std::stoll(**v);
+}
+
+Result<void> KioskStore::apply_status_page(const protocol::StatusPage& page) {
+  auto tx = Tx::begin(db_);
+  if (!tx) return fail(tx.error());
+  for (const auto& change : page.changes) {
+    // The secret comes from this kiosk's own records: the outbox row, or (after
+    // a purge) the cached status of the same dossier.
+    auto st = db_.prepare(
+        "SELECT lookup_secret FROM outbox WHERE client_id = ?1 "
+        "UNION ALL SELECT lookup_secret FROM status_cache WHERE code = ?2 OR (?3 IS NOT NULL AND provisional_code = ?3) "
+        "LIMIT 1");
+    if (!st) return fail(st.error());
+    st->bind(1, change.client_id).bind(2, change.view.code).bind(3, change.view.provisional_code);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) continue;  // a dossier this kiosk no longer knows: nothing to show anyway
+    const std::string secret = st->text(0);
+    st->reset();
+    if (auto r = cache_status(change.view, secret); !r) return r;
+  }
+  if (auto r = set_meta("status_cursor", std::to_string(page.next)); !r) return r;
+  return tx->commit();
 }
 
 // ---- status cache

@@ -4,6 +4,8 @@
 #include <random>
 
 #include "motcua/client/kiosk_store.hpp"
+#include "motcua/client/tus_uploader.hpp"
+#include "motcua/util/fs.hpp"
 #include "motcua/util/log.hpp"
 
 namespace motcua::client {
@@ -66,26 +68,55 @@ SyncState SyncEngine::state() const {
   return state_;
 }
 
-Result<void> SyncEngine::run_once() {
+Result<void> SyncEngine::run_once() { return pass(true, true); }
+
+Result<void> SyncEngine::pass(bool catalog, bool heartbeat) {
   auto store = KioskStore::open(config_.data_dir, clock_);
   if (!store) return fail(store.error());
   if (!hub_) hub_.emplace(config_.hub);
 
   const bool was_online = state().online;
+  bool changed_anything = false;
   Result<void> result = [&]() -> Result<void> {
-    if (auto r = pull_catalog_with(*store); !r) return r;
+    const auto depth_before = store->outbox_depth();
+    if (catalog) {
+      if (auto r = pull_catalog_with(*store); !r) return r;
+    }
     if (auto r = push_outbox_with(*store); !r) return r;
-    return top_up_leases(*store);
+    if (auto r = top_up_leases(*store); !r) return r;
+    if (auto r = pull_status_with(*store); !r) return r;
+    if (auto purged = store->purge_delivered(config_.retention); !purged) {
+      return fail(purged.error());
+    } else if (*purged > 0) {
+      log::info(kLog, "purged local copies of " + std::to_string(*purged) + " delivered dossier(s)");
+      changed_anything = true;
+    }
+    if (heartbeat) {
+      if (auto r = send_heartbeat(*store); !r) return r;
+    }
+    const auto depth_after = store->outbox_depth();
+    changed_anything = changed_anything || !depth_before || !depth_after || *depth_before != *depth_after;
+    return {};
   }();
+  // Idle: fold the WAL back into the database so it does not grow between
+  // busy periods (and a copy of kiosk.db alone is complete).
+  if (result && !changed_anything) (void)store->db().checkpoint();
 
   const auto depth = store->outbox_depth();
   const auto cursor = store->catalog_cursor();
+  const auto status_cursor = store->status_cursor();
+  const auto synced = store->meta("catalog_synced_at");
   bool changed;
   {
     std::lock_guard lock(mutex_);
     state_.last_attempt = clock_.now();
     if (depth) state_.outbox_depth = *depth;
     if (cursor) state_.catalog_cursor = *cursor;
+    if (status_cursor) state_.status_cursor = *status_cursor;
+    if (synced && *synced) {
+      TimePoint t;
+      if (parse_rfc3339(**synced, t)) state_.catalog_synced_at = t;
+    }
     const bool reached = result || !is_transport_error(result.error());
     state_.online = reached;
     if (reached) state_.last_success = clock_.now();
@@ -95,6 +126,44 @@ Result<void> SyncEngine::run_once() {
   }
   if (changed) notify(SyncEvent::state_changed);
   return result;
+}
+
+Result<void> SyncEngine::pull_status_with(KioskStore& store) {
+  auto cursor = store.status_cursor();
+  if (!cursor) return fail(cursor.error());
+  std::int64_t after = *cursor;
+  bool any = false;
+  for (int pages = 0; pages < 10000; ++pages) {
+    auto page = hub_->status_changes(after, 500);
+    if (!page) return fail(page.error());
+    if (!page->changes.empty()) {
+      if (auto r = store.apply_status_page(*page); !r) return r;
+      any = true;
+    }
+    after = page->next;
+    if (!page->more) break;
+  }
+  if (any) notify(SyncEvent::outbox_changed);
+  return {};
+}
+
+Result<void> SyncEngine::send_heartbeat(KioskStore& store) {
+  protocol::Heartbeat h;
+  h.version = config_.version;
+  if (auto d = store.outbox_depth()) h.outbox_depth = *d;
+  if (auto age = store.oldest_pending_age(); age && *age)
+    h.oldest_queued_age_s = std::chrono::duration_cast<std::chrono::seconds>(**age).count();
+  // The heartbeat is the last step of a pass: everything before it reached the
+  // hub, so this moment is the last successful sync.
+  h.last_sync_at = format_utc(clock_.now());
+  if (auto synced = store.meta("catalog_synced_at"); synced && *synced) h.catalog_synced_at = **synced;
+  if (auto free = fs::free_bytes(config_.data_dir)) h.free_disk_bytes = static_cast<std::int64_t>(*free);
+  if (auto c = store.catalog_cursor()) h.catalog_cursor = *c;
+  if (auto c = store.status_cursor()) h.status_cursor = *c;
+  h.sent_at = format_utc(clock_.now());
+  if (auto r = hub_->heartbeat(h); !r) return r;
+  last_heartbeat_ = clock_.now();
+  return {};
 }
 
 Result<void> SyncEngine::pull_catalog_with(KioskStore& store) {
@@ -113,6 +182,7 @@ Result<void> SyncEngine::pull_catalog_with(KioskStore& store) {
     if (!page->more) break;
   }
   last_catalog_pull_ = clock_.now();
+  if (auto r = store.set_meta("catalog_synced_at", format_utc(*last_catalog_pull_)); !r) return r;
   if (any) {
     log::info(kLog, "catalog updated to cursor " + std::to_string(after));
     notify(SyncEvent::catalog_updated);
@@ -138,8 +208,10 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
         if (std::find(ack->missing_documents.begin(), ack->missing_documents.end(), doc.id) ==
             ack->missing_documents.end())
           continue;
-        if (auto u = hub_->upload_document(entry.client_id, doc.id, config_.data_dir / doc.path, doc.sha256); !u)
-          return u;
+        // Resumable (tus 1.0.0, docs/uploads.md); the upload URL is not kept in
+        // the outbox row yet, so a kiosk restart starts the document over.
+        if (auto u = TusUploader(config_.hub).upload(document_upload(entry.client_id, doc.id, config_.data_dir / doc.path)); !u)
+          return fail(u.error());
         if (auto m = store.mark_uploaded(entry.client_id, doc.id); !m) return m;
       }
       auto sealed = hub_->seal_dossier(entry.client_id);
@@ -188,22 +260,15 @@ void SyncEngine::loop() {
     }
     const bool catalog_due = first || !last_catalog_pull_ ||
                              clock_.now() - *last_catalog_pull_ >= config_.catalog_interval;
+    const bool heartbeat_due = first || !last_heartbeat_ ||
+                               clock_.now() - *last_heartbeat_ >= config_.heartbeat_interval;
     first = false;
-    Result<void> r = catalog_due ? run_once() : [&]() -> Result<void> {
-      // Outbox only; the catalog is fresh enough.
-      auto store = KioskStore::open(config_.data_dir, clock_);
-      if (!store) return fail(store.error());
-      if (!hub_) hub_.emplace(config_.hub);
-      auto pushed = push_outbox_with(*store);
-      std::lock_guard lock(mutex_);
-      if (auto depth = store->outbox_depth()) state_.outbox_depth = *depth;
-      return pushed;
-    }();
+    Result<void> r = pass(catalog_due, heartbeat_due);
 
     std::chrono::milliseconds wait;
     if (r) {
       backoff_ = std::chrono::milliseconds(0);
-      wait = config_.catalog_interval;
+      wait = std::min(config_.catalog_interval, config_.heartbeat_interval);
     } else {
       // Capped exponential backoff with jitter, for every error class.
       backoff_ = backoff_.count() == 0 ? config_.backoff_min : std::min(backoff_ * 2, config_.backoff_max);

@@ -76,4 +76,48 @@ Result<void> BlobStore::put(const std::string& expected_sha, std::int64_t expect
   return fs::fsync_dir(final_path.parent_path());
 }
 
+Result<BlobStore::Stored> BlobStore::put_stream(
+    const std::function<Result<void>(const std::function<Result<void>(std::span<const std::uint8_t>)>&)>& produce) {
+  const stdfs::path tmp_dir = root_ / "tmp";
+  if (auto r = fs::ensure_dir(tmp_dir, 0700); !r) return fail(r.error());
+  const stdfs::path tmp = tmp_dir / ("stream." + crypto::random_token(8));
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return fail(fs::errno_error("cannot create", tmp, errno));
+  struct Guard {
+    int fd;
+    stdfs::path path;
+    bool keep = false;
+    ~Guard() {
+      if (fd >= 0) ::close(fd);
+      if (!keep) ::unlink(path.c_str());
+    }
+  } guard{fd, tmp};
+  crypto::Sha256 hash;
+  std::int64_t size = 0;
+  auto r = produce([&](std::span<const std::uint8_t> data) -> Result<void> {
+    hash.update(data);
+    std::size_t done = 0;
+    while (done < data.size()) {
+      const ssize_t w = ::write(fd, data.data() + done, data.size() - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        return fail(fs::errno_error("cannot write", tmp, errno));
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    size += static_cast<std::int64_t>(data.size());
+    return {};
+  });
+  if (!r) return fail(r.error());
+  const std::string sha = crypto::hex(hash.finish());
+  if (contains(sha)) return Stored{sha, size};  // same content already stored
+  if (::fsync(fd) != 0) return fail(fs::errno_error("cannot fsync", tmp, errno));
+  const stdfs::path final_path = path_for(sha);
+  if (auto x = fs::ensure_dir(final_path.parent_path(), 0700); !x) return fail(x.error());
+  if (::rename(tmp.c_str(), final_path.c_str()) != 0) return fail(fs::errno_error("cannot store", final_path, errno));
+  guard.keep = true;
+  if (auto x = fs::fsync_dir(final_path.parent_path()); !x) return fail(x.error());
+  return Stored{sha, size};
+}
+
 }  // namespace motcua::hub

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <span>
 #include <string>
 
 #include "motcua/util/error.hpp"
@@ -26,6 +27,14 @@ class BlobStore {
   using Sink = std::function<bool(const char* data, std::size_t size)>;
   Result<void> put(const std::string& expected_sha256, std::int64_t expected_size,
                    const std::function<bool(const Sink&)>& produce);
+
+  // Content not known in advance (a document being decrypted): stored under the
+  // digest computed while writing. Returns the digest (hex) and size.
+  struct Stored {
+    std::string sha256;
+    std::int64_t size = 0;
+  };
+  Result<Stored> put_stream(const std::function<Result<void>(const std::function<Result<void>(std::span<const std::uint8_t>)>&)>& produce);
 
  private:
   std::filesystem::path root_;

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/random.hpp"
 #include "motcua/crypto/x509.hpp"
 #include "motcua/util/fs.hpp"
@@ -78,6 +79,12 @@ Result<void> init_credentials(const HubPaths& p, const std::vector<std::string>&
     if (auto r = fs::write_file_durable(p.server_key(), crypto::to_pem(*key), 0600); !r) return r;
     if (auto r = fs::write_file_durable(p.server_cert(), crypto::to_pem(*cert), 0644); !r) return r;
   }
+  if (!stdfs::exists(p.seal_key()) || !stdfs::exists(p.seal_public())) {
+    auto key = crypto::generate_rsa_key();
+    if (!key) return fail(key.error());
+    if (auto r = fs::write_file_durable(p.seal_key(), crypto::to_pem(*key), 0600); !r) return r;
+    if (auto r = fs::write_file_durable(p.seal_public(), crypto::public_pem(*key), 0644); !r) return r;
+  }
   if (!stdfs::exists(p.admin_token())) {
     if (auto r = fs::write_file_durable(p.admin_token(), crypto::random_token(32) + "\n", 0600); !r) return r;
   }
@@ -108,6 +115,9 @@ Result<void> write_kiosk_bundle(const HubPaths& p, const stdfs::path& out, const
   if (auto r = fs::write_file_durable(out / "kiosk-key.pem", cert.key_pem, 0600); !r) return r;
   if (auto r = fs::write_file_durable(out / "kiosk-cert.pem", cert.cert_pem, 0644); !r) return r;
   if (auto r = fs::write_file_durable(out / "ca.pem", *ca_pem, 0644); !r) return r;
+  auto seal_pem = fs::read_file(p.seal_public());
+  if (!seal_pem) return fail(Errc::not_found, "no sealing key in " + p.dir.string() + " — run `motcua-hub init` again");
+  if (auto r = fs::write_file_durable(out / "hub-seal.pem", *seal_pem, 0644); !r) return r;
   std::string toml;
   toml += "# Written by motcua-hub kiosk-bundle. Paths are relative to this directory.\n";
   toml += "[kiosk]\n";
@@ -118,6 +128,7 @@ Result<void> write_kiosk_bundle(const HubPaths& p, const stdfs::path& out, const
   toml += "ca = \"ca.pem\"\n";
   toml += "cert = \"kiosk-cert.pem\"\n";
   toml += "key = \"kiosk-key.pem\"\n";
+  toml += "seal = \"hub-seal.pem\"  # the hub's public key: citizen data is sealed to it\n";
   return fs::write_file_durable(out / "kiosk.toml", toml, 0644);
 }
 

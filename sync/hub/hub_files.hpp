@@ -6,6 +6,8 @@
 //   DATA/server.pem        TLS server certificate (SAN: localhost, 127.0.0.1, ::1, --host names)
 //   DATA/server-key.pem    its key (0600)
 //   DATA/admin-token       bearer token for officials/admins (0600)
+//   DATA/seal-key.pem      RSA key that opens citizen data sealed by kiosks (0600)
+//   DATA/seal.pem          its public half, handed to kiosks in their bundle
 //   DATA/blobs/            received documents, content-addressed by sha256
 
 #include <filesystem>
@@ -24,6 +26,8 @@ struct HubPaths {
   std::filesystem::path server_cert() const { return dir / "server.pem"; }
   std::filesystem::path server_key() const { return dir / "server-key.pem"; }
   std::filesystem::path admin_token() const { return dir / "admin-token"; }
+  std::filesystem::path seal_key() const { return dir / "seal-key.pem"; }
+  std::filesystem::path seal_public() const { return dir / "seal.pem"; }
   std::filesystem::path blobs() const { return dir / "blobs"; }
   std::filesystem::path url_file() const { return dir / "hub-url"; }
 };
@@ -38,7 +42,8 @@ struct KioskBundle {
   std::string fingerprint;
 };
 
-// Writes OUT/kiosk-key.pem (0600), OUT/kiosk-cert.pem, OUT/ca.pem and OUT/kiosk.toml.
+// Writes OUT/kiosk-key.pem (0600), OUT/kiosk-cert.pem, OUT/ca.pem, OUT/hub-seal.pem
+// (the hub's public sealing key) and OUT/kiosk.toml.
 // The caller registers the kiosk in the hub's store with the returned fingerprint.
 struct IssuedKioskCert {
   std::string key_pem, cert_pem, fingerprint;

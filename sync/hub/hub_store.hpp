@@ -38,8 +38,11 @@ struct CreateResult {
 struct DocumentReceipt {
   std::string dossier_client_id;
   std::string document_id;
-  std::string sha256;
+  std::string sha256;  // of the bytes transferred (as declared)
   std::int64_t size = 0;
+  // The stored content (the plaintext of a sealed document): its blob's name.
+  std::optional<std::string> content_sha256;
+  std::optional<std::int64_t> content_size;
 };
 
 class HubStore {
@@ -63,9 +66,15 @@ class HubStore {
                                                   TimePoint now) = 0;
 
   // ---- dossiers
-  // Idempotent on (kiosk_id, submission.client_id); content_hash identifies the content.
+  // Idempotent on (kiosk_id, submission.client_id); content_hash identifies the
+  // content. `applicant` is the opened envelope (the hub is where it may be read).
   virtual Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
-                                              const std::string& content_hash, TimePoint now) = 0;
+                                              const protocol::Applicant& applicant, const std::string& content_hash,
+                                              TimePoint now) = 0;
+  // The dossier's wrapped data key (SealedEnvelope::key), to open its documents.
+  virtual Result<std::string> sealed_key(const std::string& kiosk_id, const std::string& client_id) = 0;
+  virtual Result<bool> document_is_received(const std::string& kiosk_id, const std::string& client_id,
+                                            const std::string& document_id) = 0;
   // Declared document of the kiosk's dossier (not_found / forbidden otherwise).
   virtual Result<protocol::DocumentDecl> declared_document(const std::string& kiosk_id,
                                                            const std::string& client_id,
@@ -73,6 +82,15 @@ class HubStore {
   virtual Result<void> document_received(const std::string& kiosk_id, const DocumentReceipt& receipt) = 0;
   virtual Result<protocol::DossierAck> seal(const std::string& kiosk_id, const std::string& client_id,
                                             TimePoint now) = 0;
+
+  // Status changes of the dossiers this kiosk took, after a cursor (the kiosk's
+  // status cache and the purge of its local copies follow this feed).
+  virtual Result<protocol::StatusPage> status_changes(const std::string& kiosk_id, std::int64_t after, int limit) = 0;
+
+  // ---- fleet
+  virtual Result<void> record_heartbeat(const std::string& kiosk_id, const protocol::Heartbeat& heartbeat,
+                                        TimePoint now) = 0;
+  virtual Result<std::vector<protocol::KioskView>> kiosks() = 0;
 
   // Lookup by official or provisional code; the secret must match (not_found otherwise).
   virtual Result<protocol::StatusView> status(const std::string& code, const std::string& secret) = 0;

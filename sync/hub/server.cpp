@@ -1,19 +1,26 @@
 #include "server.hpp"
 
 #include <httplib.h>
+#include <openssl/crypto.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
+#include <unistd.h>
+
+#include <cstdio>
 #include <regex>
 
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
 #include "motcua/crypto/x509.hpp"
 #include "motcua/domain/dossier_code.hpp"
+#include "motcua/protocol/envelope.hpp"
 #include "motcua/protocol/wire.hpp"
+#include "document_sink.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/log.hpp"
 #include "lookup_guard.hpp"
+#include "tus_server.hpp"
 
 namespace motcua::hub {
 
@@ -46,6 +53,11 @@ struct HubServer::Impl {
   const Clock& clock;
   BlobStore blobs;
   LookupGuard lookups{clock};
+  // Resumable document uploads (tus 1.0.0); completed files are checked, opened
+  // (sealed documents) and stored by the document sink.
+  SealedDocumentSink upload_sink{blobs, store};
+  std::shared_ptr<const crypto::PKey> seal_key;  // opens what kiosks sealed to this hub
+  TusServer uploads{TusOptions{paths.dir / "uploads"}, store, upload_sink, clock};
   std::string admin_token;
   std::unique_ptr<httplib::SSLServer> server;
 
@@ -110,6 +122,12 @@ struct HubServer::Impl {
       send_error(res, Error{Errc::internal, "internal error"});
     });
 
+    uploads.register_routes(s, [this](const httplib::Request& req) -> std::optional<std::string> {
+      const Caller c = identify(req);
+      if (c.kind != Caller::kiosk) return std::nullopt;
+      return c.id;
+    });
+
     s.Get(api + "/health", [this](const httplib::Request&, httplib::Response& res) {
       send_json(res, 200,
                 {{"status", "ok"}, {"service", "motcua-hub"}, {"version", MOTCUA_VERSION},
@@ -142,9 +160,15 @@ struct HubServer::Impl {
       auto sub = protocol::submission_from_json(*j);
       if (!sub) return send_error(res, sub.error());
       // The content hash is over the normalised submission, so a repeat of the
-      // same dossier matches whatever key order or phone spacing it used.
+      // same dossier matches whatever key order it used.
       const std::string hash = crypto::sha256_hex(protocol::to_json(*sub).dump());
-      auto r = store.create_dossier(c.id, *sub, hash, clock.now());
+      // Open the sealed applicant: the hub is where personal data may be read.
+      auto key = protocol::open_data_key(*seal_key, sub->sealed);
+      if (!key) return send_error(res, key.error());
+      auto applicant = protocol::open_applicant(*key, sub->client_id, sub->sealed);
+      OPENSSL_cleanse(key->data(), key->size());
+      if (!applicant) return send_error(res, applicant.error());
+      auto r = store.create_dossier(c.id, *sub, *applicant, hash, clock.now());
       if (!r) return send_error(res, r.error());
       if (r->created) log::info(kLog, "dossier " + r->ack.code + " created by " + c.id);
       send_json(res, r->created ? 201 : 200, protocol::to_json(r->ack));
@@ -163,20 +187,39 @@ struct HubServer::Impl {
               return send_error(res, Error{Errc::conflict, "X-Content-SHA256 does not match the declared digest of " + doc_id});
             if (decl->size > kMaxDocument)
               return send_error(res, Error{Errc::invalid_argument, "document larger than 64 MiB"});
-            bool stored_now = false;
-            if (!blobs.contains(decl->sha256)) {
-              auto put = blobs.put(decl->sha256, decl->size, [&](const BlobStore::Sink& sink) {
-                return reader([&](const char* data, std::size_t n) { return sink(data, n); });
-              });
-              if (!put) return send_error(res, put.error());
-              stored_now = true;
-            } else {
-              // Drain the body so the connection stays usable.
-              reader([](const char*, std::size_t) { return true; });
+            // The body goes to a temporary file, then through the same document
+            // sink as a completed tus upload (verify, open, store, mark received).
+            auto received = store.document_is_received(c.id, client_id, doc_id);
+            if (!received) return send_error(res, received.error());
+            if (*received) {
+              reader([](const char*, std::size_t) { return true; });  // keep the connection usable
+              return send_json(res, 200, {{"document", {{"id", doc_id}, {"received", true}}}});
             }
-            auto r = store.document_received(c.id, {client_id, doc_id, decl->sha256, decl->size});
-            if (!r) return send_error(res, r.error());
-            send_json(res, stored_now ? 201 : 200, {{"document", {{"id", doc_id}, {"sha256", decl->sha256}, {"received", true}}}});
+            const auto tmp_dir = paths.dir / "uploads" / "put";
+            if (auto r = fs::ensure_dir(tmp_dir, 0700); !r) return send_error(res, r.error());
+            const auto tmp = tmp_dir / (client_id + "." + doc_id + "." + crypto::random_token(6));
+            std::FILE* f = std::fopen(tmp.c_str(), "wb");
+            if (f == nullptr) return send_error(res, Error{Errc::io, "cannot store the upload"});
+            std::int64_t got = 0;
+            const bool ok = reader([&](const char* data, std::size_t n) {
+              got += static_cast<std::int64_t>(n);
+              return got <= decl->size && std::fwrite(data, 1, n, f) == n;
+            });
+            const bool written = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+            std::fclose(f);
+            struct Remove {
+              std::filesystem::path p;
+              ~Remove() {
+                std::error_code ec;
+                std::filesystem::remove(p, ec);
+              }
+            } remove{tmp};
+            if (!ok || !written)
+              return send_error(res, Error{got > decl->size ? Errc::invalid_argument : Errc::network,
+                                           got > decl->size ? "document larger than declared" : "upload interrupted"});
+            CompletedUpload done{UploadTarget{c.id, client_id, doc_id, decl->size, decl->sha256}, tmp};
+            if (auto r = upload_sink.complete(done); !r) return send_error(res, r.error());
+            send_json(res, 201, {{"document", {{"id", doc_id}, {"received", true}}}});
           });
 
     s.Post(api + "/code-leases", [this](const httplib::Request& req, httplib::Response& res) {
@@ -197,6 +240,33 @@ struct HubServer::Impl {
       auto ack = store.seal(c.id, req.matches[1], clock.now());
       if (!ack) return send_error(res, ack.error());
       send_json(res, 200, protocol::to_json(*ack));
+    });
+
+    s.Get(api + "/kiosk/status-changes", [this](const httplib::Request& req, httplib::Response& res) {
+      const Caller c = identify(req);
+      if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks follow their status feed"});
+      std::int64_t after = 0;
+      int limit = 200;
+      try {
+        if (req.has_param("after")) after = std::stoll(req.get_param_value("after"));
+        if (req.has_param("limit")) limit = std::clamp(std::stoi(req.get_param_value("limit")), 1, 1000);
+      } catch (const std::exception&) {
+        return send_error(res, Error{Errc::invalid_argument, "after and limit must be integers"});
+      }
+      auto page = store.status_changes(c.id, after, limit);
+      if (!page) return send_error(res, page.error());
+      send_json(res, 200, protocol::to_json(*page));
+    });
+
+    s.Post(api + "/kiosk/heartbeat", [this](const httplib::Request& req, httplib::Response& res) {
+      const Caller c = identify(req);
+      if (c.kind != Caller::kiosk) return send_error(res, Error{Errc::unauthorized, "only enrolled kiosks send heartbeats"});
+      auto j = json_body(req);
+      if (!j) return send_error(res, j.error());
+      auto h = protocol::heartbeat_from_json(*j);
+      if (!h) return send_error(res, h.error());
+      if (auto r = store.record_heartbeat(c.id, *h, clock.now()); !r) return send_error(res, r.error());
+      send_json(res, 200, {{"received_at", format_utc(clock.now())}});
     });
 
     s.Get(api + "/status", [this](const httplib::Request& req, httplib::Response& res) {
@@ -290,6 +360,15 @@ struct HubServer::Impl {
       send_json(res, 200, protocol::to_json(*d));
     });
 
+    s.Get(api + "/admin/kiosks", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto list = store.kiosks();
+      if (!list) return send_error(res, list.error());
+      Json arr = Json::array();
+      for (const auto& k : *list) arr.push_back(protocol::to_json(k));
+      send_json(res, 200, {{"kiosks", arr}});
+    });
+
     s.Get(api + "/admin/catalog/services", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
       if (!admin_only(req, res)) return;
       auto c = store.catalog();
@@ -327,6 +406,12 @@ Result<int> HubServer::bind(const std::string& host, int port) {
   auto token = fs::read_file(impl_->paths.admin_token());
   if (!token) return fail(Errc::not_found, "no admin token in " + impl_->paths.dir.string() + " — run motcua-hub init first");
   impl_->admin_token = *token;
+  auto seal_pem = fs::read_file(impl_->paths.seal_key());
+  if (!seal_pem) return fail(Errc::not_found, "no sealing key in " + impl_->paths.dir.string() + " — run motcua-hub init");
+  auto seal_key = crypto::load_key_pem(*seal_pem);
+  if (!seal_key) return fail(seal_key.error());
+  impl_->seal_key = std::make_shared<crypto::PKey>(std::move(*seal_key));
+  impl_->upload_sink.set_seal_key(impl_->seal_key);
   while (!impl_->admin_token.empty() && (impl_->admin_token.back() == '\n' || impl_->admin_token.back() == '\r'))
     impl_->admin_token.pop_back();
 
@@ -362,8 +447,10 @@ Result<int> HubServer::bind(const std::string& host, int port) {
   impl_->server->set_payload_max_length(kMaxImportBody);
   impl_->server->set_read_timeout(std::chrono::seconds(30));
   impl_->server->set_write_timeout(std::chrono::seconds(30));
-  impl_->server->set_keep_alive_timeout(30);
+  // Short: an idle kiosk connection must not hold up a shutdown (stop() waits for it).
+  impl_->server->set_keep_alive_timeout(2);
   impl_->routes();
+  impl_->uploads.start_sweeper();
   int bound;
   if (port == 0) {
     bound = impl_->server->bind_to_any_port(host);

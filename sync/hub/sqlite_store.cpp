@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <mutex>
+#include <tuple>
 #include <unordered_map>
 
 #include "hub_store.hpp"
@@ -107,7 +108,23 @@ CREATE TABLE code_leases (
 );
 CREATE INDEX code_leases_kiosk ON code_leases(kiosk_id, agency_id, day);
 )sql"},
+    {4, "status feed sequence, kiosk heartbeats", R"sql(
+ALTER TABLE dossiers ADD COLUMN status_seq INTEGER;
+CREATE INDEX dossiers_status_seq ON dossiers(status_seq);
+CREATE INDEX dossiers_kiosk_status_seq ON dossiers(kiosk_id, status_seq);
+ALTER TABLE kiosks ADD COLUMN heartbeat TEXT;
+ALTER TABLE kiosks ADD COLUMN last_seen_ms INTEGER;
+)sql"},
+    {5, "sealed submissions: wrapped data key, document encoding and content digests", R"sql(
+ALTER TABLE dossiers ADD COLUMN sealed_key TEXT;
+ALTER TABLE dossier_documents ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identity';
+ALTER TABLE dossier_documents ADD COLUMN content_sha256 TEXT;
+ALTER TABLE dossier_documents ADD COLUMN content_size INTEGER;
+)sql"},
 };
+
+// Every status change takes the next feed position, so a kiosk's cursor sees it.
+constexpr const char* kNextStatusSeq = "(SELECT coalesce(max(status_seq), 0) + 1 FROM dossiers)";
 
 std::string fmt_ms(std::int64_t ms) { return format_utc(from_unix_millis(ms)); }
 
@@ -332,7 +349,8 @@ class SqliteStore final : public HubStore {
   // ---- dossiers
 
   Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
-                                      const std::string& content_hash, TimePoint now) override {
+                                      const protocol::Applicant& applicant, const std::string& content_hash,
+                                      TimePoint now) override {
     std::lock_guard lock(mutex_);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
@@ -402,7 +420,7 @@ class SqliteStore final : public HubStore {
     auto ins = db_.prepare(
         "INSERT INTO dossiers(kiosk_id, client_id, content_hash, code, provisional_code, agency_id, "
         "service_code, service_name, applicant_name, applicant_phone, lookup_secret, submission, "
-        "received_ms, updated_ms) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "received_ms, updated_ms, sealed_key) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!ins) return fail(ins.error());
     if (auto r = ins->bind(1, kiosk_id)
                      .bind(2, s.client_id)
@@ -412,22 +430,24 @@ class SqliteStore final : public HubStore {
                      .bind(6, agency)
                      .bind(7, s.service_code)
                      .bind(8, (*svc)->name)
-                     .bind(9, s.applicant.name)
-                     .bind(10, s.applicant.phone)
+                     .bind(9, applicant.name)
+                     .bind(10, applicant.phone)
                      .bind(11, s.lookup_secret)
                      .bind(12, protocol::to_json(s).dump())
                      .bind(13, ms)
                      .bind(14, ms)
+                     .bind(15, s.sealed.key)
                      .run();
         !r)
       return fail(r.error());
     const std::int64_t id = db_.last_insert_rowid();
     auto doc = db_.prepare(
-        "INSERT INTO dossier_documents(dossier_id, document_id, name, content_type, size, sha256) "
-        "VALUES(?,?,?,?,?,?)");
+        "INSERT INTO dossier_documents(dossier_id, document_id, name, content_type, size, sha256, encoding) "
+        "VALUES(?,?,?,?,?,?,?)");
     if (!doc) return fail(doc.error());
     for (const auto& d : s.documents)
-      if (auto r = doc->bind(1, id).bind(2, d.id).bind(3, d.name).bind(4, d.content_type).bind(5, d.size).bind(6, d.sha256).run();
+      if (auto r = doc->bind(1, id).bind(2, d.id).bind(3, d.name).bind(4, d.content_type).bind(5, d.size).bind(6, d.sha256)
+                       .bind(7, d.encoding).run();
           !r)
         return fail(r.error());
     if (auto r = add_receive_event(id, ms, "kiosk:" + kiosk_id); !r) return fail(r.error());
@@ -441,23 +461,50 @@ class SqliteStore final : public HubStore {
                                                    const std::string& document_id) override {
     std::lock_guard lock(mutex_);
     auto st = db_.prepare(
-        "SELECT d.document_id, d.name, d.content_type, d.size, d.sha256 FROM dossier_documents d "
+        "SELECT d.document_id, d.name, d.content_type, d.size, d.sha256, d.encoding FROM dossier_documents d "
         "JOIN dossiers x ON x.id = d.dossier_id WHERE x.kiosk_id = ? AND x.client_id = ? AND d.document_id = ?");
     if (!st) return fail(st.error());
     st->bind(1, kiosk_id).bind(2, client_id).bind(3, document_id);
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) return fail(Errc::not_found, "dossier " + client_id + " of this kiosk has no document " + document_id);
-    return protocol::DocumentDecl{st->text(0), st->text(1), st->text(2), st->int64(3), st->text(4)};
+    return protocol::DocumentDecl{st->text(0), st->text(1), st->text(2), st->int64(3), st->text(4), st->text(5)};
+  }
+
+  Result<std::string> sealed_key(const std::string& kiosk_id, const std::string& client_id) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT sealed_key FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, kiosk_id).bind(2, client_id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row || st->is_null(0)) return fail(Errc::not_found, "dossier " + client_id + " of this kiosk has no sealed key");
+    return st->text(0);
+  }
+
+  Result<bool> document_is_received(const std::string& kiosk_id, const std::string& client_id,
+                                    const std::string& document_id) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "SELECT d.received FROM dossier_documents d JOIN dossiers x ON x.id = d.dossier_id "
+        "WHERE x.kiosk_id = ? AND x.client_id = ? AND d.document_id = ?");
+    if (!st) return fail(st.error());
+    st->bind(1, kiosk_id).bind(2, client_id).bind(3, document_id);
+    auto row = st->step();
+    if (!row) return fail(row.error());
+    if (!*row) return fail(Errc::not_found, "dossier " + client_id + " of this kiosk has no document " + document_id);
+    return st->int64(0) != 0;
   }
 
   Result<void> document_received(const std::string& kiosk_id, const DocumentReceipt& r) override {
     std::lock_guard lock(mutex_);
     auto st = db_.prepare(
-        "UPDATE dossier_documents SET received = 1 WHERE document_id = ? AND sha256 = ? AND size = ? AND "
-        "dossier_id = (SELECT id FROM dossiers WHERE kiosk_id = ? AND client_id = ?)");
+        "UPDATE dossier_documents SET received = 1, content_sha256 = coalesce(?6, content_sha256, sha256), "
+        "content_size = coalesce(?7, content_size, size) WHERE document_id = ?1 AND sha256 = ?2 AND size = ?3 AND "
+        "dossier_id = (SELECT id FROM dossiers WHERE kiosk_id = ?4 AND client_id = ?5)");
     if (!st) return fail(st.error());
-    if (auto x = st->bind(1, r.document_id).bind(2, r.sha256).bind(3, r.size).bind(4, kiosk_id).bind(5, r.dossier_client_id).run();
+    if (auto x = st->bind(1, r.document_id).bind(2, r.sha256).bind(3, r.size).bind(4, kiosk_id).bind(5, r.dossier_client_id)
+                     .bind(6, r.content_sha256).bind(7, r.content_size).run();
         !x)
       return x;
     if (db_.changes() != 1)
@@ -495,7 +542,8 @@ class SqliteStore final : public HubStore {
         return fail(Errc::conflict, "dossier " + ack->code + " still misses documents: " + list);
       }
       const std::int64_t ms = unix_millis(now);
-      auto up = db_.prepare("UPDATE dossiers SET status = 1, sealed_ms = ?, updated_ms = ?, submitted_ms = ? WHERE id = ?");
+      auto up = db_.prepare(std::string("UPDATE dossiers SET status = 1, sealed_ms = ?, updated_ms = ?, submitted_ms = ?, status_seq = ") +
+                            kNextStatusSeq + " WHERE id = ?");
       if (!up) return fail(up.error());
       if (auto r = up->bind(1, ms).bind(2, ms).bind(3, submitted_ms).bind(4, id).run(); !r) return fail(r.error());
       domain::DossierEvent submit;
@@ -525,6 +573,69 @@ class SqliteStore final : public HubStore {
       return fail(Errc::not_found, "no dossier with this code and lookup secret");
     const std::int64_t id = st->int64(0);
     st->reset();
+    return status_view(id);
+  }
+
+  Result<protocol::StatusPage> status_changes(const std::string& kiosk_id, std::int64_t after, int limit) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare(
+        "SELECT id, status_seq, client_id FROM dossiers WHERE kiosk_id = ? AND status_seq > ? ORDER BY status_seq LIMIT ?");
+    if (!st) return fail(st.error());
+    st->bind(1, kiosk_id).bind(2, after).bind(3, limit + 1);
+    protocol::StatusPage page;
+    page.next = after;
+    std::vector<std::tuple<std::int64_t, std::int64_t, std::string>> ids;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      ids.emplace_back(s.int64(0), s.int64(1), s.text(2));
+      return {};
+    });
+    if (!r) return fail(r.error());
+    if (static_cast<int>(ids.size()) > limit) {
+      page.more = true;
+      ids.resize(static_cast<std::size_t>(limit));
+    }
+    for (const auto& [id, seq, client_id] : ids) {
+      auto v = status_view(id);
+      if (!v) return fail(v.error());
+      page.changes.push_back({seq, client_id, std::move(*v)});
+      page.next = seq;
+    }
+    return page;
+  }
+
+  // ---- fleet
+
+  Result<void> record_heartbeat(const std::string& kiosk_id, const protocol::Heartbeat& heartbeat,
+                                TimePoint now) override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("UPDATE kiosks SET heartbeat = ?, last_seen_ms = ? WHERE id = ?");
+    if (!st) return fail(st.error());
+    return st->bind(1, protocol::to_json(heartbeat).dump()).bind(2, unix_millis(now)).bind(3, kiosk_id).run();
+  }
+
+  Result<std::vector<protocol::KioskView>> kiosks() override {
+    std::lock_guard lock(mutex_);
+    auto st = db_.prepare("SELECT id, number, revoked, last_seen_ms, heartbeat FROM kiosks ORDER BY number");
+    std::vector<protocol::KioskView> out;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      protocol::KioskView k;
+      k.id = s.text(0);
+      k.number = s.integer(1);
+      k.revoked = s.int64(2) != 0;
+      k.last_seen_at = fmt_opt_ms(s.opt_int64(3));
+      if (auto text = s.opt_text(4))
+        if (auto j = parse_json(*text))
+          if (auto h = protocol::heartbeat_from_json(*j)) k.heartbeat = std::move(*h);
+      out.push_back(std::move(k));
+      return {};
+    });
+    if (!r) return fail(r.error());
+    return out;
+  }
+
+ private:
+  // What a citizen may see of a dossier: masked applicant, no phone.
+  Result<protocol::StatusView> status_view(std::int64_t id) {
     auto d = detail(id);
     if (!d) return fail(d.error());
     protocol::StatusView v;
@@ -547,6 +658,7 @@ class SqliteStore final : public HubStore {
     return v;
   }
 
+ public:
   // ---- officials
 
   Result<std::vector<protocol::DossierSummary>> list_dossiers(std::optional<domain::DossierStatus> status,
@@ -603,7 +715,8 @@ class SqliteStore final : public HubStore {
     auto event = domain::decide(*hist, request, due_rule);
     if (!event) return fail(event.error());
     if (auto r = add_event(*id, *event); !r) return fail(r.error());
-    auto up = db_.prepare("UPDATE dossiers SET status = ?, updated_ms = ?, due_ms = coalesce(?, due_ms) WHERE id = ?");
+    auto up = db_.prepare(std::string("UPDATE dossiers SET status = ?, updated_ms = ?, due_ms = coalesce(?, due_ms), status_seq = ") +
+                          kNextStatusSeq + " WHERE id = ?");
     if (!up) return fail(up.error());
     up->bind(1, static_cast<int>(event->status)).bind(2, unix_millis(event->at));
     if (event->appointment) up->bind(3, unix_millis(*event->appointment));
@@ -683,8 +796,8 @@ class SqliteStore final : public HubStore {
     }
     q->reset();
     auto docs = db_.prepare(
-        "SELECT document_id, name, content_type, sha256, size, received FROM dossier_documents "
-        "WHERE dossier_id = ? ORDER BY rowid");
+        "SELECT document_id, name, content_type, coalesce(content_sha256, sha256), coalesce(content_size, size), "
+        "received FROM dossier_documents WHERE dossier_id = ? ORDER BY rowid");
     if (!docs) return fail(docs.error());
     docs->bind(1, id);
     if (auto r = rows(docs, [&](Stmt& s) -> Result<void> {

@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "motcua/crypto/hash.hpp"
 #include "motcua/domain/catalog.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
@@ -132,14 +133,14 @@ Json to_json(const Submission& s) {
   Json docs = Json::array();
   for (const auto& d : s.documents)
     docs.push_back({{"id", d.id}, {"name", d.name}, {"content_type", d.content_type},
-                    {"size", d.size}, {"sha256", d.sha256}});
+                    {"size", d.size}, {"sha256", d.sha256}, {"encoding", d.encoding}});
   return Json{{"client_id", s.client_id},
               {"service_code", s.service_code},
               {"submitted_at", s.submitted_at},
               {"provisional_code", opt(s.provisional_code)},
               {"leased_code", opt(s.leased_code)},
               {"lookup_secret", s.lookup_secret},
-              {"applicant", {{"name", s.applicant.name}, {"phone", s.applicant.phone}}},
+              {"sealed", {{"key", s.sealed.key}, {"applicant", s.sealed.applicant}}},
               {"documents", docs},
               {"payment_method", opt(s.payment_method)},
               {"result_delivery", opt(s.result_delivery)}};
@@ -170,14 +171,16 @@ Result<Submission> submission_from_json(const Json& j) {
     auto secret = domain::normalize_lookup_secret(j.at("lookup_secret").get<std::string>());
     if (!secret) invalid(j, "lookup_secret: " + secret.error().message);
     s.lookup_secret = *secret;
-    const auto& a = j.at("applicant");
-    s.applicant.name = a.at("name").get<std::string>();
-    if (!utf8::valid(s.applicant.name) || utf8::length(s.applicant.name) < 2 ||
-        utf8::length(s.applicant.name) > 100)
-      invalid(j, "applicant.name must be 2–100 characters of UTF-8");
-    auto phone = domain::normalize_phone(a.at("phone").get<std::string>());
-    if (!phone) invalid(j, "applicant.phone: " + phone.error().message);
-    s.applicant.phone = *phone;
+    if (j.contains("applicant"))
+      invalid(j, "applicant must be sealed to the hub (sealed.applicant), never sent in the clear");
+    const auto& sealed = j.at("sealed");
+    s.sealed.key = sealed.at("key").get<std::string>();
+    s.sealed.applicant = sealed.at("applicant").get<std::string>();
+    std::vector<std::uint8_t> bytes;
+    if (!crypto::from_base64(s.sealed.key, bytes) || bytes.size() < 128 || bytes.size() > 1024)
+      invalid(j, "sealed.key must be a base64 RSA-OAEP wrapped key");
+    if (!crypto::from_base64(s.sealed.applicant, bytes) || bytes.size() < 28 || bytes.size() > 4096)
+      invalid(j, "sealed.applicant must be base64 AES-GCM sealed data");
     std::set<std::string> ids;
     for (const auto& d : j.at("documents")) {
       DocumentDecl doc;
@@ -191,6 +194,9 @@ Result<Submission> submission_from_json(const Json& j) {
       if (doc.size < 0) invalid(d, "size must not be negative");
       doc.sha256 = d.at("sha256").get<std::string>();
       if (!is_hex_digest(doc.sha256)) invalid(d, "sha256 must be 64 lower-case hex digits");
+      doc.encoding = d.value("encoding", std::string(kEncodingSealed));
+      if (doc.encoding != kEncodingSealed && doc.encoding != kEncodingIdentity)
+        invalid(d, "encoding must be mcenc1 or identity");
       s.documents.push_back(std::move(doc));
     }
     if (s.documents.size() > 100) invalid(j, "at most 100 documents per dossier");
@@ -229,6 +235,25 @@ Result<DossierAck> dossier_ack_from_json(const Json& j) {
       a.missing_documents = d["missing_documents"].get<std::vector<std::string>>();
     return a;
   });
+}
+
+Result<Applicant> validate_applicant(Applicant a) {
+  if (!utf8::valid(a.name) || utf8::length(a.name) < 2 || utf8::length(a.name) > 100)
+    return fail(Errc::invalid_argument, "applicant.name must be 2–100 characters of UTF-8");
+  auto phone = domain::normalize_phone(a.phone);
+  if (!phone) return fail(Errc::invalid_argument, "applicant.phone: " + phone.error().message);
+  a.phone = *phone;
+  return a;
+}
+
+Json to_json(const Applicant& a) { return Json{{"name", a.name}, {"phone", a.phone}}; }
+
+Result<Applicant> applicant_from_json(const Json& j) {
+  auto a = decode_json<Applicant>("applicant", [&] {
+    return Applicant{j.at("name").get<std::string>(), j.at("phone").get<std::string>()};
+  });
+  if (!a) return fail(a.error());
+  return validate_applicant(std::move(*a));
 }
 
 // ---- code leases
@@ -300,6 +325,99 @@ Result<StatusView> status_view_from_json(const Json& j) {
     if (j.contains("events"))
       for (const auto& e : j["events"]) v.events.push_back(event_from(e));
     return v;
+  });
+}
+
+// ---- status feed
+
+Json to_json(const StatusPage& p) {
+  Json changes = Json::array();
+  for (const auto& c : p.changes) changes.push_back({{"seq", c.seq}, {"client_id", c.client_id}, {"status", to_json(c.view)}});
+  return Json{{"changes", changes}, {"next", p.next}, {"more", p.more}};
+}
+
+Result<StatusPage> status_page_from_json(const Json& j) {
+  return decode_json<StatusPage>("status page", [&] {
+    StatusPage p;
+    p.next = j.at("next").get<std::int64_t>();
+    p.more = j.at("more").get<bool>();
+    std::int64_t last = 0;
+    for (const auto& c : j.at("changes")) {
+      StatusChange ch;
+      ch.seq = c.at("seq").get<std::int64_t>();
+      if (ch.seq <= last) invalid(c, "changes must be in increasing seq order");
+      last = ch.seq;
+      ch.client_id = c.at("client_id").get<std::string>();
+      auto v = status_view_from_json(c.at("status"));
+      if (!v) invalid(c, v.error().message);
+      ch.view = std::move(*v);
+      p.changes.push_back(std::move(ch));
+    }
+    return p;
+  });
+}
+
+// ---- heartbeat
+
+namespace {
+Json opt_int(const std::optional<std::int64_t>& v) { return v ? Json(*v) : Json(nullptr); }
+std::optional<std::int64_t> opt_int64(const Json& j, const char* key) {
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return std::nullopt;
+  return it->get<std::int64_t>();
+}
+}  // namespace
+
+Json to_json(const Heartbeat& h) {
+  return Json{{"version", h.version},
+              {"outbox_depth", h.outbox_depth},
+              {"oldest_queued_age_s", opt_int(h.oldest_queued_age_s)},
+              {"last_sync_at", opt(h.last_sync_at)},
+              {"catalog_synced_at", opt(h.catalog_synced_at)},
+              {"free_disk_bytes", h.free_disk_bytes},
+              {"catalog_cursor", h.catalog_cursor},
+              {"status_cursor", h.status_cursor},
+              {"sent_at", h.sent_at}};
+}
+
+Result<Heartbeat> heartbeat_from_json(const Json& j) {
+  return decode_json<Heartbeat>("heartbeat", [&] {
+    Heartbeat h;
+    h.version = j.at("version").get<std::string>();
+    h.outbox_depth = j.at("outbox_depth").get<std::int64_t>();
+    h.oldest_queued_age_s = opt_int64(j, "oldest_queued_age_s");
+    h.last_sync_at = opt_string(j, "last_sync_at");
+    h.catalog_synced_at = opt_string(j, "catalog_synced_at");
+    h.free_disk_bytes = int_or(j, "free_disk_bytes", 0);
+    h.catalog_cursor = int_or(j, "catalog_cursor", 0);
+    h.status_cursor = int_or(j, "status_cursor", 0);
+    h.sent_at = str_or(j, "sent_at");
+    if (h.version.size() > 64 || h.outbox_depth < 0) invalid(j, "version too long or negative outbox depth");
+    return h;
+  });
+}
+
+Json to_json(const KioskView& k) {
+  return Json{{"id", k.id},
+              {"number", k.number},
+              {"revoked", k.revoked},
+              {"last_seen_at", opt(k.last_seen_at)},
+              {"heartbeat", k.heartbeat ? to_json(*k.heartbeat) : Json(nullptr)}};
+}
+
+Result<KioskView> kiosk_view_from_json(const Json& j) {
+  return decode_json<KioskView>("kiosk", [&] {
+    KioskView k;
+    k.id = j.at("id").get<std::string>();
+    k.number = static_cast<int>(int_or(j, "number", 0));
+    k.revoked = j.value("revoked", false);
+    k.last_seen_at = opt_string(j, "last_seen_at");
+    if (j.contains("heartbeat") && !j["heartbeat"].is_null()) {
+      auto h = heartbeat_from_json(j["heartbeat"]);
+      if (!h) invalid(j, h.error().message);
+      k.heartbeat = std::move(*h);
+    }
+    return k;
   });
 }
 

@@ -2,10 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <mutex>
 #include <set>
 #include <thread>
 
 #include "motcua/calendar/holiday_overrides.hpp"
+#include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
 #include "motcua/crypto/x509.hpp"
@@ -26,15 +28,18 @@ class HubApi : public ::testing::Test {
   SystemClock clock;
   UuidV7Generator ids{clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); }};
 
-  protocol::Submission submission(const std::string& content = "trang 1") {
+  // A dossier as a kiosk sends it: the applicant sealed to the hub; the page
+  // travels as is ("identity") so tests can compare bytes directly.
+  protocol::Submission submission(const std::string& content = "trang 1",
+                                  const protocol::Applicant& applicant = {"Nguyễn Văn An", "0912345678"}) {
     protocol::Submission s;
     s.client_id = ids.next().str();
     s.service_code = "1.001193";
     s.submitted_at = format_utc(clock.now());
     s.lookup_secret = "K7QM";
-    s.applicant = {"Nguyễn Văn An", "0912345678"};
+    s.sealed = hub.seal_for_hub(s.client_id, applicant).envelope;
     s.documents.push_back({"d1", "Tờ khai", "image/jpeg", static_cast<std::int64_t>(content.size()),
-                           crypto::sha256_hex(content)});
+                           crypto::sha256_hex(content), std::string(protocol::kEncodingIdentity)});
     return s;
   }
 
@@ -144,7 +149,7 @@ TEST_F(HubApi, CreateIsIdempotentOnTheClientId) {
             protocol::dossier_ack_from_json(Json::parse(again->body))->code);
 
   auto changed = s;
-  changed.applicant.name = "Trần Thị Bình";
+  changed.sealed = hub.seal_for_hub(s.client_id, {"Trần Thị Bình", "0912345678"}).envelope;
   auto conflict = c.create_dossier(changed);
   ASSERT_FALSE(conflict);
   EXPECT_EQ(conflict.error().code, Errc::conflict);
@@ -266,13 +271,19 @@ TEST_F(HubApi, ConcurrentCreatesGetUniqueSequentialCodes) {
   constexpr int kThreads = 4, kEach = 10;
   std::vector<std::vector<std::string>> codes(kThreads);
   std::vector<std::thread> threads;
+  std::mutex m;
   for (int t = 0; t < kThreads; ++t)
     threads.emplace_back([&, t] {
       client::HubClient c(hub.kiosk_endpoint(kiosk));
       UuidV7Generator gen(clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); });
       for (int i = 0; i < kEach; ++i) {
-        auto s = submission();
+        protocol::Submission s;
+        {
+          std::lock_guard lock(m);  // the fixture's helpers are not thread-safe
+          s = submission();
+        }
         s.client_id = gen.next().str();
+        s.sealed = hub.seal_for_hub(s.client_id, {"Nguyễn Văn An", "0912345678"}).envelope;
         auto ack = c.create_dossier(s);
         if (ack) codes[static_cast<std::size_t>(t)].push_back(ack->code);
       }
@@ -411,4 +422,57 @@ TEST_F(HubApi, HolidayAnnouncementsTravelWithTheCatalog) {
     if (!page->more) break;
   }
   EXPECT_TRUE(found);
+}
+
+TEST_F(HubApi, SealedDossiersAreOpenedOnlyByTheHub) {
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  // A kiosk seals the applicant and encrypts the page with the dossier's data key.
+  auto s = submission();
+  const auto sealed = hub.seal_for_hub(s.client_id, {"Lò Văn Páo", "0203 555 666"});
+  s.sealed = sealed.envelope;
+  const std::string page = "Giấy chứng sinh số 123 — bé Lò Thị Mai";
+  const auto encrypted = crypto::encrypt_chunked(
+      sealed.key, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(page.data()), page.size()), 16);
+  s.documents[0] = {"d1", "Giấy chứng sinh", "image/jpeg", static_cast<std::int64_t>(encrypted.size()),
+                    crypto::hex(crypto::sha256(std::span<const std::uint8_t>(encrypted))),
+                    std::string(protocol::kEncodingSealed)};
+  auto ack = c.create_dossier(s);
+  ASSERT_TRUE(ack) << ack.error().message;
+  ASSERT_TRUE(fs::write_file_durable(dir / "sealed-page", std::span<const std::uint8_t>(encrypted)));
+  auto up = c.upload_document(s.client_id, "d1", dir / "sealed-page", s.documents[0].sha256);
+  ASSERT_TRUE(up) << up.error().message;
+  ASSERT_TRUE(c.seal_dossier(s.client_id));
+
+  client::HubClient admin(hub.admin_endpoint());
+  auto d = admin.admin_show_dossier(ack->code);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->applicant.name, "Lò Văn Páo") << "officials read what the citizen typed";
+  EXPECT_EQ(d->applicant.phone, "0203555666");
+  // The hub stores the opened page, named by the digest of its content.
+  const std::string content_sha = crypto::sha256_hex(page);
+  EXPECT_EQ(d->documents[0].sha256, content_sha);
+  EXPECT_EQ(*fs::read_file(hub.hub_dir() / "blobs" / content_sha.substr(0, 2) / content_sha), page);
+
+  // A page sealed with another key is refused, and nothing is marked received.
+  auto s2 = submission();
+  const auto other = hub.seal_for_hub(s2.client_id, {"Lò Văn Páo", "0203555666"});
+  s2.sealed = other.envelope;
+  const auto wrong = crypto::encrypt_chunked(crypto::new_data_key(),
+                                             std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(page.data()), page.size()));
+  s2.documents[0] = {"d1", "Giấy chứng sinh", "image/jpeg", static_cast<std::int64_t>(wrong.size()),
+                     crypto::hex(crypto::sha256(std::span<const std::uint8_t>(wrong))), std::string(protocol::kEncodingSealed)};
+  ASSERT_TRUE(c.create_dossier(s2));
+  ASSERT_TRUE(fs::write_file_durable(dir / "wrong-page", std::span<const std::uint8_t>(wrong)));
+  auto refused = c.upload_document(s2.client_id, "d1", dir / "wrong-page", s2.documents[0].sha256);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, Errc::invalid_argument) << refused.error().message;
+  EXPECT_FALSE(c.seal_dossier(s2.client_id));
+
+  // An applicant sealed for another hub cannot be opened here.
+  auto s3 = submission();
+  auto foreign_key = crypto::generate_rsa_key(2048);
+  s3.sealed = protocol::seal_applicant(*foreign_key, s3.client_id, {"Lò Văn Páo", "0203555666"})->envelope;
+  auto foreign = c.create_dossier(s3);
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().code, Errc::invalid_argument);
 }

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "motcua/client/kiosk_store.hpp"
+#include "motcua/client/network_watcher.hpp"
 #include "motcua/client/sync_engine.hpp"
 #include "motcua/crypto/hash.hpp"
 #include "motcua/domain/dossier_code.hpp"
@@ -29,6 +30,13 @@ class Sync : public ::testing::Test {
   std::filesystem::path kiosk = hub.make_kiosk("KIOSK-01");
   SystemClock clock;
 
+  // The pages a citizen scanned, by document id: what the hub must end up with.
+  static std::vector<std::uint8_t> page(std::size_t i) {
+    std::vector<std::uint8_t> bytes(50000 + i * 1000);
+    for (std::size_t b = 0; b < bytes.size(); ++b) bytes[b] = static_cast<std::uint8_t>((b * 31 + i) & 0xFF);
+    return bytes;
+  }
+
   OutboxEntry enqueue(const std::string& name = "Nguyễn Văn An", std::size_t pages = 1) {
     auto store = KioskStore::open(kiosk, clock);
     if (!store) throw std::runtime_error("cannot open the kiosk store: " + store.error().message);
@@ -37,11 +45,8 @@ class Sync : public ::testing::Test {
     d.agency_id = "H44.27.05";
     d.service_name = "Đăng ký khai sinh";
     d.applicant = {name, "0912345678"};
-    for (std::size_t i = 0; i < pages; ++i) {
-      std::vector<std::uint8_t> bytes(50000 + i * 1000);
-      for (std::size_t b = 0; b < bytes.size(); ++b) bytes[b] = static_cast<std::uint8_t>((b * 31 + i) & 0xFF);
-      d.documents.push_back({"d" + std::to_string(i + 1), "Trang " + std::to_string(i + 1), "image/jpeg", bytes});
-    }
+    for (std::size_t i = 0; i < pages; ++i)
+      d.documents.push_back({"d" + std::to_string(i + 1), "Trang " + std::to_string(i + 1), "image/jpeg", page(i)});
     auto e = store->enqueue(d, 1);
     EXPECT_TRUE(e) << e.error().message;
     return *e;
@@ -77,12 +82,15 @@ TEST_F(Sync, ADossierReachesTheHubExactlyOnceWithEveryPageIntact) {
   ASSERT_EQ(detail->documents.size(), 3u);
   for (std::size_t i = 0; i < 3; ++i) {
     EXPECT_TRUE(detail->documents[i].received);
-    const auto& local = e.documents[i];
-    const auto blob = hub.hub_dir() / "blobs" / local.sha256.substr(0, 2) / local.sha256;
-    auto bytes = fs::read_file(blob);
+    // The hub opened the sealed page: its blob is the scanned bytes, named by their digest.
+    const auto scanned = page(i);
+    const std::string sha = crypto::hex(crypto::sha256(std::span<const std::uint8_t>(scanned)));
+    EXPECT_EQ(detail->documents[i].sha256, sha);
+    auto bytes = fs::read_file(hub.hub_dir() / "blobs" / sha.substr(0, 2) / sha);
     ASSERT_TRUE(bytes) << "page " << i << " missing on the hub";
-    EXPECT_EQ(crypto::sha256_hex(*bytes), local.sha256);
-    EXPECT_EQ(*fs::read_file(kiosk / local.path), *bytes);
+    EXPECT_EQ(*bytes, std::string(scanned.begin(), scanned.end()));
+    // On the kiosk the page exists only sealed.
+    EXPECT_NE(*fs::read_file(kiosk / e.documents[i].path), *bytes);
   }
 
   // The kiosk learned the official code; further passes change nothing.
@@ -250,8 +258,100 @@ TEST_F(Sync, OfflineReceiptsUseCodesLeasedFromTheHub) {
   HubClient c(hub.kiosk_endpoint(other));
   auto s = e.submission;
   s.client_id = "0193f0c2-7c1e-7a3b-9d2e-4b5c6d7e8f91";
+  s.sealed = hub.seal_for_hub(s.client_id, {"Nguyễn Văn An", "0912345678"}).envelope;
   s.leased_code = domain::make_code("H44.27.05", clock.now(), std::stoi(e.receipt_code.substr(e.receipt_code.rfind('-') + 1)) + 1).str();
   auto stolen = c.create_dossier(s);
   ASSERT_FALSE(stolen);
   EXPECT_EQ(stolen.error().code, Errc::forbidden) << stolen.error().message;
+}
+
+TEST_F(Sync, TheKioskFollowsTheStatusOfItsDossiersAndCanShowThemOffline) {
+  const auto e = enqueue();
+  SyncEngine engine(hub.sync_config(kiosk), clock);
+  ASSERT_TRUE(engine.run_once());
+  HubClient admin(hub.admin_endpoint());
+  const std::string code = *(*KioskStore::open(kiosk, clock)->find(e.client_id))->official_code;
+  protocol::ActionRequest accept;
+  accept.action = "accept";
+  accept.actor_role = "staff";
+  ASSERT_TRUE(admin.admin_act(code, accept));
+  ASSERT_TRUE(engine.run_once());
+  EXPECT_GT(engine.state().status_cursor, 0);
+  hub.stop();  // the citizen comes back while the network is down
+  auto store = KioskStore::open(kiosk, clock);
+  auto cached = store->cached_status(code, e.submission.lookup_secret);
+  ASSERT_TRUE(cached && *cached);
+  EXPECT_EQ((*cached)->view.status, "accepted");
+  EXPECT_EQ((*cached)->view.status_label, "Được tiếp nhận");
+  EXPECT_TRUE((*cached)->view.due_at) << "the appointment fixed at acceptance";
+}
+
+TEST_F(Sync, DeliveredCopiesArePurgedOnlyAfterTheRetentionPeriod) {
+  const auto e = enqueue("Nguyễn Văn An", 2);
+  auto config = hub.sync_config(kiosk);
+  config.retention = std::chrono::hours(1);
+  {
+    SyncEngine engine(config, clock);
+    ASSERT_TRUE(engine.run_once());
+  }
+  const std::string code = *(*KioskStore::open(kiosk, clock)->find(e.client_id))->official_code;
+  EXPECT_TRUE(std::filesystem::exists(kiosk / e.documents[0].path)) << "kept during the retention period";
+  config.retention = std::chrono::milliseconds(0);
+  SyncEngine engine(config, clock);
+  ASSERT_TRUE(engine.run_once());
+  EXPECT_FALSE(std::filesystem::exists(kiosk / e.documents[0].path));
+  EXPECT_FALSE(std::filesystem::exists(kiosk / "outbox" / e.client_id));
+  auto store = KioskStore::open(kiosk, clock);
+  EXPECT_FALSE(*store->find(e.client_id));
+  // The masked summary stays for lookups at this kiosk.
+  EXPECT_TRUE(*store->cached_status(code, e.submission.lookup_secret));
+  // Never purged before the hub acknowledged: a queued dossier survives a zero retention.
+  hub.stop();
+  const auto queued = enqueue();
+  (void)engine.run_once();
+  EXPECT_TRUE(std::filesystem::exists(kiosk / queued.documents[0].path));
+}
+
+TEST_F(Sync, HeartbeatsShowTheFleetToOfficials) {
+  hub.stop();
+  enqueue();
+  enqueue();
+  hub.start();
+  auto config = hub.sync_config(kiosk);
+  config.hub.base_url = hub.url();
+  SyncEngine engine(config, clock);
+  // Hold the outbox back with a second store transaction? Simpler: heartbeat first.
+  ASSERT_TRUE(engine.run_once());
+  auto r = hub.admin({"kiosks", "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto j = Json::parse(r.out);
+  ASSERT_EQ(j.size(), 1u);
+  EXPECT_EQ(j[0]["id"], "KIOSK-01");
+  ASSERT_FALSE(j[0]["heartbeat"].is_null());
+  EXPECT_EQ(j[0]["heartbeat"]["outbox_depth"], 0) << "sent after the pass delivered both";
+  EXPECT_EQ(j[0]["heartbeat"]["version"], MOTCUA_VERSION);
+  EXPECT_GT(j[0]["heartbeat"]["free_disk_bytes"].get<std::int64_t>(), 0);
+  EXPECT_FALSE(j[0]["heartbeat"]["last_sync_at"].is_null());
+  auto table = hub.admin({"kiosks"});
+  EXPECT_NE(table.out.find("KIOSK-01"), std::string::npos);
+}
+
+TEST(NetworkWatcher, NoticesWhenTheNetworkChanges) {
+  std::mutex m;
+  std::condition_variable cv;
+  int changes = 0;
+  client::NetworkWatcher watcher([&] {
+    std::lock_guard lock(m);
+    ++changes;
+    cv.notify_all();
+  });
+  if (auto r = watcher.start(); !r) GTEST_SKIP() << "no netlink here: " << r.error().message;
+  // A new address is what a 4G dongle or a DHCP lease produces.
+  const auto add = test::run_command({"/usr/sbin/ip", "addr", "add", "10.254.254.7/32", "dev", "lo"});
+  if (add.exit_code != 0) GTEST_SKIP() << "cannot change addresses here: " << add.err;
+  std::unique_lock lock(m);
+  const bool seen = cv.wait_for(lock, std::chrono::seconds(10), [&] { return changes > 0; });
+  lock.unlock();
+  test::run_command({"/usr/sbin/ip", "addr", "del", "10.254.254.7/32", "dev", "lo"});
+  EXPECT_TRUE(seen);
 }

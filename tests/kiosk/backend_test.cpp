@@ -23,6 +23,7 @@
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/json.hpp"
+#include "support/seal_key.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace motcua;
@@ -67,6 +68,7 @@ void make_offline_kiosk(const std::filesystem::path& dir, const Clock& clock) {
   ASSERT_TRUE(fs::write_file_durable(dir / "ca.pem", crypto::to_pem(*ca)));
   ASSERT_TRUE(fs::write_file_durable(dir / "kiosk-cert.pem", crypto::to_pem(*cert)));
   ASSERT_TRUE(fs::write_file_durable(dir / "kiosk-key.pem", crypto::to_pem(*kiosk_key), 0600));
+  test::write_seal_public_key(dir);
   ASSERT_TRUE(fs::write_file_durable(dir / "kiosk.toml", std::string_view(
                                                              "[kiosk]\n"
                                                              "id = \"KIOSK-03\"\n"

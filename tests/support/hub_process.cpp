@@ -175,6 +175,17 @@ client::SyncConfig HubProcess::sync_config(const stdfs::path& kiosk_dir) const {
   return c;
 }
 
+protocol::SealedApplicant HubProcess::seal_for_hub(const std::string& client_id,
+                                                   const protocol::Applicant& applicant) const {
+  auto pem = fs::read_file(hub_dir() / "seal.pem");
+  if (!pem) throw std::runtime_error("no seal.pem in the hub directory");
+  auto key = crypto::load_public_key_pem(*pem);
+  if (!key) throw std::runtime_error(key.error().message);
+  auto sealed = protocol::seal_applicant(*key, client_id, applicant);
+  if (!sealed) throw std::runtime_error(sealed.error().message);
+  return *sealed;
+}
+
 CommandResult HubProcess::admin(const std::vector<std::string>& args) const {
   std::vector<std::string> argv{bin("motcua-admin"), "--hub", url_, "--ca", (hub_dir() / "ca.pem").string(), "--token",
                                 admin_token()};

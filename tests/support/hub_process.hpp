@@ -13,6 +13,7 @@
 
 #include "motcua/client/hub_client.hpp"
 #include "motcua/client/sync_engine.hpp"
+#include "motcua/protocol/envelope.hpp"
 
 namespace motcua::test {
 
@@ -47,6 +48,9 @@ class HubProcess {
   client::HubEndpoint kiosk_endpoint(const std::filesystem::path& kiosk_dir) const;
   client::HubEndpoint admin_endpoint() const;
   client::SyncConfig sync_config(const std::filesystem::path& kiosk_dir) const;
+
+  // Seals an applicant to this hub, as a kiosk does (protocol/envelope.hpp).
+  protocol::SealedApplicant seal_for_hub(const std::string& client_id, const protocol::Applicant& applicant) const;
 
   // motcua-admin with --hub/--ca/--token filled in.
   CommandResult admin(const std::vector<std::string>& args) const;

@@ -2,7 +2,10 @@
 
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
+#include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/x509.hpp"
+#include "motcua/util/fs.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace motcua;
 using namespace motcua::crypto;
@@ -58,4 +61,69 @@ TEST(X509, CaIssuesClientCertificatesWithTheKioskIdAsCommonName) {
   auto key_again = load_key_pem(to_pem(*key));
   EXPECT_TRUE(key_again);
   EXPECT_FALSE(load_cert_pem("-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n"));
+}
+
+TEST(Envelope, OnlyTheHubsPrivateKeyOpensASealedKey) {
+  auto hub = generate_rsa_key(2048);
+  ASSERT_TRUE(hub);
+  auto pub = load_public_key_pem(public_pem(*hub));
+  ASSERT_TRUE(pub);
+  const DataKey k = new_data_key();
+  auto wrapped = wrap_key(*pub, k);
+  ASSERT_TRUE(wrapped);
+  auto back = unwrap_key(*hub, *wrapped);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, k);
+  auto other = generate_rsa_key(2048);
+  auto wrong = unwrap_key(*other, *wrapped);
+  ASSERT_FALSE(wrong);
+  EXPECT_EQ(wrong.error().code, Errc::corrupt);
+}
+
+TEST(Envelope, SealedMessagesDetectTamperingAndTheWrongKey) {
+  const DataKey k = new_data_key();
+  const std::string text = R"({"name":"Nguyễn Văn An","phone":"0912345678"})";
+  const std::span<const std::uint8_t> bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  auto sealed = seal(k, bytes, "dossier-1");
+  EXPECT_EQ(std::string(sealed.begin(), sealed.end()).find("Nguy"), std::string::npos) << "no plaintext inside";
+  auto opened = open(k, sealed, "dossier-1");
+  ASSERT_TRUE(opened);
+  EXPECT_EQ(std::string(opened->begin(), opened->end()), text);
+  EXPECT_FALSE(open(k, sealed, "dossier-2")) << "bound to its dossier";
+  sealed[20] ^= 1;
+  EXPECT_FALSE(open(k, sealed, "dossier-1"));
+  EXPECT_FALSE(open(new_data_key(), seal(k, bytes), ""));
+}
+
+TEST(Envelope, ChunkedFilesRoundTripAndRefuseTruncationOrTampering) {
+  test::TempDir dir;
+  const DataKey k = new_data_key();
+  for (std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{4096}, std::size_t{8192}, std::size_t{10000}}) {
+    std::vector<std::uint8_t> plain(size);
+    for (std::size_t i = 0; i < size; ++i) plain[i] = static_cast<std::uint8_t>(i * 7);
+    const auto enc = encrypt_chunked(k, plain, 4096);
+    const auto file = dir / ("f" + std::to_string(size));
+    ASSERT_TRUE(fs::write_file_durable(file, std::span<const std::uint8_t>(enc)));
+    std::vector<std::uint8_t> out;
+    auto n = decrypt_chunked_file(k, file, [&](std::span<const std::uint8_t> c) -> Result<void> {
+      out.insert(out.end(), c.begin(), c.end());
+      return {};
+    });
+    ASSERT_TRUE(n) << size << ": " << n.error().message;
+    EXPECT_EQ(out, plain) << size;
+    auto sink = [](std::span<const std::uint8_t>) -> Result<void> { return {}; };
+    // Cut at every chunk boundary and one byte short: always refused.
+    for (std::size_t cut : {enc.size() - 1, enc.size() - 16, std::size_t{18} + 4096 + 16}) {
+      if (cut >= enc.size() || cut < 18) continue;
+      ASSERT_TRUE(fs::write_file_durable(file, std::span<const std::uint8_t>(enc.data(), cut)));
+      auto r = decrypt_chunked_file(k, file, sink);
+      EXPECT_FALSE(r) << size << " cut at " << cut;
+    }
+    auto flipped = enc;
+    flipped[flipped.size() / 2] ^= 0x40;
+    ASSERT_TRUE(fs::write_file_durable(file, std::span<const std::uint8_t>(flipped)));
+    EXPECT_FALSE(decrypt_chunked_file(k, file, sink)) << size;
+    ASSERT_TRUE(fs::write_file_durable(file, std::span<const std::uint8_t>(enc)));
+    EXPECT_FALSE(decrypt_chunked_file(new_data_key(), file, sink)) << size;
+  }
 }

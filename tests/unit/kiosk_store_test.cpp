@@ -4,6 +4,8 @@
 #include "motcua/crypto/hash.hpp"
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/util/fs.hpp"
+#include "motcua/protocol/envelope.hpp"
+#include "support/seal_key.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace motcua;
@@ -32,6 +34,7 @@ std::size_t files_under(const std::filesystem::path& p) {
 TEST(KioskStore, EnqueueWritesDocumentsAndQueuesTheDossier) {
   test::TempDir dir;
   ManualClock clock(from_unix_millis(1764477804123));  // 2025-11-30 Vietnam
+  test::write_seal_public_key(dir.path());
   auto store = KioskStore::open(dir.path(), clock);
   ASSERT_TRUE(store) << store.error().message;
   auto e = store->enqueue(sample(), 2);
@@ -43,7 +46,8 @@ TEST(KioskStore, EnqueueWritesDocumentsAndQueuesTheDossier) {
   const auto file = dir.path() / e->documents[0].path;
   auto bytes = fs::read_file(file);
   ASSERT_TRUE(bytes);
-  EXPECT_EQ(bytes->size(), 1000u);
+  EXPECT_GT(bytes->size(), 1000u) << "stored encrypted: header and tags added";
+  EXPECT_EQ(bytes->find(std::string(100, '\xAB')), std::string::npos) << "no plaintext page on disk";
   EXPECT_EQ(crypto::sha256_hex(*bytes), e->documents[0].sha256);
   EXPECT_EQ(e->submission.documents[0].sha256, e->documents[0].sha256);
   EXPECT_TRUE(domain::normalize_lookup_secret(e->submission.lookup_secret));
@@ -62,6 +66,7 @@ TEST(KioskStore, EnqueueWritesDocumentsAndQueuesTheDossier) {
 TEST(KioskStore, AFailedEnqueueLeavesNothingBehind) {
   test::TempDir dir;
   SystemClock clock;
+  test::write_seal_public_key(dir.path());
   auto store = KioskStore::open(dir.path(), clock);
   ASSERT_TRUE(store);
   // A document id that cannot become a file name makes the write fail midway.
@@ -77,6 +82,7 @@ TEST(KioskStore, SurvivesReopenWithTheQueueIntact) {
   test::TempDir dir;
   SystemClock clock;
   std::string id;
+  test::write_seal_public_key(dir.path());
   {
     auto store = KioskStore::open(dir.path(), clock);
     id = store->enqueue(sample(), 1)->client_id;
@@ -87,12 +93,19 @@ TEST(KioskStore, SurvivesReopenWithTheQueueIntact) {
   ASSERT_TRUE(pending);
   ASSERT_EQ(pending->size(), 1u);
   EXPECT_EQ((*pending)[0].client_id, id);
-  EXPECT_EQ((*pending)[0].submission.applicant.name, "Nguyễn Văn An");
+  // Only the hub can read who applied.
+  const auto& sealed = (*pending)[0].submission.sealed;
+  auto key = protocol::open_data_key(test::test_seal_key(), sealed);
+  ASSERT_TRUE(key) << key.error().message;
+  auto applicant = protocol::open_applicant(*key, id, sealed);
+  ASSERT_TRUE(applicant);
+  EXPECT_EQ(applicant->name, "Nguyễn Văn An");
 }
 
 TEST(KioskStore, OutboxStatesAdvanceToDelivered) {
   test::TempDir dir;
   SystemClock clock;
+  test::write_seal_public_key(dir.path());
   auto store = KioskStore::open(dir.path(), clock);
   auto e = store->enqueue(sample(), 1);
   protocol::DossierAck ack;
@@ -126,6 +139,7 @@ TEST(KioskStore, OutboxStatesAdvanceToDelivered) {
 TEST(KioskStore, CatalogPageAndCursorCommitTogether) {
   test::TempDir dir;
   SystemClock clock;
+  test::write_seal_public_key(dir.path());
   auto store = KioskStore::open(dir.path(), clock);
   protocol::CatalogPage page;
   page.next = 2;
@@ -151,6 +165,7 @@ TEST(KioskStore, CatalogPageAndCursorCommitTogether) {
 TEST(KioskStore, StatusCacheNeedsTheRightSecret) {
   test::TempDir dir;
   SystemClock clock;
+  test::write_seal_public_key(dir.path());
   auto store = KioskStore::open(dir.path(), clock);
   protocol::StatusView v;
   v.code = "H44.27.05-251130-0042";
@@ -168,6 +183,7 @@ TEST(KioskStore, StatusCacheNeedsTheRightSecret) {
 TEST(KioskStore, LeasedCodesAreUsedBeforeProvisionalOnes) {
   test::TempDir dir;
   ManualClock clock(from_unix_millis(1764477804123));  // 2025-11-30 Vietnam
+  test::write_seal_public_key(dir.path());
   auto store = KioskStore::open(dir.path(), clock);
   ASSERT_TRUE(store->add_code_lease({"H44.27.05", "251130", 41, 42}));
   ASSERT_TRUE(store->add_code_lease({"H44.27.05", "251130", 41, 42})) << "the same lease twice is harmless";
@@ -194,4 +210,36 @@ TEST(KioskStore, LeasedCodesAreUsedBeforeProvisionalOnes) {
   // A reopened store remembers which entries were leased.
   auto again = store->find(a->client_id);
   EXPECT_TRUE((*again)->leased);
+}
+
+TEST(KioskStore, NothingPersonalIsReadableOnTheKiosksDisk) {
+  test::TempDir dir;
+  SystemClock clock;
+  test::write_seal_public_key(dir.path());
+  auto store = KioskStore::open(dir.path(), clock);
+  NewDossier d = sample();
+  d.applicant = {"Phạm Thị Hoa", "0987654321"};
+  const std::string page = "SỐ CĂN CƯỚC 001234567890 — HỌ TÊN PHẠM THỊ HOA";
+  d.documents[0].bytes.assign(page.begin(), page.end());
+  auto e = store->enqueue(d, 1);
+  ASSERT_TRUE(e) << e.error().message;
+  ASSERT_TRUE(store->db().checkpoint());
+  // Every byte the kiosk wrote: database, WAL and outbox files.
+  std::string everything;
+  for (const auto& f : std::filesystem::recursive_directory_iterator(dir.path()))
+    if (f.is_regular_file()) everything += *fs::read_file(f.path());
+  for (const std::string secret : {"Phạm Thị Hoa", "0987654321", "001234567890", "HỌ TÊN"})
+    EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
+  EXPECT_NE(everything.find("Phạm T** H**"), std::string::npos) << "the masked summary stays readable";
+}
+
+TEST(KioskStore, RefusesDossiersWithoutTheHubsSealingKey) {
+  test::TempDir dir;
+  SystemClock clock;
+  auto store = KioskStore::open(dir.path(), clock);
+  auto e = store->enqueue(sample(), 1);
+  ASSERT_FALSE(e);
+  EXPECT_EQ(e.error().code, Errc::unavailable);
+  EXPECT_NE(e.error().message.find("kiosk-bundle"), std::string::npos);
+  EXPECT_EQ(*store->outbox_depth(), 0);
 }

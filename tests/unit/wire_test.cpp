@@ -13,7 +13,7 @@ Json valid_submission() {
     "submitted_at": "2026-11-30T04:43:24.123Z",
     "provisional_code": "H41.26.01-261130-T01-0003",
     "lookup_secret": "k7qm",
-    "applicant": {"name": "Nguyễn Văn An", "phone": "0912 345 678"},
+    "sealed": {"key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "applicant": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"},
     "documents": [{"id": "d1", "name": "Tờ khai", "content_type": "image/jpeg", "size": 10,
                    "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"}]
   })");
@@ -24,7 +24,7 @@ TEST(Submission, ParsesAndNormalises) {
   auto s = submission_from_json(valid_submission());
   ASSERT_TRUE(s) << s.error().message;
   EXPECT_EQ(s->lookup_secret, "K7QM");
-  EXPECT_EQ(s->applicant.phone, "0912345678");
+  EXPECT_EQ(s->documents[0].encoding, "mcenc1") << "documents travel sealed unless said otherwise";
   auto again = submission_from_json(to_json(*s));
   ASSERT_TRUE(again);
   EXPECT_EQ(to_json(*again).dump(), to_json(*s).dump());
@@ -42,8 +42,9 @@ TEST(Submission, RejectsEachInvalidFieldNamingIt) {
       {"/submitted_at", "yesterday", "submitted_at"},
       {"/provisional_code", "H41.26.01-261130-0003", "provisional"},
       {"/lookup_secret", "K7Q0", "lookup_secret"},
-      {"/applicant/name", "A", "applicant.name"},
-      {"/applicant/phone", "12345", "phone"},
+      {"/sealed/key", "not base64!", "sealed.key"},
+      {"/sealed/applicant", "AAAA", "sealed.applicant"},
+      {"/documents/0/encoding", "gzip", "encoding"},
       {"/documents/0/sha256", "abc", "sha256"},
       {"/documents/0/size", -1, "size"},
       {"/documents/0/id", "a/b", "document id"},
@@ -57,8 +58,13 @@ TEST(Submission, RejectsEachInvalidFieldNamingIt) {
     EXPECT_NE(r.error().message.find(c.says), std::string::npos) << c.pointer << ": " << r.error().message;
   }
   Json j = valid_submission();
-  j.erase("applicant");
+  j.erase("sealed");
   EXPECT_FALSE(submission_from_json(j));
+  j = valid_submission();
+  j["applicant"] = {{"name", "Nguyễn Văn An"}, {"phone", "0912345678"}};
+  auto clear = submission_from_json(j);
+  ASSERT_FALSE(clear);
+  EXPECT_NE(clear.error().message.find("never sent in the clear"), std::string::npos);
   j = valid_submission();
   j["documents"].push_back(j["documents"][0]);
   auto dup = submission_from_json(j);
@@ -89,4 +95,12 @@ TEST(Errors, RoundTripThroughResponses) {
   const Error html = error_from_response(502, "<html>Bad gateway</html>");
   EXPECT_EQ(html.code, Errc::internal);
   EXPECT_NE(html.message.find("502"), std::string::npos);
+}
+
+TEST(Applicant, IsValidatedAfterTheHubOpensIt) {
+  auto a = validate_applicant({"Nguyễn Văn An", "0912 345 678"});
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->phone, "0912345678");
+  EXPECT_FALSE(validate_applicant({"A", "0912345678"}));
+  EXPECT_FALSE(validate_applicant({"Nguyễn Văn An", "12345"}));
 }

@@ -55,6 +55,9 @@ class HubClient {
   Result<protocol::DossierAck> seal_dossier(const std::string& client_id);
   Result<protocol::CodeLease> lease_codes(const std::string& agency_id, int count);
   Result<protocol::StatusView> status(const std::string& code, const std::string& secret);
+  Result<protocol::StatusPage> status_changes(std::int64_t after, int limit = 200);
+  Result<void> heartbeat(const protocol::Heartbeat& heartbeat);
+  Result<std::vector<protocol::KioskView>> admin_kiosks();
 
   // Admin (bearer token).
   Result<std::vector<protocol::DossierSummary>> admin_list_dossiers(const std::string& status_filter = {},

@@ -4,13 +4,16 @@
 // worker use it; each thread opens its own KioskStore (one owner per connection).
 // WAL + synchronous=FULL: an acknowledged write survives a power cut.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "motcua/crypto/x509.hpp"
 #include "motcua/domain/catalog.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "motcua/store/db.hpp"
@@ -73,6 +76,10 @@ struct CachedStatus {
   TimePoint fetched_at;
 };
 
+// The hub's public key for sealing citizen data, in the kiosk's data directory
+// (written by `motcua-hub kiosk-bundle`).
+inline constexpr const char* kSealKeyFile = "hub-seal.pem";
+
 class KioskStore {
  public:
   // Opens (creating and migrating) DATA/kiosk.db.
@@ -113,6 +120,20 @@ class KioskStore {
   Result<void> mark_delivered(const std::string& client_id, const protocol::DossierAck& ack);
   Result<void> record_failure(const std::string& client_id, const std::string& error);
 
+  // Delivered dossiers whose acknowledgement is older than `retention`: their
+  // local files and outbox rows are removed (the status cache keeps the masked
+  // summary for lookups). Also removes outbox folders no row refers to that are
+  // older than an hour (left by a crash between writing files and committing).
+  // Returns how many dossiers were purged.
+  Result<int> purge_delivered(std::chrono::milliseconds retention);
+  // Age of the oldest dossier not yet delivered.
+  Result<std::optional<std::chrono::milliseconds>> oldest_pending_age();
+
+  // ---- status feed (the hub's changes to this kiosk's dossiers)
+  Result<std::int64_t> status_cursor();
+  // Updates the status cache and advances the cursor in one transaction.
+  Result<void> apply_status_page(const protocol::StatusPage& page);
+
   // ---- status cache (for lookups while offline)
   Result<void> cache_status(const protocol::StatusView& view, const std::string& secret);
   // Finds by official or provisional code, checking the secret.
@@ -125,6 +146,7 @@ class KioskStore {
   store::Db db_;
   std::filesystem::path data_dir_;
   const Clock* clock_;
+  std::shared_ptr<const crypto::PKey> seal_key_;  // absent: this kiosk cannot take dossiers
 };
 
 }  // namespace motcua::client

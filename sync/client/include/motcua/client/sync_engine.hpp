@@ -33,6 +33,11 @@ struct SyncConfig {
   // fewer than lease_low are left for today, lease lease_batch more.
   int lease_low = 5;
   int lease_batch = 20;
+  // Local copies of delivered dossiers are kept this long after the hub's
+  // acknowledgement, then purged.
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
+  std::chrono::milliseconds heartbeat_interval{60000};
+  std::string version = MOTCUA_VERSION;
 };
 
 struct SyncState {
@@ -41,6 +46,8 @@ struct SyncState {
   std::optional<TimePoint> last_attempt;
   std::int64_t outbox_depth = 0;       // dossiers not yet delivered
   std::int64_t catalog_cursor = 0;
+  std::int64_t status_cursor = 0;
+  std::optional<TimePoint> catalog_synced_at;  // last complete catalog pull
   std::string last_error;              // empty when the last pass succeeded
   std::chrono::milliseconds next_retry{0};
 };
@@ -69,7 +76,8 @@ class SyncEngine {
   SyncState state() const;
 
   // One full pass on the caller's thread (tests and `--once` tools): catalog pull,
-  // outbox push. Returns the first error; the state is updated either way.
+  // outbox push, code leases, status feed, heartbeat, purge. Returns the first
+  // error; the state is updated either way.
   Result<void> run_once();
 
  private:
@@ -77,6 +85,10 @@ class SyncEngine {
   Result<void> pull_catalog_with(KioskStore& store);
   Result<void> push_outbox_with(KioskStore& store);
   Result<void> top_up_leases(KioskStore& store);
+  Result<void> pull_status_with(KioskStore& store);
+  Result<void> send_heartbeat(KioskStore& store);
+  // catalog: pull the catalog too; heartbeat: send one.
+  Result<void> pass(bool catalog, bool heartbeat);
   void notify(SyncEvent e);
 
   SyncConfig config_;
@@ -91,6 +103,7 @@ class SyncEngine {
   std::optional<HubClient> hub_;
   std::chrono::milliseconds backoff_{0};
   std::optional<TimePoint> last_catalog_pull_;
+  std::optional<TimePoint> last_heartbeat_;
 };
 
 }  // namespace motcua::client

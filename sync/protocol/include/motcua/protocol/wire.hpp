@@ -51,12 +51,26 @@ struct Applicant {
   std::string phone;
 };
 
+// How a document travels: "mcenc1" = encrypted with the dossier's data key in
+// the chunked format of crypto/envelope.hpp (what kiosks send), "identity" = as is.
+inline constexpr std::string_view kEncodingSealed = "mcenc1";
+inline constexpr std::string_view kEncodingIdentity = "identity";
+
 struct DocumentDecl {
   std::string id;  // unique within the dossier
   std::string name;
   std::string content_type;
-  std::int64_t size = 0;
-  std::string sha256;  // hex
+  std::int64_t size = 0;   // of the bytes sent (encrypted for mcenc1)
+  std::string sha256;      // hex, of the bytes sent
+  std::string encoding = std::string(kEncodingSealed);
+};
+
+// Personal data sealed to the hub (crypto/envelope.hpp): the dossier's data key
+// wrapped with the hub's public key, and the applicant encrypted with it (the
+// client id as associated data, so it cannot be moved to another dossier).
+struct SealedEnvelope {
+  std::string key;        // base64 RSA-OAEP(SHA-256) of the 32-byte data key
+  std::string applicant;  // base64 nonce | AES-256-GCM({"name","phone"}) | tag
 };
 
 struct Submission {
@@ -69,7 +83,7 @@ struct Submission {
   std::optional<std::string> provisional_code;
   std::optional<std::string> leased_code;
   std::string lookup_secret;
-  Applicant applicant;
+  SealedEnvelope sealed;
   std::vector<DocumentDecl> documents;
   // The applicant's choices among what the service's level offers
   // (domain/service_rules.hpp keys: at_desk, public_post, online, bank_transfer).
@@ -78,9 +92,14 @@ struct Submission {
 };
 
 Json to_json(const Submission&);
-// Validates every field (UUIDv7, procedure code, secret alphabet, phone, sha256 hex,
-// unique document ids) with a message naming the field.
+// Validates every field (UUIDv7, procedure code, secret alphabet, sha256 hex,
+// unique document ids, envelope shape) with a message naming the field.
 Result<Submission> submission_from_json(const Json&);
+// The applicant once the hub opened the envelope: 2–100 characters of UTF-8 and
+// a Vietnamese phone number (normalised).
+Result<Applicant> validate_applicant(Applicant applicant);
+Json to_json(const Applicant&);
+Result<Applicant> applicant_from_json(const Json&);
 
 struct DossierAck {
   std::string client_id;
@@ -143,6 +162,45 @@ struct StatusView {
 
 Json to_json(const StatusView&);
 Result<StatusView> status_view_from_json(const Json&);
+
+// ---- status feed: changes of the dossiers one kiosk took, after a cursor
+struct StatusChange {
+  std::int64_t seq = 0;
+  std::string client_id;
+  StatusView view;
+};
+struct StatusPage {
+  std::vector<StatusChange> changes;
+  std::int64_t next = 0;
+  bool more = false;
+};
+Json to_json(const StatusPage&);
+Result<StatusPage> status_page_from_json(const Json&);
+
+// ---- heartbeat: how a kiosk is doing, for the fleet view
+struct Heartbeat {
+  std::string version;
+  std::int64_t outbox_depth = 0;
+  std::optional<std::int64_t> oldest_queued_age_s;  // age of the oldest undelivered dossier
+  std::optional<std::string> last_sync_at;          // last successful pass (RFC 3339)
+  std::optional<std::string> catalog_synced_at;
+  std::int64_t free_disk_bytes = 0;
+  std::int64_t catalog_cursor = 0;
+  std::int64_t status_cursor = 0;
+  std::string sent_at;
+};
+Json to_json(const Heartbeat&);
+Result<Heartbeat> heartbeat_from_json(const Json&);
+
+struct KioskView {
+  std::string id;
+  int number = 0;
+  bool revoked = false;
+  std::optional<std::string> last_seen_at;  // when the hub received the last heartbeat
+  std::optional<Heartbeat> heartbeat;
+};
+Json to_json(const KioskView&);
+Result<KioskView> kiosk_view_from_json(const Json&);
 
 // ---- admin
 struct DossierSummary {

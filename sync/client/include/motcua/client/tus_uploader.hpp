@@ -1,0 +1,106 @@
+#pragma once
+// Resumable uploads with the tus 1.0.0 protocol (libcurl), for the kiosk's
+// documents. The file is streamed from disk in chunks (one PATCH each): memory
+// does not grow with the file size. After any failure the uploader asks the
+// server (HEAD) where to resume and trusts its Upload-Offset over its own
+// count; a chunk answered 460 (checksum mismatch) is sent again; an upload the
+// server no longer has (404/410) is created anew. The upload URL is handed to
+// the caller as soon as it exists, so a restarted kiosk resumes the same upload.
+// docs/uploads.md describes the protocol as the hub speaks it.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "motcua/client/hub_client.hpp"
+#include "motcua/util/error.hpp"
+
+namespace motcua::client {
+
+struct TusUploaderOptions {
+  // The uploads collection: a path appended to the endpoint's base_url.
+  std::string collection = "/api/v1/uploads";
+  std::int64_t chunk_size = std::int64_t{8} << 20;
+  // Attempts in one upload() call that make no progress before it gives up
+  // (the sync engine's backoff takes over; the upload stays resumable).
+  int max_attempts = 4;
+  // Pause before a retry: retry_delay, doubled each further failure. The first
+  // retry after a failure that made progress is immediate.
+  std::chrono::milliseconds retry_delay{250};
+  // Send Upload-Checksum: sha256 with every chunk when the server offers it
+  // (tus 1.0.0 "Checksum"): a chunk corrupted on the way is refused, not stored.
+  bool checksums = true;
+  // Our hub marks every answer with X-Motcua-Protocol; a reply without it (a
+  // captive portal) is an Errc::protocol failure. Off only for foreign tus servers.
+  bool require_protocol_header = true;
+};
+
+// What the server announced on OPTIONS (tus 1.0.0 core: discovery).
+struct TusCapabilities {
+  std::string version;
+  std::vector<std::string> extensions;
+  std::vector<std::string> checksum_algorithms;
+  std::optional<std::int64_t> max_size;
+  bool has(const std::string& extension) const;
+  bool sha256_checksums() const;
+};
+
+struct TusUpload {
+  std::filesystem::path file;
+  // Upload-Metadata pairs; our hub needs "dossier" (client id) and "document".
+  std::vector<std::pair<std::string, std::string>> metadata;
+  // URL of an upload started earlier (persisted by the caller); empty: create one.
+  std::string resume_url;
+  // Called with the URL of a newly created upload before its first byte is
+  // sent, to persist it; an error aborts the upload.
+  std::function<Result<void>(const std::string& url)> on_created;
+  // Bytes of the file the server holds or is receiving now; return false to
+  // stop (the upload stays resumable; upload() fails with Errc::unavailable).
+  std::function<bool(std::int64_t sent, std::int64_t total)> on_progress;
+};
+
+struct TusOutcome {
+  std::string url;
+  std::int64_t length = 0;
+  std::int64_t resumed_from = 0;  // the server's offset when this call first asked
+  std::int64_t bytes_sent = 0;    // body bytes this call put on the wire, re-sent ones included
+  int patches = 0;                // PATCH requests sent
+  int retries = 0;                // failures recovered from
+  bool checksums = false;         // chunks carried Upload-Checksum: sha256
+};
+
+class TusUploader {
+ public:
+  explicit TusUploader(HubEndpoint endpoint, TusUploaderOptions options = {});
+  ~TusUploader();
+  TusUploader(TusUploader&&) noexcept;
+  TusUploader& operator=(TusUploader&&) noexcept;
+
+  // Uploads (or finishes uploading) the file. Errors: Errc::network /
+  // unavailable / internal (try again later, same resume_url), Errc::protocol
+  // (not our hub / not tus), the hub's own error (e.g. not_found: no such
+  // declared document; invalid_argument: the hub refused the document's content).
+  Result<TusOutcome> upload(const TusUpload& upload);
+
+  // OPTIONS once per uploader (cached).
+  Result<TusCapabilities> capabilities();
+
+  // tus 1.0.0 "Termination".
+  Result<void> terminate(const std::string& url);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The upload of one outbox document to our hub.
+TusUpload document_upload(const std::string& dossier_client_id, const std::string& document_id,
+                          const std::filesystem::path& file);
+
+}  // namespace motcua::client

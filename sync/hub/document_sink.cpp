@@ -1,0 +1,79 @@
+#include "document_sink.hpp"
+
+#include <openssl/crypto.h>
+
+#include <cerrno>
+#include <cstdio>
+
+#include "motcua/crypto/envelope.hpp"
+#include "motcua/crypto/hash.hpp"
+#include "motcua/protocol/envelope.hpp"
+#include "motcua/util/fs.hpp"
+
+namespace motcua::hub {
+
+Result<bool> SealedDocumentSink::already_received(const UploadTarget& t) {
+  return store_.document_is_received(t.kiosk_id, t.dossier_client_id, t.document_id);
+}
+
+Result<void> SealedDocumentSink::complete(const CompletedUpload& u) {
+  const UploadTarget& t = u.target;
+  auto decl = store_.declared_document(t.kiosk_id, t.dossier_client_id, t.document_id);
+  if (!decl) return fail(decl.error());
+  // 1. The transfer: exactly the declared bytes.
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(u.file, ec);
+  if (ec) return fail(Errc::io, "cannot stat " + u.file.string());
+  if (static_cast<std::int64_t>(size) != decl->size)
+    return fail(Errc::invalid_argument, "document " + t.document_id + " has " + std::to_string(size) +
+                                            " bytes, declared " + std::to_string(decl->size) + "; send it again");
+  auto digest = crypto::sha256_file(u.file);
+  if (!digest) return fail(digest.error());
+  const std::string actual = crypto::hex(*digest);
+  if (actual != decl->sha256)
+    return fail(Errc::invalid_argument, "document " + t.document_id + " does not match the sha256 declared at creation (got " +
+                                            actual + "); send it again");
+
+  // 2. The content.
+  BlobStore::Stored stored;
+  if (decl->encoding == protocol::kEncodingSealed) {
+    if (!seal_key_) return fail(Errc::unavailable, "the hub has no sealing key loaded");
+    auto wrapped = store_.sealed_key(t.kiosk_id, t.dossier_client_id);
+    if (!wrapped) return fail(wrapped.error());
+    protocol::SealedEnvelope env;
+    env.key = *wrapped;
+    auto key = protocol::open_data_key(*seal_key_, env);
+    if (!key) return fail(Errc::invalid_argument, "document " + t.document_id + ": " + key.error().message);
+    auto put = blobs_.put_stream([&](const auto& sink) -> Result<void> {
+      auto n = crypto::decrypt_chunked_file(*key, u.file, sink);
+      if (!n) return fail(n.error().code == Errc::corrupt ? Errc::invalid_argument : n.error().code,
+                          "document " + t.document_id + ": " + n.error().message);
+      return {};
+    });
+    OPENSSL_cleanse(key->data(), key->size());
+    if (!put) return fail(put.error());
+    stored = *put;
+  } else {
+    // identity: the bytes are the content.
+    auto put = blobs_.put_stream([&](const auto& sink) -> Result<void> {
+      std::FILE* f = std::fopen(u.file.c_str(), "rb");
+      if (f == nullptr) return fail(Errc::io, "cannot open " + u.file.string());
+      std::vector<std::uint8_t> buf(1 << 20);
+      Result<void> r;
+      for (;;) {
+        const std::size_t n = std::fread(buf.data(), 1, buf.size(), f);
+        if (n == 0) break;
+        r = sink(std::span<const std::uint8_t>(buf.data(), n));
+        if (!r) break;
+      }
+      std::fclose(f);
+      return r;
+    });
+    if (!put) return fail(put.error());
+    stored = *put;
+  }
+  return store_.document_received(t.kiosk_id, {t.dossier_client_id, t.document_id, decl->sha256, decl->size,
+                                               stored.sha256, stored.size});
+}
+
+}  // namespace motcua::hub

@@ -1,0 +1,683 @@
+#include "tus_server.hpp"
+
+#include <fcntl.h>
+#include <httplib.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <charconv>
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "motcua/crypto/hash.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/protocol/wire.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/json.hpp"
+#include "motcua/util/log.hpp"
+
+namespace motcua::hub {
+
+namespace stdfs = std::filesystem;
+
+namespace {
+
+constexpr const char* kLog = "tus";
+constexpr const char* kTusVersion = "1.0.0";
+constexpr const char* kExtensions = "creation,checksum,expiration,termination";
+constexpr const char* kOffsetOctetStream = "application/offset+octet-stream";
+// tus 1.0.0 "Checksum": 460 Checksum Mismatch.
+constexpr int kChecksumMismatch = 460;
+// Received bytes are gathered into blocks this large before they are hashed and
+// written: httplib hands the body over in 4 KiB pieces.
+constexpr std::size_t kWriteBlock = 1u << 20;
+// Files of a creation or removal cut short by a crash are swept after this long.
+constexpr auto kOrphanAge = std::chrono::hours(1);
+
+class Fd {
+ public:
+  Fd() = default;
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      if (fd_ >= 0) ::close(fd_);
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+};
+
+bool is_upload_id(std::string_view id) {
+  if (id.size() != 32) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+std::optional<std::int64_t> parse_count(std::string_view text) {
+  if (text.empty() || text.size() > 18) return std::nullopt;
+  for (char c : text)
+    if (c < '0' || c > '9') return std::nullopt;
+  std::int64_t v = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return v;
+}
+
+// RFC 7231 IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), as tus 1.0.0 asks for
+// Upload-Expires. Formatted by hand: strftime's names follow the locale.
+std::string http_date(TimePoint t) {
+  static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[static_cast<std::size_t>(tm.tm_wday)],
+                tm.tm_mday, kMonths[static_cast<std::size_t>(tm.tm_mon)], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                tm.tm_sec);
+  return buf;
+}
+
+// tus 1.0.0 "Upload-Metadata": comma-separated pairs "key base64(value)"; the
+// value may be absent.
+Result<std::map<std::string, std::string>> parse_metadata(std::string_view header) {
+  std::map<std::string, std::string> out;
+  while (!header.empty()) {
+    const auto comma = header.find(',');
+    std::string_view pair = header.substr(0, comma);
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+    while (!pair.empty() && pair.back() == ' ') pair.remove_suffix(1);
+    if (pair.empty()) continue;
+    const auto space = pair.find(' ');
+    const std::string key(pair.substr(0, space));
+    std::string value;
+    if (space != std::string_view::npos) {
+      std::vector<std::uint8_t> bytes;
+      if (!crypto::from_base64(pair.substr(space + 1), bytes))
+        return fail(Errc::invalid_argument, "Upload-Metadata: the value of " + key + " is not base64");
+      value.assign(bytes.begin(), bytes.end());
+    }
+    if (key.empty() || !out.emplace(key, std::move(value)).second)
+      return fail(Errc::invalid_argument, "Upload-Metadata: empty or repeated key");
+  }
+  return out;
+}
+
+struct UploadInfo {
+  std::string id;
+  UploadTarget target;
+  std::int64_t offset = 0;  // committed bytes (fsynced, checksum verified when one was sent)
+  bool completed = false;   // handed to the sink, which accepted it
+  std::int64_t created_ms = 0;
+  std::int64_t expires_ms = 0;
+  std::string metadata;  // the raw Upload-Metadata, echoed by HEAD (tus 1.0.0 "Creation")
+};
+
+Json to_json(const UploadInfo& i) {
+  return {{"id", i.id},
+          {"kiosk", i.target.kiosk_id},
+          {"dossier", i.target.dossier_client_id},
+          {"document", i.target.document_id},
+          {"sha256", i.target.sha256},
+          {"length", i.target.length},
+          {"offset", i.offset},
+          {"completed", i.completed},
+          {"created_ms", i.created_ms},
+          {"expires_ms", i.expires_ms},
+          {"expires", format_utc(from_unix_millis(i.expires_ms))},
+          {"metadata", i.metadata}};
+}
+
+Result<UploadInfo> info_from_json(const Json& j) {
+  return decode_json<UploadInfo>("upload info", [&] {
+    UploadInfo i;
+    i.id = j.at("id").get<std::string>();
+    i.target.kiosk_id = j.at("kiosk").get<std::string>();
+    i.target.dossier_client_id = j.at("dossier").get<std::string>();
+    i.target.document_id = j.at("document").get<std::string>();
+    i.target.sha256 = j.at("sha256").get<std::string>();
+    i.target.length = j.at("length").get<std::int64_t>();
+    i.offset = j.at("offset").get<std::int64_t>();
+    i.completed = j.at("completed").get<bool>();
+    i.created_ms = j.at("created_ms").get<std::int64_t>();
+    i.expires_ms = j.at("expires_ms").get<std::int64_t>();
+    i.metadata = str_or(j, "metadata");
+    return i;
+  });
+}
+
+void send_error(httplib::Response& res, int status, const Error& e) {
+  res.status = status;
+  res.set_content(protocol::error_body(e).dump(), "application/json; charset=utf-8");
+}
+
+void send_error(httplib::Response& res, const Error& e) { send_error(res, protocol::http_status_for(e.code), e); }
+
+// Bytes of one PATCH, gathered into blocks that are hashed (when the request
+// carries a checksum) and written at their offset. Each written block is handed
+// to the kernel's writeback at once, so the fsync before the answer has little
+// left to wait for.
+class BodyWriter {
+ public:
+  BodyWriter(int fd, std::int64_t offset, crypto::Sha256* hash, stdfs::path path)
+      : fd_(fd), pos_(offset), hash_(hash), path_(std::move(path)) {
+    block_.reserve(kWriteBlock);
+  }
+
+  bool append(const char* data, std::size_t n) {
+    while (n > 0) {
+      const std::size_t take = std::min(n, kWriteBlock - block_.size());
+      block_.insert(block_.end(), data, data + take);
+      data += take;
+      n -= take;
+      if (block_.size() == kWriteBlock && !flush()) return false;
+    }
+    return true;
+  }
+
+  bool flush() {
+    if (block_.empty()) return !error_;
+    if (hash_ != nullptr) hash_->update(std::string_view(block_.data(), block_.size()));
+    std::size_t done = 0;
+    while (done < block_.size()) {
+      const ssize_t w = ::pwrite(fd_, block_.data() + done, block_.size() - done,
+                                 static_cast<off_t>(pos_ + static_cast<std::int64_t>(done)));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        error_ = fs::errno_error("cannot write", path_, errno);
+        return false;
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    ::sync_file_range(fd_, static_cast<off_t>(pos_), static_cast<off_t>(block_.size()), SYNC_FILE_RANGE_WRITE);
+    pos_ += static_cast<std::int64_t>(block_.size());
+    block_.clear();
+    return true;
+  }
+
+  const std::optional<Error>& error() const { return error_; }
+
+ private:
+  int fd_;
+  std::int64_t pos_;
+  crypto::Sha256* hash_;
+  stdfs::path path_;
+  std::vector<char> block_;
+  std::optional<Error> error_;
+};
+
+// A refused request's body: a small one is read and dropped, so that clients
+// which send the whole body before reading the answer (and keep-alive) see the
+// answer. A large one is left unread: httplib then fails to parse it as the
+// next request and closes the connection, and clients that read early answers
+// (libcurl, Node) stop sending.
+void drain_small_body(const httplib::Request& req, const httplib::ContentReader& reader) {
+  constexpr std::int64_t kDrainLimit = 1 << 20;
+  const auto length = parse_count(req.get_header_value("Content-Length"));
+  if (length && *length > 0 && *length <= kDrainLimit) reader([](const char*, std::size_t) { return true; });
+}
+
+}  // namespace
+
+// ---- the tus server
+
+struct TusServer::Impl {
+  TusOptions opt;
+  HubStore& store;
+  UploadSink& sink;
+  const Clock& clock;
+
+  Impl(TusOptions o, HubStore& s, UploadSink& k, const Clock& c) : opt(std::move(o)), store(s), sink(k), clock(c) {}
+
+  stdfs::path info_path(const std::string& id) const { return opt.dir / (id + ".info"); }
+  stdfs::path data_path(const std::string& id) const { return opt.dir / (id + ".data"); }
+  stdfs::path lock_path(const std::string& id) const { return opt.dir / (id + ".lock"); }
+  std::string location(const std::string& id) const {
+    return std::string(protocol::kApiPrefix) + "/uploads/" + id;
+  }
+
+  std::int64_t now_ms() const { return unix_millis(clock.now()); }
+  bool expired(const UploadInfo& i) const { return now_ms() >= i.expires_ms; }
+  std::int64_t next_expiry() const {
+    return now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(opt.lifetime).count();
+  }
+
+  Result<UploadInfo> load(const std::string& id) const {
+    auto text = fs::read_file(info_path(id));
+    if (!text) return fail(Errc::not_found, "no upload " + id);
+    auto j = parse_json(*text);
+    if (!j) return fail(Errc::corrupt, "upload " + id + ": " + j.error().message);
+    return info_from_json(*j);
+  }
+
+  Result<void> save(const UploadInfo& i) const {
+    return fs::write_file_durable(info_path(i.id), to_json(i).dump(), 0600);
+  }
+
+  // The info file goes first: from then on the upload does not exist, whatever
+  // a crash leaves of the rest (the sweep removes leftovers).
+  void remove(const std::string& id) const {
+    ::unlink(info_path(id).c_str());
+    ::unlink(data_path(id).c_str());
+    ::unlink(lock_path(id).c_str());
+    (void)fs::fsync_dir(opt.dir);
+  }
+
+  // One writer per upload, across threads and hub processes sharing DATA: a
+  // non-blocking flock() on the upload's lock file. (Linux NFS clients turn
+  // flock into byte-range locks the server arbitrates.) Waiting is not worth
+  // it: the holder is usually a request from a connection the client already
+  // gave up, which only ends with the read timeout; the client retries.
+  Result<Fd> lock(const std::string& id) const {
+    Fd fd(::open(lock_path(id).c_str(), O_RDWR | O_CLOEXEC));
+    if (fd.get() < 0) {
+      if (errno == ENOENT) return fail(Errc::not_found, "no upload " + id);
+      return fail(fs::errno_error("cannot open", lock_path(id), errno));
+    }
+    if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+      if (errno == EWOULDBLOCK) return fail(Errc::unavailable, "upload " + id + " is busy with another request; retry");
+      return fail(fs::errno_error("cannot lock", lock_path(id), errno));
+    }
+    return fd;
+  }
+
+  // The upload as the calling kiosk may see it: another kiosk's upload does not exist for it.
+  Result<UploadInfo> find(const std::string& id, const std::string& kiosk) const {
+    auto info = load(id);
+    if (!info) return info;
+    if (info->target.kiosk_id != kiosk) return fail(Errc::not_found, "no upload " + id);
+    return info;
+  }
+
+  static void send_lookup_error(httplib::Response& res, const Error& e) {
+    // 423 Locked for a busy upload, as other tus servers answer.
+    send_error(res, e.code == Errc::unavailable ? 423 : protocol::http_status_for(e.code), e);
+  }
+
+  void set_expires(httplib::Response& res, const UploadInfo& i) const {
+    res.set_header("Upload-Expires", http_date(from_unix_millis(i.expires_ms)));
+  }
+
+  // ---- OPTIONS (tus 1.0.0 core: discovery)
+  void options(httplib::Response& res) const {
+    res.status = 204;
+    res.set_header("Tus-Version", kTusVersion);
+    res.set_header("Tus-Extension", kExtensions);
+    res.set_header("Tus-Checksum-Algorithm", "sha256");
+    res.set_header("Tus-Max-Size", std::to_string(opt.max_size));
+  }
+
+  // ---- POST (tus 1.0.0 "Creation")
+  void create(const httplib::Request& req, httplib::Response& res, const std::string& kiosk) {
+    if (req.has_header("Upload-Defer-Length"))
+      return send_error(res, Error{Errc::invalid_argument, "Upload-Defer-Length is not supported: send Upload-Length"});
+    if ((req.has_header("Content-Length") && req.get_header_value("Content-Length") != "0") ||
+        req.has_header("Transfer-Encoding"))
+      return send_error(res, Error{Errc::invalid_argument,
+                                   "creation-with-upload is not supported: create with an empty body, then PATCH"});
+    const auto length = parse_count(req.get_header_value("Upload-Length"));
+    if (!length) return send_error(res, Error{Errc::invalid_argument, "Upload-Length (a non-negative integer) is required"});
+    if (*length > opt.max_size)
+      return send_error(res, 413, Error{Errc::invalid_argument, "Upload-Length exceeds Tus-Max-Size " + std::to_string(opt.max_size)});
+    const std::string raw_metadata = req.get_header_value("Upload-Metadata");
+    auto meta = parse_metadata(raw_metadata);
+    if (!meta) return send_error(res, meta.error());
+    const auto dossier = meta->find("dossier");
+    const auto document = meta->find("document");
+    if (dossier == meta->end() || document == meta->end() || dossier->second.empty() || document->second.empty())
+      return send_error(res, Error{Errc::invalid_argument,
+                                   "Upload-Metadata must name the dossier (its client id) and the document"});
+    auto decl = store.declared_document(kiosk, dossier->second, document->second);
+    if (!decl) return send_error(res, decl.error());
+    if (decl->size != *length)
+      return send_error(res, Error{Errc::invalid_argument, "Upload-Length " + std::to_string(*length) +
+                                                               " does not match the size declared for document " +
+                                                               document->second + " (" + std::to_string(decl->size) + ")"});
+    UploadInfo info;
+    info.id = crypto::random_token(16);
+    info.target = {kiosk, dossier->second, document->second, *length, decl->sha256};
+    info.created_ms = now_ms();
+    info.expires_ms = next_expiry();
+    info.metadata = raw_metadata;
+
+    auto have = sink.already_received(info.target);
+    if (!have) return send_error(res, have.error());
+    if (auto r = fs::ensure_dir(opt.dir, 0700); !r) return send_error(res, r.error());
+    Fd lock_fd(::open(lock_path(info.id).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (lock_fd.get() < 0) return send_error(res, fs::errno_error("cannot create", lock_path(info.id), errno));
+    if (*have) {
+      // Already here: the upload is born complete. Our uploader reads the
+      // Upload-Offset below; a client that PATCHes from 0 gets 409, asks HEAD
+      // and learns the same.
+      info.offset = *length;
+      info.completed = true;
+    } else {
+      auto space = fs::free_bytes(opt.dir);
+      if (space && *space < static_cast<std::uint64_t>(*length)) {
+        remove(info.id);
+        return send_error(res, Error{Errc::disk_full, "the hub has no room for " + std::to_string(*length) + " bytes now"});
+      }
+      Fd data(::open(data_path(info.id).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+      if (data.get() < 0) {
+        const Error e = fs::errno_error("cannot create", data_path(info.id), errno);
+        remove(info.id);
+        return send_error(res, e);
+      }
+    }
+    if (auto r = save(info); !r) {
+      remove(info.id);
+      return send_error(res, r.error());
+    }
+    log::info(kLog, "upload " + info.id + " created by " + kiosk + " for " + info.target.dossier_client_id + "/" +
+                        info.target.document_id + " (" + std::to_string(*length) + " bytes" +
+                        (info.completed ? ", already received)" : ")"));
+    res.status = 201;
+    res.set_header("Location", location(info.id));
+    res.set_header("Upload-Offset", std::to_string(info.offset));
+    set_expires(res, info);
+  }
+
+  // ---- HEAD (tus 1.0.0 core): the committed offset, never cached.
+  void head(const std::string& id, httplib::Response& res, const std::string& kiosk) const {
+    res.set_header("Cache-Control", "no-store");
+    auto info = find(id, kiosk);
+    if (!info) return send_lookup_error(res, info.error());
+    if (!info->completed && expired(*info))
+      return send_error(res, 410, Error{Errc::not_found, "upload " + id + " has expired"});
+    res.status = 200;
+    res.set_header("Upload-Offset", std::to_string(info->offset));
+    res.set_header("Upload-Length", std::to_string(info->target.length));
+    if (!info->metadata.empty()) res.set_header("Upload-Metadata", info->metadata);
+    set_expires(res, *info);
+  }
+
+  // ---- PATCH (tus 1.0.0 core + "Checksum")
+  // `consumed` tells whether the body was read; refusals return before that.
+  void patch(const std::string& id, const httplib::Request& req, httplib::Response& res,
+             const httplib::ContentReader& reader, const std::string& kiosk, bool& consumed) {
+    if (req.get_header_value("Content-Type") != kOffsetOctetStream)
+      return send_error(res, 415, Error{Errc::invalid_argument, std::string("Content-Type must be ") + kOffsetOctetStream});
+    const auto offset = parse_count(req.get_header_value("Upload-Offset"));
+    if (!offset) return send_error(res, Error{Errc::invalid_argument, "Upload-Offset (a non-negative integer) is required"});
+    std::optional<crypto::Digest> expected;
+    if (req.has_header("Upload-Checksum")) {
+      const std::string value = req.get_header_value("Upload-Checksum");
+      const auto space = value.find(' ');
+      const std::string algorithm = value.substr(0, space);
+      if (algorithm != "sha256")
+        return send_error(res, Error{Errc::invalid_argument, "checksum algorithm " + algorithm + " is not supported (sha256)"});
+      std::vector<std::uint8_t> bytes;
+      if (space == std::string::npos || !crypto::from_base64(value.substr(space + 1), bytes) || bytes.size() != 32)
+        return send_error(res, Error{Errc::invalid_argument, "Upload-Checksum must be \"sha256 <base64 of 32 bytes>\""});
+      expected.emplace();
+      std::copy(bytes.begin(), bytes.end(), expected->begin());
+    }
+
+    auto held = lock(id);
+    if (!held) return send_lookup_error(res, held.error());
+    auto info = find(id, kiosk);
+    if (!info) return send_lookup_error(res, info.error());
+    if (!info->completed && expired(*info)) {
+      remove(id);
+      return send_error(res, 410, Error{Errc::not_found, "upload " + id + " has expired"});
+    }
+    if (*offset != info->offset) {
+      res.set_header("Upload-Offset", std::to_string(info->offset));
+      return send_error(res, 409, Error{Errc::conflict, "Upload-Offset " + std::to_string(*offset) + " does not match the upload's offset " +
+                                                           std::to_string(info->offset) + "; ask HEAD and resume from there"});
+    }
+    const std::int64_t remaining = info->target.length - info->offset;
+    if (req.has_header("Content-Length")) {
+      const auto declared = parse_count(req.get_header_value("Content-Length"));
+      if (declared && *declared > remaining)
+        return send_error(res, 413, Error{Errc::invalid_argument, "the body (" + std::to_string(*declared) +
+                                                                      " bytes) runs past Upload-Length; " +
+                                                                      std::to_string(remaining) + " bytes remain"});
+    }
+    if (info->completed) {  // only an empty PATCH at the end gets here
+      res.status = 204;
+      res.set_header("Upload-Offset", std::to_string(info->offset));
+      return set_expires(res, *info);
+    }
+
+    const stdfs::path path = data_path(id);
+    Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (fd.get() < 0) {
+      // The data is gone (a crash between completion and saving the info): the
+      // client starts a new upload, which finds the document already received.
+      remove(id);
+      return send_error(res, Error{Errc::not_found, "upload " + id + " lost its data; create a new upload"});
+    }
+    // Bytes past the committed offset are from a request a crash cut short:
+    // unverified, so they do not count.
+    auto rollback = [&] { return ::ftruncate(fd.get(), static_cast<off_t>(info->offset)) == 0; };
+    if (!rollback()) return send_error(res, fs::errno_error("cannot truncate", path, errno));
+
+    using Steady = std::chrono::steady_clock;
+    const auto t_start = Steady::now();
+    crypto::Sha256 hash;
+    BodyWriter writer(fd.get(), info->offset, expected ? &hash : nullptr, path);
+    std::int64_t received = 0;
+    bool too_long = false;
+    consumed = true;
+    const bool whole = reader([&](const char* data, std::size_t n) {
+      if (received + static_cast<std::int64_t>(n) > remaining) {
+        too_long = true;
+        return false;
+      }
+      received += static_cast<std::int64_t>(n);
+      return writer.append(data, n);
+    });
+    const bool written = writer.flush();
+
+    if (!written) {
+      rollback();
+      return send_error(res, *writer.error());
+    }
+    if (too_long) {
+      rollback();
+      return send_error(res, 413, Error{Errc::invalid_argument, "the body runs past Upload-Length"});
+    }
+    if (!whole) {
+      // The connection broke (or the body was malformed). tus 1.0.0 core keeps
+      // what arrived; with a checksum nothing of it can be verified, so it goes.
+      const bool payload_too_large = res.status == 413;
+      bool kept = false;
+      if (!expected && received > 0 && !payload_too_large && ::fdatasync(fd.get()) == 0) {
+        UploadInfo grown = *info;
+        grown.offset += received;
+        grown.expires_ms = next_expiry();
+        kept = static_cast<bool>(save(grown));
+        if (kept) info = grown;
+      }
+      if (!kept) rollback();
+      log::info(kLog, "upload " + id + ": request cut after " + std::to_string(received) + " bytes, " +
+                          (kept ? "kept" : "discarded") + " (offset " + std::to_string(info->offset) + ")");
+      if (payload_too_large) return send_error(res, 413, Error{Errc::invalid_argument, "request body too large"});
+      return send_error(res, 400, Error{Errc::invalid_argument, "the request body ended early"});
+    }
+    if (expected && hash.finish() != *expected) {
+      rollback();
+      log::warn(kLog, "upload " + id + ": checksum mismatch at offset " + std::to_string(info->offset));
+      res.set_header("Upload-Offset", std::to_string(info->offset));
+      return send_error(res, kChecksumMismatch,
+                        Error{Errc::invalid_argument, "Upload-Checksum does not match the bytes received; send them again"});
+    }
+    const auto t_received = Steady::now();
+    if (::fdatasync(fd.get()) != 0) {
+      const Error e = fs::errno_error("cannot fsync", path, errno);
+      rollback();
+      return send_error(res, e);
+    }
+    const auto t_synced = Steady::now();
+    const std::int64_t previous = info->offset;
+    info->offset += received;
+    info->expires_ms = next_expiry();
+    if (info->offset == info->target.length) {
+      auto done = sink.complete({info->target, path});
+      if (!done) {
+        const Error& e = done.error();
+        if (e.code == Errc::invalid_argument || e.code == Errc::conflict) {
+          // The whole document is wrong: nothing of this upload can be kept.
+          log::warn(kLog, "upload " + id + " refused: " + e.message);
+          remove(id);
+          return send_error(res, kChecksumMismatch, e);
+        }
+        info->offset = previous;
+        if (::access(path.c_str(), F_OK) == 0) rollback();
+        else remove(id);
+        return send_error(res, e);
+      }
+      ::unlink(path.c_str());
+      info->completed = true;
+      log::info(kLog, "upload " + id + " complete: " + info->target.dossier_client_id + "/" + info->target.document_id);
+    }
+    if (auto r = save(*info); !r) {
+      if (!info->completed) rollback();
+      return send_error(res, r.error());
+    }
+    const auto ms = [](auto a, auto b) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count()); };
+    log::debug(kLog, "upload " + id + ": +" + std::to_string(received) + " bytes → " + std::to_string(info->offset) + " (receive " +
+                         ms(t_start, t_received) + " ms, fsync " + ms(t_received, t_synced) + " ms, commit " +
+                         ms(t_synced, Steady::now()) + " ms)");
+    res.status = 204;
+    res.set_header("Upload-Offset", std::to_string(info->offset));
+    set_expires(res, *info);
+  }
+
+  // ---- DELETE (tus 1.0.0 "Termination")
+  void terminate(const std::string& id, httplib::Response& res, const std::string& kiosk) {
+    auto held = lock(id);
+    if (!held) return send_lookup_error(res, held.error());
+    auto info = find(id, kiosk);
+    if (!info) return send_lookup_error(res, info.error());
+    remove(id);
+    log::info(kLog, "upload " + id + " terminated by " + kiosk);
+    res.status = 204;
+  }
+
+  Result<int> sweep() {
+    std::error_code ec;
+    if (!stdfs::exists(opt.dir, ec)) return 0;
+    int removed = 0;
+    const auto now = stdfs::file_time_type::clock::now();
+    for (auto it = stdfs::directory_iterator(opt.dir, ec); !ec && it != stdfs::directory_iterator(); it.increment(ec)) {
+      const stdfs::path p = it->path();
+      const std::string stem = p.stem().string();
+      const std::string ext = p.extension().string();
+      if (ext == ".info" && is_upload_id(stem)) {
+        auto info = load(stem);
+        if (info && !expired(*info)) continue;
+        auto held = lock(stem);
+        if (!held && held.error().code == Errc::unavailable) continue;  // a request is writing to it
+        // Under the lock, look again: a PATCH may just have moved the expiry.
+        info = load(stem);
+        if (info && !expired(*info)) continue;
+        remove(stem);
+        ++removed;
+        log::info(kLog, "upload " + stem + " expired and was removed");
+      } else if ((ext == ".data" || ext == ".lock" || p.filename().string().front() == '.')) {
+        // Leftovers: a creation or removal cut short, a temporary info file.
+        if (ext != ".info" && is_upload_id(stem) && stdfs::exists(info_path(stem), ec)) continue;
+        const auto mtime = stdfs::last_write_time(p, ec);
+        if (!ec && now - mtime > kOrphanAge) stdfs::remove(p, ec);
+      }
+    }
+    if (ec) return fail(Errc::io, "cannot list " + opt.dir.string() + ": " + ec.message());
+    return removed;
+  }
+};
+
+TusServer::TusServer(TusOptions options, HubStore& store, UploadSink& sink, const Clock& clock)
+    : impl_(std::make_unique<Impl>(std::move(options), store, sink, clock)) {}
+
+TusServer::~TusServer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (sweeper_.joinable()) sweeper_.join();
+}
+
+Result<int> TusServer::sweep() { return impl_->sweep(); }
+
+void TusServer::start_sweeper() {
+  if (auto r = sweep(); !r) log::warn(kLog, "sweep: " + r.error().message);
+  if (sweeper_.joinable()) return;
+  sweeper_ = std::thread([this] {
+    std::unique_lock lock(mutex_);
+    while (!cv_.wait_for(lock, impl_->opt.sweep_interval, [this] { return stopping_; })) {
+      lock.unlock();
+      if (auto r = sweep(); !r) log::warn(kLog, "sweep: " + r.error().message);
+      lock.lock();
+    }
+  });
+}
+
+void TusServer::register_routes(httplib::Server& server, KioskOf kiosk_of) {
+  const std::string base = std::string(protocol::kApiPrefix) + "/uploads";
+  const std::string one = base + "/([0-9a-f]{32})";
+
+  // Every tus answer carries Tus-Resumable; every request but OPTIONS must
+  // name the version it speaks (tus 1.0.0 core: 412 otherwise) and come from
+  // an enrolled kiosk.
+  auto guard = [kiosk_of](const httplib::Request& req, httplib::Response& res, bool need_version) -> std::optional<std::string> {
+    res.set_header("Tus-Resumable", kTusVersion);
+    if (need_version && req.get_header_value("Tus-Resumable") != kTusVersion) {
+      res.set_header("Tus-Version", kTusVersion);
+      send_error(res, 412, Error{Errc::invalid_argument, "Tus-Resumable: 1.0.0 is required"});
+      return std::nullopt;
+    }
+    auto kiosk = kiosk_of(req);
+    if (!kiosk) send_error(res, Error{Errc::unauthorized, "only enrolled kiosks upload documents"});
+    return kiosk;
+  };
+
+  auto options = [this, guard](const httplib::Request& req, httplib::Response& res) {
+    if (guard(req, res, false)) impl_->options(res);
+  };
+  server.Options(base, options);
+  server.Options(one, options);
+
+  server.Post(base, [this, guard](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    if (auto kiosk = guard(req, res, true)) impl_->create(req, res, *kiosk);
+    drain_small_body(req, reader);  // creation takes no body (no creation-with-upload)
+  });
+
+  // httplib routes HEAD to the GET handlers; tus defines no GET.
+  server.Get(one, [this, guard](const httplib::Request& req, httplib::Response& res) {
+    if (req.method != "HEAD") {
+      res.set_header("Allow", "OPTIONS, HEAD, PATCH, DELETE");
+      return send_error(res, 405, Error{Errc::invalid_argument, "tus uploads answer HEAD, PATCH and DELETE"});
+    }
+    if (auto kiosk = guard(req, res, true)) impl_->head(req.matches[1], res, *kiosk);
+  });
+
+  server.Patch(one, [this, guard](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    bool consumed = false;
+    if (auto kiosk = guard(req, res, true)) impl_->patch(req.matches[1], req, res, reader, *kiosk, consumed);
+    if (!consumed) drain_small_body(req, reader);
+  });
+
+  server.Delete(one, [this, guard](const httplib::Request& req, httplib::Response& res) {
+    if (auto kiosk = guard(req, res, true)) impl_->terminate(req.matches[1], res, *kiosk);
+  });
+}
+
+}  // namespace motcua::hub

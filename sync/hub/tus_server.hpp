@@ -1,0 +1,105 @@
+#pragma once
+// Resumable document uploads: the tus 1.0.0 protocol (core + creation + checksum
+// (sha256) + expiration + termination) under /api/v1/uploads, for kiosks
+// (client certificate). docs/uploads.md describes the endpoints.
+//
+// Upload state lives on the file system, not in the database, so several hub
+// processes sharing the data directory serve the same uploads:
+//   DATA/uploads/<id>.info   JSON (kiosk, dossier, document, length, committed
+//                            offset, expiry), replaced atomically and durably
+//   DATA/uploads/<id>.data   the bytes received so far (only the first `offset`
+//                            of them count: bytes of a request cut short by a
+//                            crash are dropped by the next PATCH)
+//   DATA/uploads/<id>.lock   flock()ed by the request writing to the upload
+// When the last byte arrives, the file goes to an UploadSink (the document
+// pipeline) that verifies it and stores it; only then is the upload complete.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "hub_store.hpp"
+#include "motcua/util/clock.hpp"
+#include "motcua/util/error.hpp"
+
+namespace httplib {
+class Server;
+struct Request;
+}  // namespace httplib
+
+namespace motcua::hub {
+
+// The document an upload carries, as declared at dossier creation.
+struct UploadTarget {
+  std::string kiosk_id;
+  std::string dossier_client_id;
+  std::string document_id;
+  std::int64_t length = 0;
+  std::string sha256;  // declared digest (hex)
+};
+
+struct CompletedUpload {
+  UploadTarget target;
+  // The complete data file (exactly target.length bytes, fsynced). The sink may
+  // rename it away; whatever is left there afterwards is removed.
+  std::filesystem::path file;
+};
+
+// Where completed uploads go: verify, store, mark the document received.
+class UploadSink {
+ public:
+  virtual ~UploadSink() = default;
+  // Asked at creation: true when the hub already holds this document's content
+  // (the sink marks it received), so the upload is created complete.
+  virtual Result<bool> already_received(const UploadTarget& target) = 0;
+  // The last byte arrived. Errc::invalid_argument / Errc::conflict mean "this
+  // content is wrong": the upload is deleted and the client starts over. Any
+  // other error is transient: the final request's bytes are discarded (offset
+  // unchanged) so the client re-sends them and completion is tried again.
+  virtual Result<void> complete(const CompletedUpload& upload) = 0;
+};
+
+struct TusOptions {
+  std::filesystem::path dir;  // DATA/uploads
+  // An upload not completed this long after its creation or its last PATCH
+  // expires (tus 1.0.0 "Expiration"); completed ones are forgotten then too.
+  std::chrono::seconds lifetime{std::chrono::hours(24 * 7)};
+  std::int64_t max_size = std::int64_t{4} << 30;  // Tus-Max-Size
+  std::chrono::seconds sweep_interval{std::chrono::minutes(10)};
+};
+
+class TusServer {
+ public:
+  // The kiosk id of an authenticated kiosk caller, nullopt for anyone else.
+  using KioskOf = std::function<std::optional<std::string>(const httplib::Request&)>;
+
+  TusServer(TusOptions options, HubStore& store, UploadSink& sink, const Clock& clock);
+  ~TusServer();
+  TusServer(const TusServer&) = delete;
+  TusServer& operator=(const TusServer&) = delete;
+
+  void register_routes(httplib::Server& server, KioskOf kiosk_of);
+
+  // Removes expired uploads (and leftovers of creations cut by a crash) that no
+  // request is writing to. Returns how many uploads were removed.
+  Result<int> sweep();
+  // Sweeps now, then every sweep_interval on a background thread until destruction.
+  void start_sweeper();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread sweeper_;
+};
+
+}  // namespace motcua::hub

@@ -1,0 +1,42 @@
+#include "motcua/protocol/envelope.hpp"
+
+#include "motcua/crypto/hash.hpp"
+
+namespace motcua::protocol {
+
+Result<SealedApplicant> seal_applicant(const crypto::PKey& hub_public_key, const std::string& client_id,
+                                       const Applicant& applicant) {
+  SealedApplicant out;
+  out.key = crypto::new_data_key();
+  auto wrapped = crypto::wrap_key(hub_public_key, out.key);
+  if (!wrapped) return fail(wrapped.error());
+  const std::string plain = to_json(applicant).dump();
+  const auto sealed = crypto::seal(
+      out.key, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(plain.data()), plain.size()),
+      client_id);
+  out.envelope.key = crypto::base64(*wrapped);
+  out.envelope.applicant = crypto::base64(sealed);
+  return out;
+}
+
+Result<crypto::DataKey> open_data_key(const crypto::PKey& hub_private_key, const SealedEnvelope& envelope) {
+  std::vector<std::uint8_t> wrapped;
+  if (!crypto::from_base64(envelope.key, wrapped)) return fail(Errc::invalid_argument, "sealed.key is not base64");
+  auto key = crypto::unwrap_key(hub_private_key, wrapped);
+  if (!key) return fail(Errc::invalid_argument, "sealed.key: " + key.error().message);
+  return key;
+}
+
+Result<Applicant> open_applicant(const crypto::DataKey& key, const std::string& client_id,
+                                 const SealedEnvelope& envelope) {
+  std::vector<std::uint8_t> sealed;
+  if (!crypto::from_base64(envelope.applicant, sealed))
+    return fail(Errc::invalid_argument, "sealed.applicant is not base64");
+  auto plain = crypto::open(key, sealed, client_id);
+  if (!plain) return fail(Errc::invalid_argument, "sealed.applicant: " + plain.error().message);
+  auto j = parse_json(std::string_view(reinterpret_cast<const char*>(plain->data()), plain->size()));
+  if (!j) return fail(Errc::invalid_argument, "sealed.applicant: " + j.error().message);
+  return applicant_from_json(*j);
+}
+
+}  // namespace motcua::protocol

@@ -1,0 +1,875 @@
+// Resumable uploads (tus 1.0.0) against a real motcua-hub process over TLS on
+// loopback: the protocol as raw requests, our kiosk uploader, and interop with
+// independent tus implementations from the npm registry (tests/peers: the
+// tus-js-client uploading to our hub, our uploader uploading to @tus/server).
+// The peers are installed by provisioning/test-services.sh (npm ci).
+
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <random>
+#include <thread>
+
+#include "motcua/client/tus_uploader.hpp"
+#include "motcua/crypto/envelope.hpp"
+#include "motcua/crypto/hash.hpp"
+#include "motcua/crypto/random.hpp"
+#include "motcua/crypto/x509.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/ids.hpp"
+#include "motcua/protocol/envelope.hpp"
+#include "support/hub_process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace motcua;
+namespace stdfs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t MiB = 1 << 20;
+
+struct FileClose {
+  void operator()(std::FILE* f) const { std::fclose(f); }
+};
+
+// Pseudo-random content written block by block (the 200 MB case needs no 200 MB of memory).
+void write_random_file(const stdfs::path& path, std::int64_t size, std::uint64_t seed) {
+  std::unique_ptr<std::FILE, FileClose> f(std::fopen(path.c_str(), "wb"));
+  ASSERT_TRUE(f) << path;
+  std::mt19937_64 rng(seed);
+  std::vector<std::uint64_t> block(static_cast<std::size_t>(MiB / 8));
+  for (std::int64_t left = size; left > 0;) {
+    for (auto& w : block) w = rng();
+    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(left, MiB));
+    ASSERT_EQ(std::fwrite(block.data(), 1, n, f.get()), n);
+    left -= static_cast<std::int64_t>(n);
+  }
+}
+
+std::string file_sha256(const stdfs::path& path) {
+  auto d = crypto::sha256_file(path);
+  return d ? crypto::hex(*d) : std::string("unreadable");
+}
+
+std::string b64(std::string_view text) {
+  return crypto::base64(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+std::string sha256_b64(std::string_view bytes) { return crypto::base64(crypto::sha256(bytes)); }
+
+std::string slice(const stdfs::path& path, std::int64_t offset, std::int64_t length) {
+  auto all = fs::read_file(path);
+  return all ? all->substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(length)) : std::string();
+}
+
+// Waits (with a deadline) until a file contains the text.
+bool wait_for_text(const stdfs::path& file, const std::string& text, std::chrono::seconds limit = std::chrono::seconds(15)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto content = fs::read_file(file);
+    if (content && content->find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// Raw tus requests with the kiosk's certificate, to check the protocol itself.
+class RawTus {
+ public:
+  RawTus(const std::string& url, const stdfs::path& kiosk_dir, bool with_cert = true) {
+    const auto colon = url.rfind(':');
+    host_ = url.substr(8, colon - 8);
+    port_ = std::stoi(url.substr(colon + 1));
+    cert_ = with_cert ? (kiosk_dir / "kiosk-cert.pem").string() : std::string();
+    key_ = with_cert ? (kiosk_dir / "kiosk-key.pem").string() : std::string();
+    ca_ = (kiosk_dir / "ca.pem").string();
+  }
+
+  std::unique_ptr<httplib::SSLClient> client() const {
+    auto c = cert_.empty() ? std::make_unique<httplib::SSLClient>(host_, port_)
+                           : std::make_unique<httplib::SSLClient>(host_, port_, cert_, key_);
+    c->set_ca_cert_path(ca_.c_str());
+    c->enable_server_certificate_verification(true);
+    c->set_read_timeout(std::chrono::seconds(30));
+    return c;
+  }
+
+  static httplib::Headers tus(httplib::Headers h = {}) {
+    h.emplace("Tus-Resumable", "1.0.0");
+    return h;
+  }
+
+  httplib::Result options() const { return client()->Options("/api/v1/uploads"); }
+
+  httplib::Result create(std::int64_t length, const std::string& dossier, const std::string& document) const {
+    return client()->Post("/api/v1/uploads",
+                          tus({{"Upload-Length", std::to_string(length)},
+                               {"Upload-Metadata", "dossier " + b64(dossier) + ",document " + b64(document) + ",filename " + b64("trang 1.jpg")}}),
+                          "", "application/octet-stream");
+  }
+
+  // Creates and returns the Location, failing the test otherwise.
+  std::string created(std::int64_t length, const std::string& dossier, const std::string& document) const {
+    auto r = create(length, dossier, document);
+    EXPECT_TRUE(r) << httplib::to_string(r.error());
+    if (!r) return {};
+    EXPECT_EQ(r->status, 201) << r->body;
+    return r->get_header_value("Location");
+  }
+
+  httplib::Result head(const std::string& location) const { return client()->Head(location.c_str(), tus()); }
+
+  std::int64_t offset(const std::string& location) const {
+    auto r = head(location);
+    if (!r || r->status != 200) return -1;
+    return std::stoll(r->get_header_value("Upload-Offset"));
+  }
+
+  httplib::Result patch(const std::string& location, std::int64_t offset, const std::string& body,
+                        const std::optional<std::string>& checksum = std::nullopt) const {
+    httplib::Headers h = tus({{"Upload-Offset", std::to_string(offset)}});
+    if (checksum) h.emplace("Upload-Checksum", "sha256 " + *checksum);
+    return client()->Patch(location.c_str(), h, body, "application/offset+octet-stream");
+  }
+
+  // Announces `body`, sends its first `sent` bytes, then drops the connection.
+  void cut_patch(const std::string& location, std::int64_t offset, const std::string& body, std::size_t sent,
+                 const std::optional<std::string>& checksum) const {
+    httplib::Headers h = tus({{"Upload-Offset", std::to_string(offset)}});
+    if (checksum) h.emplace("Upload-Checksum", "sha256 " + *checksum);
+    auto c = client();
+    auto r = c->Patch(
+        location.c_str(), h, body.size(),
+        [&](std::size_t at, std::size_t length, httplib::DataSink& sink) {
+          if (at >= sent) return false;  // the "link" dies here
+          sink.write(body.data() + at, std::min(length, sent - at));
+          return true;
+        },
+        "application/offset+octet-stream");
+    EXPECT_FALSE(r);  // the client gave up; the connection is closed with the client
+  }
+
+  httplib::Result remove(const std::string& location) const { return client()->Delete(location.c_str(), tus()); }
+
+ private:
+  std::string host_, cert_, key_, ca_;
+  int port_ = 0;
+};
+
+class TusUploads : public ::testing::Test {
+ protected:
+  // httplib's client writes with SSL_write: a hub that refuses a body without
+  // reading it must not kill the test process with SIGPIPE.
+  static void SetUpTestSuite() { std::signal(SIGPIPE, SIG_IGN); }
+
+  test::TempDir dir;
+  test::HubProcess hub{dir.path()};
+  stdfs::path kiosk = hub.make_kiosk("KIOSK-01");
+  SystemClock clock;
+  UuidV7Generator ids{clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); }};
+
+  struct Declared {
+    protocol::Submission submission;
+    stdfs::path file;
+    std::string client_id() const { return submission.client_id; }
+    std::string sha256() const { return submission.documents[0].sha256; }
+  };
+
+  // A dossier of this kiosk declaring one document "d1": `size` random bytes.
+  Declared declare(std::int64_t size, std::uint64_t seed = 1, const std::string& kiosk_id = "KIOSK-01",
+                   std::optional<std::string> declared_sha = std::nullopt) {
+    Declared d;
+    d.file = dir / ("doc-" + std::to_string(seed) + "-" + std::to_string(size));
+    if (!stdfs::exists(d.file)) write_random_file(d.file, size, seed);
+    d.submission.client_id = ids.next().str();
+    d.submission.service_code = "1.001193";
+    d.submission.submitted_at = format_utc(clock.now());
+    d.submission.lookup_secret = "K7QM";
+    // The applicant sealed to the hub as a kiosk does; the document travels as
+    // is ("identity"): the upload, not the envelope, is under test here.
+    auto hub_key = crypto::load_public_key_pem(*fs::read_file(dir / kiosk_id / "hub-seal.pem"));
+    EXPECT_TRUE(hub_key);
+    auto sealed = protocol::seal_applicant(*hub_key, d.submission.client_id, {"Nguyễn Văn An", "0912345678"});
+    EXPECT_TRUE(sealed);
+    d.submission.sealed = sealed->envelope;
+    d.submission.documents.push_back({"d1", "Tờ khai", "image/jpeg", size, declared_sha ? *declared_sha : file_sha256(d.file),
+                                      std::string(protocol::kEncodingIdentity)});
+    client::HubClient c(hub.kiosk_endpoint(dir / kiosk_id));
+    auto ack = c.create_dossier(d.submission);
+    EXPECT_TRUE(ack) << ack.error().message;
+    return d;
+  }
+
+  client::TusUploaderOptions small_chunks(std::int64_t chunk) const {
+    client::TusUploaderOptions o;
+    o.chunk_size = chunk;
+    o.retry_delay = std::chrono::milliseconds(20);
+    return o;
+  }
+
+  stdfs::path blob(const std::string& sha) const { return hub.hub_dir() / "blobs" / sha.substr(0, 2) / sha; }
+  stdfs::path uploads() const { return hub.hub_dir() / "uploads"; }
+  static std::string id_of(const std::string& location) { return location.substr(location.rfind('/') + 1); }
+  stdfs::path hub_log() const { return dir / "hub.log"; }
+
+  // The document is stored byte-identical, marked received, and the dossier seals.
+  void expect_received(const Declared& d) {
+    EXPECT_EQ(file_sha256(blob(d.sha256())), d.sha256());
+    EXPECT_EQ(stdfs::file_size(blob(d.sha256())), stdfs::file_size(d.file));
+    client::HubClient c(hub.kiosk_endpoint(kiosk));
+    auto sealed = c.seal_dossier(d.client_id());
+    EXPECT_TRUE(sealed) << (sealed ? "" : sealed.error().message);
+  }
+
+  void set_expiry_in_the_past(const std::string& id) {
+    const auto path = uploads() / (id + ".info");
+    auto j = parse_json(*fs::read_file(path));
+    ASSERT_TRUE(j);
+    (*j)["expires_ms"] = unix_millis(clock.now()) - 1000;
+    ASSERT_TRUE(fs::write_file_durable(path, j->dump()));
+  }
+};
+
+// ---- the protocol, request by request
+
+TEST_F(TusUploads, OptionsAdvertisesVersionExtensionsChecksumAndMaxSize) {
+  RawTus tus(hub.url(), kiosk);
+  auto r = tus.options();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 204);
+  EXPECT_EQ(r->get_header_value("Tus-Resumable"), "1.0.0");
+  EXPECT_EQ(r->get_header_value("Tus-Version"), "1.0.0");
+  EXPECT_EQ(r->get_header_value("Tus-Extension"), "creation,checksum,expiration,termination");
+  EXPECT_EQ(r->get_header_value("Tus-Checksum-Algorithm"), "sha256");
+  EXPECT_GE(std::stoll(r->get_header_value("Tus-Max-Size")), 1ll << 30);
+  EXPECT_EQ(r->get_header_value("X-Motcua-Protocol"), "1");
+
+  client::TusUploader up(hub.kiosk_endpoint(kiosk));
+  auto caps = up.capabilities();
+  ASSERT_TRUE(caps) << caps.error().message;
+  EXPECT_TRUE(caps->sha256_checksums());
+  EXPECT_TRUE(caps->has("termination"));
+}
+
+TEST_F(TusUploads, CreatePatchHeadAndDeleteFollowTheProtocol) {
+  const auto d = declare(3 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  auto created = tus.create(3 * MiB, d.client_id(), "d1");
+  ASSERT_TRUE(created);
+  ASSERT_EQ(created->status, 201) << created->body;
+  const std::string loc = created->get_header_value("Location");
+  EXPECT_EQ(loc.rfind("/api/v1/uploads/", 0), 0u) << loc;
+  EXPECT_EQ(created->get_header_value("Tus-Resumable"), "1.0.0");
+  EXPECT_NE(created->get_header_value("Upload-Expires").find(" GMT"), std::string::npos);
+
+  auto h = tus.head(loc);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 200);
+  EXPECT_EQ(h->get_header_value("Upload-Offset"), "0");
+  EXPECT_EQ(h->get_header_value("Upload-Length"), std::to_string(3 * MiB));
+  EXPECT_EQ(h->get_header_value("Cache-Control"), "no-store");
+  EXPECT_NE(h->get_header_value("Upload-Metadata").find("document " + b64("d1")), std::string::npos);
+
+  const std::string first = slice(d.file, 0, MiB);
+  auto p = tus.patch(loc, 0, first, sha256_b64(first));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 204) << p->body;
+  EXPECT_EQ(p->get_header_value("Upload-Offset"), std::to_string(MiB));
+  EXPECT_EQ(p->get_header_value("Tus-Resumable"), "1.0.0");
+  EXPECT_FALSE(p->get_header_value("Upload-Expires").empty());
+  EXPECT_EQ(tus.offset(loc), MiB);
+
+  auto del = tus.remove(loc);
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 204);
+  auto gone = tus.head(loc);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 404);
+  EXPECT_TRUE(gone->get_header_value("Upload-Offset").empty());
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(loc) + ".data")));
+}
+
+TEST_F(TusUploads, TheLastPatchCompletesTheDocumentWithoutAChecksumToo) {
+  const auto d = declare(2 * MiB + 17);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(2 * MiB + 17, d.client_id(), "d1");
+  auto p1 = tus.patch(loc, 0, slice(d.file, 0, MiB));  // tus core: no checksum needed
+  ASSERT_TRUE(p1);
+  EXPECT_EQ(p1->status, 204);
+  auto p2 = tus.patch(loc, MiB, slice(d.file, MiB, MiB + 17));
+  ASSERT_TRUE(p2);
+  EXPECT_EQ(p2->status, 204) << p2->body;
+  EXPECT_EQ(p2->get_header_value("Upload-Offset"), std::to_string(2 * MiB + 17));
+  expect_received(d);
+  // The finished upload still answers HEAD, so a client that lost the last answer learns it is done.
+  EXPECT_EQ(tus.offset(loc), 2 * MiB + 17);
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(loc) + ".data")));
+}
+
+TEST_F(TusUploads, RequestsWithoutTusResumableAreRefusedWith412) {
+  const auto d = declare(MiB);
+  RawTus tus(hub.url(), kiosk);
+  auto r = tus.client()->Post("/api/v1/uploads", {{"Upload-Length", std::to_string(MiB)}}, "", "application/octet-stream");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 412);
+  EXPECT_EQ(r->get_header_value("Tus-Version"), "1.0.0");
+  EXPECT_EQ(r->get_header_value("Tus-Resumable"), "1.0.0");
+  const auto loc = tus.created(MiB, d.client_id(), "d1");
+  auto h = tus.client()->Head(loc.c_str());
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 412);
+}
+
+TEST_F(TusUploads, APatchAtTheWrongOffsetIsAConflict) {
+  const auto d = declare(2 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(2 * MiB, d.client_id(), "d1");
+  auto p = tus.patch(loc, 5, slice(d.file, 5, 100));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 409);
+  EXPECT_NE(p->body.find("Upload-Offset"), std::string::npos);
+  EXPECT_EQ(tus.offset(loc), 0);
+  auto wrong_type = tus.client()->Patch(loc.c_str(), RawTus::tus({{"Upload-Offset", "0"}}), "abc", "application/octet-stream");
+  ASSERT_TRUE(wrong_type);
+  EXPECT_EQ(wrong_type->status, 415);
+  ASSERT_EQ(tus.patch(loc, 0, slice(d.file, 0, 2 * MiB - 10))->status, 204);
+  auto too_long = tus.patch(loc, 2 * MiB - 10, std::string(11, 'x'));
+  ASSERT_TRUE(too_long);
+  EXPECT_EQ(too_long->status, 413);
+  EXPECT_EQ(tus.offset(loc), 2 * MiB - 10);
+}
+
+TEST_F(TusUploads, AChunkWithAWrongChecksumIsRefusedWith460AndNotKept) {
+  const auto d = declare(2 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(2 * MiB, d.client_id(), "d1");
+  const std::string chunk = slice(d.file, 0, MiB);
+  std::string corrupted = chunk;
+  corrupted[1000] = static_cast<char>(corrupted[1000] ^ 0x20);
+  auto bad = tus.patch(loc, 0, corrupted, sha256_b64(chunk));
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 460);
+  EXPECT_EQ(bad->get_header_value("Tus-Resumable"), "1.0.0");
+  EXPECT_EQ(tus.offset(loc), 0);
+  auto unknown = tus.client()->Patch(loc.c_str(), RawTus::tus({{"Upload-Offset", "0"}, {"Upload-Checksum", "md5 AAAA"}}), chunk,
+                                     "application/offset+octet-stream");
+  ASSERT_TRUE(unknown);
+  EXPECT_EQ(unknown->status, 400);
+  // The same chunk sent again, intact, is taken.
+  auto good = tus.patch(loc, 0, chunk, sha256_b64(chunk));
+  ASSERT_TRUE(good);
+  EXPECT_EQ(good->status, 204);
+  EXPECT_EQ(tus.offset(loc), MiB);
+  auto rest = tus.patch(loc, MiB, slice(d.file, MiB, MiB), sha256_b64(slice(d.file, MiB, MiB)));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->status, 204);
+  expect_received(d);
+}
+
+TEST_F(TusUploads, ARequestCutWithoutAChecksumKeepsWhatArrived) {
+  const auto d = declare(4 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(4 * MiB, d.client_id(), "d1");
+  const std::string body = slice(d.file, 0, 4 * MiB);
+  tus.cut_patch(loc, 0, body, static_cast<std::size_t>(2 * MiB), std::nullopt);
+  ASSERT_TRUE(wait_for_text(hub_log(), "upload " + id_of(loc) + ": request cut after"));
+  const std::int64_t kept = tus.offset(loc);
+  EXPECT_GT(kept, 0);  // tus 1.0.0 core: the server keeps the bytes it received
+  EXPECT_LE(kept, 2 * MiB);
+  auto rest = tus.patch(loc, kept, body.substr(static_cast<std::size_t>(kept)));
+  ASSERT_TRUE(rest);
+  EXPECT_EQ(rest->status, 204) << rest->body;
+  expect_received(d);
+}
+
+TEST_F(TusUploads, ARequestCutWithAChecksumKeepsNothing) {
+  const auto d = declare(4 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(4 * MiB, d.client_id(), "d1");
+  const std::string body = slice(d.file, 0, 4 * MiB);
+  tus.cut_patch(loc, 0, body, static_cast<std::size_t>(2 * MiB), sha256_b64(body));
+  ASSERT_TRUE(wait_for_text(hub_log(), "upload " + id_of(loc) + ": request cut after"));
+  EXPECT_EQ(tus.offset(loc), 0);  // nothing of it could be verified
+  auto again = tus.patch(loc, 0, body, sha256_b64(body));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->status, 204);
+  expect_received(d);
+}
+
+TEST_F(TusUploads, APatchWhileAnotherWritesToTheUploadIsRefusedWith423) {
+  const auto d = declare(MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(MiB, d.client_id(), "d1");
+  // Another hub process sharing the data directory, mid-PATCH, holds the lock.
+  const int fd = ::open((uploads() / (id_of(loc) + ".lock")).c_str(), O_RDWR | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+  const std::string body = slice(d.file, 0, MiB);
+  auto busy = tus.patch(loc, 0, body);
+  ASSERT_TRUE(busy);
+  EXPECT_EQ(busy->status, 423);
+  ::close(fd);
+  auto ok = tus.patch(loc, 0, body);
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->status, 204);
+}
+
+TEST_F(TusUploads, CreationChecksTheKioskTheDossierTheDocumentAndTheLength) {
+  const auto d = declare(MiB);
+  RawTus tus(hub.url(), kiosk);
+  auto no_length = tus.client()->Post("/api/v1/uploads", RawTus::tus({{"Upload-Metadata", "dossier " + b64(d.client_id()) + ",document " + b64("d1")}}),
+                                      "", "application/octet-stream");
+  ASSERT_TRUE(no_length);
+  EXPECT_EQ(no_length->status, 400);
+  auto no_meta = tus.client()->Post("/api/v1/uploads", RawTus::tus({{"Upload-Length", std::to_string(MiB)}}), "", "application/octet-stream");
+  ASSERT_TRUE(no_meta);
+  EXPECT_EQ(no_meta->status, 400);
+  auto wrong_length = tus.create(MiB + 1, d.client_id(), "d1");
+  ASSERT_TRUE(wrong_length);
+  EXPECT_EQ(wrong_length->status, 400);
+  EXPECT_NE(wrong_length->body.find("does not match the size declared"), std::string::npos);
+  auto unknown_document = tus.create(MiB, d.client_id(), "d9");
+  ASSERT_TRUE(unknown_document);
+  EXPECT_EQ(unknown_document->status, 404);
+  auto unknown_dossier = tus.create(MiB, ids.next().str(), "d1");
+  ASSERT_TRUE(unknown_dossier);
+  EXPECT_EQ(unknown_dossier->status, 404);
+  auto too_big = tus.create(std::int64_t{1} << 40, d.client_id(), "d1");
+  ASSERT_TRUE(too_big);
+  EXPECT_EQ(too_big->status, 413);
+
+  RawTus anonymous(hub.url(), kiosk, false);
+  auto anon = anonymous.create(MiB, d.client_id(), "d1");
+  ASSERT_TRUE(anon);
+  EXPECT_EQ(anon->status, 401);
+
+  // Another kiosk can neither upload into this kiosk's dossier nor touch its uploads.
+  const auto other_dir = hub.make_kiosk("KIOSK-02");
+  RawTus other(hub.url(), other_dir);
+  auto foreign = other.create(MiB, d.client_id(), "d1");
+  ASSERT_TRUE(foreign);
+  EXPECT_EQ(foreign->status, 404);
+  const auto loc = tus.created(MiB, d.client_id(), "d1");
+  auto h = other.head(loc);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 404);
+  auto p = other.patch(loc, 0, slice(d.file, 0, MiB));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 404);
+  auto del = other.remove(loc);
+  ASSERT_TRUE(del);
+  EXPECT_EQ(del->status, 404);
+  EXPECT_EQ(tus.offset(loc), 0);
+}
+
+TEST_F(TusUploads, ExpiredUploadsAreRefusedAndSweptAway) {
+  const auto d = declare(2 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(2 * MiB, d.client_id(), "d1");
+  const std::string chunk = slice(d.file, 0, MiB);
+  ASSERT_EQ(tus.patch(loc, 0, chunk)->status, 204);
+  // Time passes (the hub runs on the real clock: move the expiry instead).
+  set_expiry_in_the_past(id_of(loc));
+  auto h = tus.head(loc);
+  ASSERT_TRUE(h);
+  EXPECT_EQ(h->status, 410);
+  auto p = tus.patch(loc, MiB, slice(d.file, MiB, MiB));
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->status, 410);
+
+  // The sweep (at start, then periodically) removes expired uploads.
+  const auto second = tus.created(2 * MiB, d.client_id(), "d1");
+  ASSERT_EQ(tus.patch(second, 0, chunk)->status, 204);
+  set_expiry_in_the_past(id_of(second));
+  hub.stop();
+  hub.start();
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(second) + ".info")));
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(second) + ".data")));
+  auto after = tus.head(second);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->status, 404);
+
+  // The uploader, given the URL of an expired upload, starts a new one.
+  const auto third = tus.created(2 * MiB, d.client_id(), "d1");
+  set_expiry_in_the_past(id_of(third));
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(MiB));
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.resume_url = hub.url() + third;
+  std::string created;
+  u.on_created = [&](const std::string& url) -> Result<void> {
+    created = url;
+    return {};
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(created.empty());
+  EXPECT_NE(created, u.resume_url);
+  expect_received(d);
+}
+
+// ---- the kiosk's uploader
+
+TEST_F(TusUploads, UploaderSendsAFiveMegabyteDocumentByteIdentical) {
+  const auto d = declare(5 * MiB + 123);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(MiB));
+  std::vector<std::int64_t> progress;
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.on_progress = [&](std::int64_t sent, std::int64_t total) {
+    EXPECT_EQ(total, 5 * MiB + 123);
+    progress.push_back(sent);
+    return true;
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->checksums);
+  EXPECT_EQ(r->patches, 6);
+  EXPECT_EQ(r->bytes_sent, 5 * MiB + 123);
+  EXPECT_EQ(r->retries, 0);
+  ASSERT_FALSE(progress.empty());
+  EXPECT_EQ(progress.back(), 5 * MiB + 123);
+  EXPECT_TRUE(std::is_sorted(progress.begin(), progress.end()));
+  expect_received(d);
+}
+
+TEST_F(TusUploads, UploaderSendsATwoHundredMegabyteDocumentByteIdentical) {
+  const auto d = declare(200 * 1000 * 1000, 7);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk));  // default 8 MiB chunks
+  auto r = up.upload(client::document_upload(d.client_id(), "d1", d.file));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->patches, 24);  // ⌈200 MB / 8 MiB⌉
+  EXPECT_EQ(r->bytes_sent, 200 * 1000 * 1000);
+  expect_received(d);
+}
+
+TEST_F(TusUploads, AnUploadCutMidChunkResumesAfterARestartResendingAtMostOneChunk) {
+  const std::int64_t size = 16 * MiB, chunk = 4 * MiB;
+  const auto d = declare(size);
+  std::string saved_url;
+  std::int64_t on_the_wire = 0;  // furthest byte the first attempt sent
+  {
+    client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(chunk));
+    auto u = client::document_upload(d.client_id(), "d1", d.file);
+    u.on_created = [&](const std::string& url) -> Result<void> {
+      saved_url = url;  // what the sync engine stores in the outbox row
+      return {};
+    };
+    // The link dies at 50 % + 1 MiB, in the middle of the third chunk.
+    u.on_progress = [&](std::int64_t sent, std::int64_t) {
+      on_the_wire = std::max(on_the_wire, sent);
+      return sent < size / 2 + MiB;
+    };
+    auto r = up.upload(u);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, Errc::unavailable);
+  }
+  ASSERT_FALSE(saved_url.empty());
+  EXPECT_GE(on_the_wire, size / 2 + MiB);
+
+  // The kiosk process restarted: a new uploader resumes the same upload from the hub's offset.
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(chunk));
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.resume_url = saved_url;
+  bool created_again = false;
+  u.on_created = [&](const std::string&) -> Result<void> {
+    created_again = true;
+    return {};
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(created_again);
+  EXPECT_EQ(r->url, saved_url);
+  EXPECT_EQ(r->resumed_from, 2 * chunk);  // the checksummed, cut chunk was not kept
+  EXPECT_LE(on_the_wire - r->resumed_from, chunk) << "bytes re-sent";
+  EXPECT_EQ(r->bytes_sent, size - r->resumed_from);
+  expect_received(d);
+}
+
+TEST_F(TusUploads, UploaderTrustsTheHubsOffsetOverItsOwnCount) {
+  const auto d = declare(6 * MiB);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(6 * MiB, d.client_id(), "d1");
+  // Someone (an earlier run whose answer was lost) already delivered 3 MiB + 5 bytes.
+  ASSERT_EQ(tus.patch(loc, 0, slice(d.file, 0, 3 * MiB + 5))->status, 204);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(2 * MiB));
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.resume_url = hub.url() + loc;
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->resumed_from, 3 * MiB + 5);
+  EXPECT_EQ(r->bytes_sent, 3 * MiB - 5);
+  expect_received(d);
+}
+
+TEST_F(TusUploads, UploaderFinishesWhenTheHubIsKilledMidChunk) {
+  const std::int64_t size = 16 * MiB, chunk = 4 * MiB;
+  const auto d = declare(size);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(chunk));
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  bool killed = false;
+  u.on_progress = [&](std::int64_t sent, std::int64_t) {
+    if (!killed && sent >= 6 * MiB) {
+      killed = true;
+      hub.kill9();  // power cut at the hub in the middle of the second chunk
+      hub.start();
+    }
+    return true;
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(killed);
+  EXPECT_GT(r->bytes_sent, size) << "the cut chunk was sent again";
+  EXPECT_LE(r->bytes_sent - size, chunk) << "bytes re-sent";
+  expect_received(d);
+}
+
+TEST_F(TusUploads, ADocumentNotMatchingItsDeclaredDigestIsRefusedAndForgotten) {
+  const auto d = declare(3 * MiB, 3, "KIOSK-01", crypto::sha256_hex("something else"));
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(MiB));
+  auto r = up.upload(client::document_upload(d.client_id(), "d1", d.file));
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::invalid_argument) << r.error().message;
+  EXPECT_NE(r.error().message.find("sha256"), std::string::npos) << r.error().message;
+  EXPECT_FALSE(stdfs::exists(blob(d.sha256())));
+  for (const auto& e : stdfs::directory_iterator(uploads()))
+    EXPECT_NE(e.path().extension(), ".info") << "the refused upload is removed: " << e.path();
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  EXPECT_FALSE(c.seal_dossier(d.client_id()));
+}
+
+TEST_F(TusUploads, ADocumentTheHubAlreadyHoldsIsNotSentAgain) {
+  const auto d = declare(2 * MiB, 11);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(MiB));
+  ASSERT_TRUE(up.upload(client::document_upload(d.client_id(), "d1", d.file)));
+  // The kiosk lost the answer and the upload URL (a crash): it asks again.
+  RawTus tus(hub.url(), kiosk);
+  auto created = tus.create(2 * MiB, d.client_id(), "d1");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201);
+  EXPECT_EQ(created->get_header_value("Upload-Offset"), std::to_string(2 * MiB));
+  EXPECT_EQ(tus.offset(created->get_header_value("Location")), 2 * MiB);
+  auto r = up.upload(client::document_upload(d.client_id(), "d1", d.file));
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->bytes_sent, 0);
+  EXPECT_EQ(r->patches, 0);
+  expect_received(d);
+}
+
+// ---- interop with independent tus implementations from the npm registry
+
+stdfs::path peers_dir() { return stdfs::path(MOTCUA_SOURCE_DIR) / "tests" / "peers"; }
+
+std::string node_binary() {
+  if (const char* path = std::getenv("PATH")) {
+    std::string_view rest(path);
+    while (!rest.empty()) {
+      const auto colon = rest.find(':');
+      const stdfs::path candidate = stdfs::path(std::string(rest.substr(0, colon))) / "node";
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+      if (colon == std::string_view::npos) break;
+      rest.remove_prefix(colon + 1);
+    }
+  }
+  return "/usr/bin/node";
+}
+
+::testing::AssertionResult peers_installed() {
+  if (::access(node_binary().c_str(), X_OK) != 0)
+    return ::testing::AssertionFailure() << "node is not installed (provisioning/install-deps.sh installs nodejs)";
+  for (const char* pkg : {"tus-js-client", "@tus/server", "@tus/file-store"})
+    if (!stdfs::exists(peers_dir() / "node_modules" / pkg / "package.json"))
+      return ::testing::AssertionFailure() << "the tus peer " << pkg << " is missing from " << (peers_dir() / "node_modules").string()
+                                           << ": run provisioning/test-services.sh (npm ci in tests/peers; make test does it)";
+  return ::testing::AssertionSuccess();
+}
+
+// A node program running in the background (a peer server), stopped with the test.
+class NodeProcess {
+ public:
+  NodeProcess(const std::vector<std::string>& args, const stdfs::path& log) {
+    std::vector<std::string> argv{node_binary()};
+    argv.insert(argv.end(), args.begin(), args.end());
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+      std::vector<char*> cargv;
+      for (auto& a : argv) cargv.push_back(a.data());
+      cargv.push_back(nullptr);
+      ::execv(cargv[0], cargv.data());
+      ::_exit(127);
+    }
+  }
+  ~NodeProcess() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  NodeProcess(const NodeProcess&) = delete;
+  NodeProcess& operator=(const NodeProcess&) = delete;
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// @tus/server over HTTPS with a certificate made for the test.
+class TusNodeServer {
+ public:
+  TusNodeServer(const stdfs::path& dir, bool reject_first_patch) : files_(dir / "tus-files") {
+    auto ca_key = crypto::generate_ec_key();
+    crypto::CertRequest ca_req;
+    ca_req.common_name = "interop test CA";
+    ca_req.usage = crypto::CertUsage::ca;
+    auto ca = crypto::make_ca(*ca_key, ca_req);
+    auto key = crypto::generate_ec_key();
+    crypto::CertRequest req;
+    req.common_name = "127.0.0.1";
+    req.ip_addresses = {"127.0.0.1"};
+    req.usage = crypto::CertUsage::server;
+    auto cert = crypto::issue_cert(*ca, *ca_key, *key, req);
+    ca_file_ = dir / "tus-ca.pem";
+    EXPECT_TRUE(fs::write_file_durable(ca_file_, crypto::to_pem(*ca)));
+    EXPECT_TRUE(fs::write_file_durable(dir / "tus-server.pem", crypto::to_pem(*cert)));
+    EXPECT_TRUE(fs::write_file_durable(dir / "tus-server-key.pem", crypto::to_pem(*key), 0600));
+    const auto port_file = dir / "tus-port";
+    std::vector<std::string> args{(peers_dir() / "tus_server.mjs").string(), "--cert", (dir / "tus-server.pem").string(),
+                                  "--key", (dir / "tus-server-key.pem").string(), "--dir", files_.string(),
+                                  "--port-file", port_file.string()};
+    if (reject_first_patch) args.push_back("--reject-first-patch");
+    log_ = dir / "tus-server.log";
+    process_ = std::make_unique<NodeProcess>(args, log_);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (auto text = fs::read_file(port_file); text && !text->empty()) {
+        url_ = "https://127.0.0.1:" + text->substr(0, text->find('\n'));
+        return;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    ADD_FAILURE() << "@tus/server did not start; see " << log_;
+  }
+
+  client::HubEndpoint endpoint() const {
+    client::HubEndpoint ep;
+    ep.base_url = url_;
+    ep.ca_file = ca_file_;
+    ep.connect_timeout = std::chrono::milliseconds(2000);
+    ep.request_timeout = std::chrono::milliseconds(10000);
+    return ep;
+  }
+  static client::TusUploaderOptions options(std::int64_t chunk) {
+    client::TusUploaderOptions o;
+    o.collection = "/files";
+    o.chunk_size = chunk;
+    o.require_protocol_header = false;  // a foreign server
+    o.retry_delay = std::chrono::milliseconds(20);
+    return o;
+  }
+  stdfs::path stored(const std::string& url) const { return files_ / url.substr(url.rfind('/') + 1); }
+  bool ready() const { return !url_.empty(); }
+
+ private:
+  stdfs::path files_, ca_file_, log_;
+  std::string url_;
+  std::unique_ptr<NodeProcess> process_;
+};
+
+using TusInterop = TusUploads;
+
+TEST_F(TusInterop, TusJsClientUploadsToTheHubAndResumesAfterACut) {
+  ASSERT_TRUE(peers_installed());
+  const auto d = declare(5 * MiB + 7, 21);
+  auto r = test::run_command({node_binary(), (peers_dir() / "js_client_upload.mjs").string(), "--endpoint",
+                              hub.url() + "/api/v1/uploads", "--file", d.file.string(), "--cert",
+                              (kiosk / "kiosk-cert.pem").string(), "--key", (kiosk / "kiosk-key.pem").string(), "--ca",
+                              (kiosk / "ca.pem").string(), "--meta", "dossier=" + d.client_id(), "--meta", "document=d1",
+                              "--meta", "filename=trang 1.jpg", "--chunk", std::to_string(MiB), "--cut-at", "0.5"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto j = parse_json(r.out);
+  ASSERT_TRUE(j) << r.out;
+  EXPECT_TRUE((*j)["cut"].get<bool>());
+  EXPECT_GE((*j)["heads"].get<int>(), 1);  // it asked the hub where to resume
+  EXPECT_GT((*j)["resumedFrom"].get<std::int64_t>(), 0);
+  expect_received(d);
+}
+
+TEST_F(TusInterop, UploaderUploadsToTusNodeServerWithoutChecksumsAndResumes) {
+  ASSERT_TRUE(peers_installed());
+  TusNodeServer server(dir.path(), false);
+  ASSERT_TRUE(server.ready());
+  const auto d = dir / "foreign.bin";
+  write_random_file(d, 5 * MiB + 3, 31);
+  client::TusUploader up(server.endpoint(), TusNodeServer::options(MiB));
+  auto caps = up.capabilities();
+  ASSERT_TRUE(caps) << caps.error().message;
+  EXPECT_FALSE(caps->sha256_checksums());
+
+  client::TusUpload u;
+  u.file = d;
+  u.metadata = {{"filename", "trang 1.jpg"}, {"filetype", "image/jpeg"}};
+  std::string url;
+  u.on_created = [&](const std::string& created) -> Result<void> {
+    url = created;
+    return {};
+  };
+  u.on_progress = [&](std::int64_t sent, std::int64_t total) { return sent < total / 2; };
+  auto cut = up.upload(u);
+  ASSERT_FALSE(cut);
+  EXPECT_EQ(cut.error().code, Errc::unavailable);
+  ASSERT_FALSE(url.empty());
+
+  client::TusUploader again(server.endpoint(), TusNodeServer::options(MiB));
+  u.on_progress = nullptr;
+  u.on_created = nullptr;
+  u.resume_url = url;
+  auto r = again.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_FALSE(r->checksums);
+  EXPECT_EQ(r->url, url);
+  EXPECT_GE(r->resumed_from, 2 * MiB);
+  EXPECT_EQ(r->bytes_sent, 5 * MiB + 3 - r->resumed_from);
+  EXPECT_EQ(file_sha256(server.stored(url)), file_sha256(d));
+}
+
+TEST_F(TusInterop, UploaderSendsAChunkRefusedWith460Again) {
+  ASSERT_TRUE(peers_installed());
+  TusNodeServer server(dir.path(), true);
+  ASSERT_TRUE(server.ready());
+  const auto d = dir / "foreign.bin";
+  write_random_file(d, 3 * MiB, 41);
+  client::TusUploader up(server.endpoint(), TusNodeServer::options(MiB));
+  client::TusUpload u;
+  u.file = d;
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->retries, 1);
+  EXPECT_EQ(r->patches, 4);
+  EXPECT_EQ(file_sha256(server.stored(r->url)), file_sha256(d));
+}
+
+TEST_F(TusInterop, UploaderTakesAnAnswerWithoutTheHubsHeaderForAFailure) {
+  ASSERT_TRUE(peers_installed());
+  TusNodeServer server(dir.path(), false);
+  ASSERT_TRUE(server.ready());
+  const auto d = dir / "foreign.bin";
+  write_random_file(d, MiB, 51);
+  auto options = TusNodeServer::options(MiB);
+  options.require_protocol_header = true;  // as against our hub: a captive portal is not our hub
+  client::TusUploader up(server.endpoint(), options);
+  client::TusUpload u;
+  u.file = d;
+  auto r = up.upload(u);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, Errc::protocol) << r.error().message;
+}
+
+}  // namespace
