@@ -179,7 +179,9 @@ void App::drain_workers(bool& changed) {
                    },
                    [&](SubmitFailed& e) {
                      if (e.request != state_.submit.submit_request) return;
-                     state_.submit.submit_error = e.error.code == Errc::disk_full ? "submit.err_disk" : "submit.err_save";
+                     state_.submit.submit_error = e.error.code == Errc::disk_full     ? "submit.err_disk"
+                                                  : e.error.code == Errc::unavailable ? "submit.err_not_enrolled"
+                                                                                      : "submit.err_save";
                      state_.submit.step = SubmitStep::review;
                    },
                    [&](LookupResult& e) {
