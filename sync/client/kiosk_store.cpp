@@ -87,9 +87,35 @@ CREATE TABLE code_leases (
   PRIMARY KEY (agency_id, day, first)
 );
 )sql"},
+    {3, "resumable uploads: the upload URL and per-chunk digests of each document", R"sql(
+ALTER TABLE outbox_documents ADD COLUMN upload_url TEXT;
+ALTER TABLE outbox_documents ADD COLUMN chunk_size INTEGER;
+ALTER TABLE outbox_documents ADD COLUMN chunk_digests TEXT;  -- hex sha256 of each chunk, comma-separated
+)sql"},
 };
 
 std::string day_key(TimePoint t) { return domain::code_day(t); }
+
+std::string join_digests(const std::vector<crypto::Digest>& digests) {
+  std::string out;
+  for (const auto& d : digests) out += (out.empty() ? "" : ",") + crypto::hex(d);
+  return out;
+}
+
+std::vector<crypto::Digest> split_digests(const std::string& text) {
+  std::vector<crypto::Digest> out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto end = std::min(text.find(',', start), text.size());
+    std::vector<std::uint8_t> bytes;
+    if (!crypto::from_hex(std::string_view(text).substr(start, end - start), bytes) || bytes.size() != 32) return {};
+    crypto::Digest d{};
+    std::copy(bytes.begin(), bytes.end(), d.begin());
+    out.push_back(d);
+    start = end + 1;
+  }
+  return out;
+}
 
 OutboxState state_from(const std::string& s) {
   if (s == "created") return OutboxState::created;
@@ -316,6 +342,11 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
     od.path = rel;
     od.size = static_cast<std::int64_t>(encrypted.size());
     od.sha256 = crypto::hex(crypto::sha256(std::span<const std::uint8_t>(encrypted)));
+    // Per-chunk digests for the upload's checksums, while the bytes are at hand.
+    od.chunk_size = kUploadChunk;
+    for (std::size_t at = 0; at < encrypted.size(); at += static_cast<std::size_t>(kUploadChunk))
+      od.chunk_digests.push_back(crypto::sha256(std::span<const std::uint8_t>(encrypted).subspan(
+          at, std::min(encrypted.size() - at, static_cast<std::size_t>(kUploadChunk)))));
     s.documents.push_back({od.id, od.name, od.content_type, od.size, od.sha256, std::string(protocol::kEncodingSealed)});
     e.documents.push_back(std::move(od));
   }
@@ -375,8 +406,8 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
         !r)
       return r;
     auto doc = db_.prepare(
-        "INSERT INTO outbox_documents(client_id, document_id, name, content_type, path, size, sha256) "
-        "VALUES(?, ?, ?, ?, ?, ?, ?)");
+        "INSERT INTO outbox_documents(client_id, document_id, name, content_type, path, size, sha256, chunk_size, "
+        "chunk_digests) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!doc) return fail(doc.error());
     for (const auto& od : e.documents) {
       if (auto r = doc->bind(1, client_id)
@@ -386,6 +417,8 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
                        .bind(5, od.path.string())
                        .bind(6, od.size)
                        .bind(7, od.sha256)
+                       .bind(8, od.chunk_size)
+                       .bind(9, join_digests(od.chunk_digests))
                        .run();
           !r)
         return r;
@@ -418,8 +451,8 @@ Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
   e.created_at = from_unix_millis(st.int64(9));
   if (auto ms = st.opt_int64(10)) e.delivered_at = from_unix_millis(*ms);
   auto docs = db_.prepare(
-      "SELECT document_id, name, content_type, path, size, sha256, uploaded FROM outbox_documents "
-      "WHERE client_id = ? ORDER BY rowid");
+      "SELECT document_id, name, content_type, path, size, sha256, uploaded, upload_url, chunk_size, chunk_digests "
+      "FROM outbox_documents WHERE client_id = ? ORDER BY rowid");
   if (!docs) return fail(docs.error());
   docs->bind(1, e.client_id);
   for (;;) {
@@ -434,6 +467,9 @@ Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
     d.size = docs->int64(4);
     d.sha256 = docs->text(5);
     d.uploaded = docs->int64(6) != 0;
+    d.upload_url = docs->opt_text(7);
+    d.chunk_size = docs->opt_int64(8).value_or(0);
+    if (auto text = docs->opt_text(9)) d.chunk_digests = split_digests(*text);
     e.documents.push_back(std::move(d));
   }
   return e;
@@ -485,8 +521,15 @@ Result<void> KioskStore::mark_created(const std::string& client_id, const protoc
   return st->bind(1, ack.code).bind(2, client_id).run();
 }
 
+Result<void> KioskStore::set_upload_url(const std::string& client_id, const std::string& document_id,
+                                        const std::string& url) {
+  auto st = db_.prepare("UPDATE outbox_documents SET upload_url = ? WHERE client_id = ? AND document_id = ?");
+  if (!st) return fail(st.error());
+  return st->bind(1, url).bind(2, client_id).bind(3, document_id).run();
+}
+
 Result<void> KioskStore::mark_uploaded(const std::string& client_id, const std::string& document_id) {
-  auto st = db_.prepare("UPDATE outbox_documents SET uploaded = 1 WHERE client_id = ? AND document_id = ?");
+  auto st = db_.prepare("UPDATE outbox_documents SET uploaded = 1, upload_url = NULL WHERE client_id = ? AND document_id = ?");
   if (!st) return fail(st.error());
   return st->bind(1, client_id).bind(2, document_id).run();
 }

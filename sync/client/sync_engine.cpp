@@ -208,10 +208,15 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
         if (std::find(ack->missing_documents.begin(), ack->missing_documents.end(), doc.id) ==
             ack->missing_documents.end())
           continue;
-        // Resumable (tus 1.0.0, docs/uploads.md); the upload URL is not kept in
-        // the outbox row yet, so a kiosk restart starts the document over.
-        if (auto u = TusUploader(config_.hub).upload(document_upload(entry.client_id, doc.id, config_.data_dir / doc.path)); !u)
-          return fail(u.error());
+        // Resumable (tus 1.0.0, docs/uploads.md): the upload URL is kept in the
+        // outbox row, so a kiosk killed mid-upload resumes where the hub is.
+        auto up = document_upload(entry.client_id, doc.id, config_.data_dir / doc.path);
+        up.resume_url = doc.upload_url.value_or("");
+        up.chunk_digests = doc.chunk_digests;
+        up.chunk_digest_size = doc.chunk_size;
+        up.on_created = [&](const std::string& url) { return store.set_upload_url(entry.client_id, doc.id, url); };
+        if (!uploader_) uploader_.emplace(config_.hub);
+        if (auto u = uploader_->upload(up); !u) return fail(u.error());
         if (auto m = store.mark_uploaded(entry.client_id, doc.id); !m) return m;
       }
       auto sealed = hub_->seal_dossier(entry.client_id);

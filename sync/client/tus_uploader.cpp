@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cstring>
 #include <map>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -207,6 +208,46 @@ bool retryable(const Error& e, long status) {
   return status == 409 || status == 423 || status == 460 || status >= 500 || status == 408 || status == 429;
 }
 
+// sha256 of [pos, pos + len) of the file, read in small blocks (constant memory).
+Result<crypto::Digest> hash_range(int fd, std::int64_t pos, std::int64_t len) {
+  crypto::Sha256 h;
+  std::vector<std::uint8_t> buf(kHashBlock);
+  while (len > 0) {
+    const ssize_t n = ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<std::int64_t>(len, kHashBlock)), static_cast<off_t>(pos));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return fail(Errc::io, "cannot read the file being uploaded");
+    h.update(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
+    pos += n;
+    len -= n;
+  }
+  return h.finish();
+}
+
+// The digest of the next chunk, computed on another thread while the current
+// chunk travels: hashing then costs (almost) no time on fast links.
+struct HashAhead {
+  std::int64_t offset = -1;
+  std::int64_t len = 0;
+  std::future<Result<crypto::Digest>> digest;
+
+  Result<crypto::Digest> take(int fd, std::int64_t at, std::int64_t n) {
+    if (digest.valid()) {
+      auto d = digest.get();
+      if (offset == at && len == n) return d;
+    }
+    return hash_range(fd, at, n);
+  }
+  void start(int fd, std::int64_t at, std::int64_t n) {
+    offset = at;
+    len = n;
+    try {
+      digest = std::async(std::launch::async, hash_range, fd, at, n);
+    } catch (const std::system_error&) {
+      digest = {};  // no thread to spare: hashed in line when needed
+    }
+  }
+};
+
 }  // namespace
 
 bool TusCapabilities::has(const std::string& extension) const {
@@ -390,19 +431,6 @@ struct TusUploader::Impl {
     return Head{*offset, parse_count(r->header("upload-length"))};
   }
 
-  Result<crypto::Digest> hash_range(int fd, std::int64_t pos, std::int64_t len) const {
-    crypto::Sha256 h;
-    std::vector<std::uint8_t> buf(kHashBlock);
-    while (len > 0) {
-      const ssize_t n = ::pread(fd, buf.data(), static_cast<std::size_t>(std::min<std::int64_t>(len, kHashBlock)), static_cast<off_t>(pos));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return fail(Errc::io, "cannot read the file being uploaded");
-      h.update(std::span<const std::uint8_t>(buf.data(), static_cast<std::size_t>(n)));
-      pos += n;
-      len -= n;
-    }
-    return h.finish();
-  }
 };
 
 TusUploader::TusUploader(HubEndpoint endpoint, TusUploaderOptions options)
@@ -445,6 +473,7 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
   int creations = 0;
   int failures = 0;
   std::optional<Error> after_460;  // the server refused the last chunk's bytes
+  HashAhead ahead;                 // declared after fd: its thread ends before the file closes
 
   // Every failure is followed by asking the server where to resume; only
   // failures that make no progress count towards giving up.
@@ -520,9 +549,18 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
     if (out.checksums) {
       // The checksum travels in a header, before the bytes: a first pass over
       // the chunk (from the page cache the second time) keeps memory constant.
-      auto d = impl_->hash_range(fd.get(), *offset, len);
-      if (!d) return fail(d.error());
-      headers.push_back("Upload-Checksum: sha256 " + crypto::base64(std::span<const std::uint8_t>(*d)));
+      const std::int64_t index = chunk_size > 0 ? *offset / chunk_size : -1;
+      const bool precomputed = up.chunk_digest_size == chunk_size && *offset % chunk_size == 0 &&
+                               index >= 0 && static_cast<std::size_t>(index) < up.chunk_digests.size();
+      if (precomputed) {
+        headers.push_back("Upload-Checksum: sha256 " +
+                          crypto::base64(std::span<const std::uint8_t>(up.chunk_digests[static_cast<std::size_t>(index)])));
+      } else {
+        auto d = ahead.take(fd.get(), *offset, len);
+        if (!d) return fail(d.error());
+        headers.push_back("Upload-Checksum: sha256 " + crypto::base64(std::span<const std::uint8_t>(*d)));
+        if (*offset + len < length) ahead.start(fd.get(), *offset + len, std::min(chunk_size, length - *offset - len));
+      }
     }
     ChunkSource src{fd.get(), *offset, *offset, *offset + len, 0, false};
     Progress progress{up.on_progress, *offset, length, false};

@@ -449,6 +449,9 @@ Result<int> HubServer::bind(const std::string& host, int port) {
   impl_->server->set_write_timeout(std::chrono::seconds(30));
   // Short: an idle kiosk connection must not hold up a shutdown (stop() waits for it).
   impl_->server->set_keep_alive_timeout(2);
+  // A document goes up in many chunk requests: keep the TLS connection for them
+  // (httplib's default of 5 requests means a new handshake every 40 MiB).
+  impl_->server->set_keep_alive_max_count(100);
   impl_->routes();
   impl_->uploads.start_sweeper();
   int bound;

@@ -191,7 +191,8 @@ class BodyWriter {
   }
 
   bool flush() {
-    if (block_.empty()) return !error_;
+    if (error_) return false;  // never write past a failed write
+    if (block_.empty()) return true;
     if (hash_ != nullptr) hash_->update(std::string_view(block_.data(), block_.size()));
     std::size_t done = 0;
     while (done < block_.size()) {

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/x509.hpp"
 #include "motcua/domain/catalog.hpp"
 #include "motcua/protocol/wire.hpp"
@@ -43,11 +44,17 @@ struct NewDossier {
 enum class OutboxState { queued, created, delivered };
 std::string_view to_string(OutboxState);
 
+// Documents go up in chunks of this size (tus PATCH requests).
+inline constexpr std::int64_t kUploadChunk = std::int64_t{8} << 20;
+
 struct OutboxDocument {
   std::string id, name, content_type, sha256;
   std::filesystem::path path;  // relative to the data directory
   std::int64_t size = 0;
   bool uploaded = false;
+  std::optional<std::string> upload_url;  // a resumable upload in progress
+  std::int64_t chunk_size = 0;            // of chunk_digests
+  std::vector<crypto::Digest> chunk_digests;
 };
 
 struct OutboxEntry {
@@ -116,6 +123,8 @@ class KioskStore {
   Result<std::optional<OutboxEntry>> find(const std::string& client_id);
   Result<std::int64_t> outbox_depth();
   Result<void> mark_created(const std::string& client_id, const protocol::DossierAck& ack);
+  // The URL of the document's upload, kept so a restarted kiosk resumes it.
+  Result<void> set_upload_url(const std::string& client_id, const std::string& document_id, const std::string& url);
   Result<void> mark_uploaded(const std::string& client_id, const std::string& document_id);
   Result<void> mark_delivered(const std::string& client_id, const protocol::DossierAck& ack);
   Result<void> record_failure(const std::string& client_id, const std::string& error);

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "motcua/client/hub_client.hpp"
+#include "motcua/client/tus_uploader.hpp"
 #include "motcua/util/clock.hpp"
 #include "motcua/util/error.hpp"
 
@@ -101,6 +102,7 @@ class SyncEngine {
   bool stopping_ = false;
   std::thread thread_;
   std::optional<HubClient> hub_;
+  std::optional<TusUploader> uploader_;  // one per engine: OPTIONS and the connection are reused
   std::chrono::milliseconds backoff_{0};
   std::optional<TimePoint> last_catalog_pull_;
   std::optional<TimePoint> last_heartbeat_;

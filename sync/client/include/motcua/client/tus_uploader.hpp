@@ -8,6 +8,7 @@
 // the caller as soon as it exists, so a restarted kiosk resumes the same upload.
 // docs/uploads.md describes the protocol as the hub speaks it.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -57,6 +58,11 @@ struct TusUpload {
   std::vector<std::pair<std::string, std::string>> metadata;
   // URL of an upload started earlier (persisted by the caller); empty: create one.
   std::string resume_url;
+  // sha256 of each chunk of `chunk_digest_size` bytes, computed when the file was
+  // written (the kiosk's outbox does): used for chunks that start on those
+  // boundaries, so the upload itself hashes nothing. Empty: hash while sending.
+  std::vector<std::array<std::uint8_t, 32>> chunk_digests;
+  std::int64_t chunk_digest_size = 0;
   // Called with the URL of a newly created upload before its first byte is
   // sent, to persist it; an error aborts the upload.
   std::function<Result<void>(const std::string& url)> on_created;
