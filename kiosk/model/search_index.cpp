@@ -1,99 +1,369 @@
 #include "model/search_index.hpp"
 
 #include <algorithm>
-#include <unordered_map>
+#include <numeric>
 
 #include "motcua/text/fold.hpp"
 
 namespace motcua::kiosk {
 
-SearchIndex::SearchIndex(const std::vector<domain::Service>& services,
-                         const std::vector<domain::Field>& fields) {
-  std::unordered_map<std::string, std::size_t> field_names;
-  std::vector<std::string> field_text(fields.size());
-  for (std::size_t i = 0; i < fields.size(); ++i) field_names[fields[i].id] = i;
+namespace {
 
-  // word -> (service -> in_name flag); built with a hash map, then sorted once.
-  std::unordered_map<std::string, std::vector<std::uint32_t>> postings;
+// Prefixes up to this length get their answer precomputed: they match a large
+// part of the catalog, and they are what is typed first.
+constexpr std::size_t kShortPrefix = 3;
+constexpr std::size_t kShortLimit = 200;
+// Below this many exact hits, words one typo away are tried too.
+constexpr std::size_t kFuzzyBelow = 5;
+
+// Optimal string alignment distance ≤ 1 (one insertion, deletion, substitution
+// or transposition of neighbours).
+bool within_one_edit(std::string_view a, std::string_view b) {
+  if (a == b) return true;
+  if (a.size() > b.size()) std::swap(a, b);
+  if (b.size() - a.size() > 1) return false;
+  std::size_t i = 0;
+  while (i < a.size() && a[i] == b[i]) ++i;
+  if (a.size() == b.size()) {
+    if (a.substr(i + 1) == b.substr(i + 1)) return true;  // substitution
+    return i + 1 < a.size() && a[i] == b[i + 1] && a[i + 1] == b[i] && a.substr(i + 2) == b.substr(i + 2);
+  }
+  return a.substr(i) == b.substr(i + 1);  // one letter more in b
+}
+
+}  // namespace
+
+std::vector<std::string> SearchIndex::words_of(std::string_view text) {
+  std::vector<std::string> out;
+  text::fold_words(text, [&](std::string_view w) {
+    std::string word(w);
+    // "kí"/"ký", "lí"/"lý", "mĩ"/"mỹ": both spellings are in use.
+    std::replace(word.begin(), word.end(), 'y', 'i');
+    out.push_back(std::move(word));
+  });
+  return out;
+}
+
+SearchIndex::SearchIndex(SearchIndex&& o) noexcept
+    : words_(std::move(o.words_)),
+      word_len_(std::move(o.word_len_)),
+      post_begin_(std::move(o.post_begin_)),
+      postings_(std::move(o.postings_)),
+      fwd_begin_(std::move(o.fwd_begin_)),
+      forward_(std::move(o.forward_)),
+      names_(std::move(o.names_)),
+      short_answers_(std::move(o.short_answers_)),
+      deletions_(std::move(o.deletions_)),
+      stamp_(std::move(o.stamp_)),
+      generation_(o.generation_) {}
+
+SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
+  words_ = std::move(o.words_);
+  word_len_ = std::move(o.word_len_);
+  post_begin_ = std::move(o.post_begin_);
+  postings_ = std::move(o.postings_);
+  fwd_begin_ = std::move(o.fwd_begin_);
+  forward_ = std::move(o.forward_);
+  names_ = std::move(o.names_);
+  short_answers_ = std::move(o.short_answers_);
+  deletions_ = std::move(o.deletions_);
+  stamp_ = std::move(o.stamp_);
+  generation_ = o.generation_;
+  return *this;
+}
+
+SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std::vector<domain::Field>& fields) {
+  std::unordered_map<std::string, std::size_t> field_of;
+  for (std::size_t i = 0; i < fields.size(); ++i) field_of[fields[i].id] = i;
+
+  // 1. Intern every word; per service, (temporary word id, in-name flag).
+  std::unordered_map<std::string, std::uint32_t> interned;
+  std::vector<std::string> vocab;
+  std::vector<std::vector<std::uint32_t>> per_service(services.size());
   names_.reserve(services.size());
-  for (std::uint32_t s = 0; s < services.size(); ++s) {
+  for (std::size_t s = 0; s < services.size(); ++s) {
     const auto& svc = services[s];
     names_.push_back(text::fold(svc.name));
+    std::replace(names_.back().begin(), names_.back().end(), 'y', 'i');
+    auto& list = per_service[s];
     auto add = [&](std::string_view text, bool in_name) {
-      text::fold_words(text, [&](std::string_view w) {
-        auto& list = postings[std::string(w)];
-        const std::uint32_t p = s << 1 | (in_name ? 1u : 0u);
-        if (!list.empty() && (list.back() >> 1) == s) {
-          list.back() |= p & 1u;
-        } else {
-          list.push_back(p);
-        }
-      });
+      for (auto& w : words_of(text)) {
+        auto [it, fresh] = interned.try_emplace(std::move(w), static_cast<std::uint32_t>(vocab.size()));
+        if (fresh) vocab.push_back(it->first);
+        list.push_back(it->second << 1 | (in_name ? kInName : 0u));
+      }
     };
     add(svc.name, true);
     add(svc.code, true);
     for (const auto& k : svc.keywords) add(k, true);
     add(svc.official_name, false);
-    if (auto it = field_names.find(svc.field); it != field_names.end()) add(fields[it->second].name, false);
+    if (auto it = field_of.find(svc.field); it != field_of.end()) add(fields[it->second].name, false);
     add(svc.summary, false);
     for (const auto& d : svc.documents) add(d.name, false);
     for (const auto& st : svc.steps) add(st, false);
     add(svc.result, false);
   }
-  words_.reserve(postings.size());
-  for (auto& [w, list] : postings) words_.push_back(Word{w, std::move(list)});
-  std::sort(words_.begin(), words_.end(), [](const Word& a, const Word& b) { return a.text < b.text; });
+
+  // 2. Sorted vocabulary; temporary ids → ranks.
+  std::vector<std::uint32_t> order(vocab.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return vocab[a] < vocab[b]; });
+  std::vector<std::uint32_t> rank_of(vocab.size());
+  words_.reserve(vocab.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) {
+    rank_of[order[r]] = r;
+    words_.push_back(std::move(vocab[order[r]]));
+    word_len_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(words_.back().size(), 255)));
+  }
+
+  // 3. Forward index: each service's words, sorted, flags merged.
+  fwd_begin_.assign(services.size() + 1, 0);
+  for (std::size_t s = 0; s < services.size(); ++s) {
+    auto& list = per_service[s];
+    for (auto& e : list) e = rank_of[e >> 1] << 1 | (e & kInName);
+    std::sort(list.begin(), list.end());
+    std::vector<std::uint32_t> merged;
+    for (auto e : list) {
+      if (!merged.empty() && (merged.back() >> 1) == (e >> 1)) merged.back() |= e & kInName;
+      else merged.push_back(e);
+    }
+    list = std::move(merged);
+    fwd_begin_[s + 1] = fwd_begin_[s] + static_cast<std::uint32_t>(list.size());
+  }
+  forward_.reserve(fwd_begin_.back());
+  for (const auto& list : per_service) forward_.insert(forward_.end(), list.begin(), list.end());
+
+  // 4. Postings: for each word, its services (in service order).
+  post_begin_.assign(words_.size() + 1, 0);
+  for (auto e : forward_) ++post_begin_[(e >> 1) + 1];
+  for (std::size_t w = 0; w < words_.size(); ++w) post_begin_[w + 1] += post_begin_[w];
+  postings_.resize(forward_.size());
+  std::vector<std::uint32_t> fill(post_begin_.begin(), post_begin_.end() - 1);
+  for (std::uint32_t s = 0; s < services.size(); ++s)
+    for (std::uint32_t i = fwd_begin_[s]; i < fwd_begin_[s + 1]; ++i)
+      postings_[fill[forward_[i] >> 1]++] = s << 1 | (forward_[i] & kInName);
+
+  stamp_.assign(services.size(), 0);
+
+  // 5. Words with one letter deleted, for typo tolerance (words of 3+ letters).
+  for (std::uint32_t w = 0; w < words_.size(); ++w) {
+    const std::string& word = words_[w];
+    if (word.size() < 3) continue;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+      std::string del = word.substr(0, i) + word.substr(i + 1);
+      auto& ids = deletions_[std::move(del)];
+      if (ids.empty() || ids.back() != w) ids.push_back(w);
+    }
+  }
+
+  // 6. Precomputed answers for the short prefixes typed first.
+  std::string previous;
+  for (const auto& word : words_) {
+    for (std::size_t len = 1; len <= kShortPrefix && len <= word.size(); ++len) {
+      std::string prefix = word.substr(0, len);
+      if (short_answers_.count(prefix) != 0) continue;
+      Term t;
+      t.text = prefix;
+      t.last = true;
+      word_range(t.text, true, t.lo, t.hi);
+      short_answers_.emplace(std::move(prefix), rank({t}, kShortLimit, false));
+    }
+  }
+}
+
+void SearchIndex::word_range(const std::string& prefix, bool prefix_match, std::uint32_t& lo,
+                             std::uint32_t& hi) const {
+  auto first = std::lower_bound(words_.begin(), words_.end(), prefix);
+  auto last = first;
+  if (prefix_match) {
+    while (last != words_.end() && last->compare(0, prefix.size(), prefix) == 0) ++last;
+  } else if (last != words_.end() && *last == prefix) {
+    ++last;
+  }
+  lo = static_cast<std::uint32_t>(first - words_.begin());
+  hi = static_cast<std::uint32_t>(last - words_.begin());
+}
+
+std::vector<std::uint32_t> SearchIndex::near_words(const std::string& term) const {
+  std::vector<std::uint32_t> out;
+  if (term.size() < 3) return out;
+  auto consider = [&](std::uint32_t w) {
+    if (within_one_edit(term, words_[w])) out.push_back(w);
+  };
+  // A letter missing from the term: the term is one of a word's deletions.
+  if (auto it = deletions_.find(term); it != deletions_.end())
+    for (auto w : it->second) consider(w);
+  for (std::size_t i = 0; i < term.size(); ++i) {
+    const std::string del = term.substr(0, i) + term.substr(i + 1);
+    // A letter too many in the term: a deletion of it is a word.
+    auto exact = std::lower_bound(words_.begin(), words_.end(), del);
+    if (exact != words_.end() && *exact == del) consider(static_cast<std::uint32_t>(exact - words_.begin()));
+    // A wrong or swapped letter: term and word share a deletion.
+    if (auto it = deletions_.find(del); it != deletions_.end())
+      for (auto w : it->second) consider(w);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+std::uint32_t SearchIndex::term_score(std::uint32_t s, const Term& t, bool fuzzy, bool& in_name) const {
+  const auto* begin = forward_.data() + fwd_begin_[s];
+  const auto* end = forward_.data() + fwd_begin_[s + 1];
+  std::uint32_t best = 0;
+  in_name = false;
+  const auto len = static_cast<std::uint8_t>(std::min<std::size_t>(t.text.size(), 255));
+  // Words in the term's vocabulary range: name 4 / elsewhere 1, +2 whole word, +1 prefix.
+  for (const auto* e = std::lower_bound(begin, end, t.lo << 1); e != end && (*e >> 1) < t.hi; ++e) {
+    const bool name = (*e & kInName) != 0;
+    const std::uint32_t sc = (name ? 4u : 1u) + (word_len_[*e >> 1] == len ? 2u : 1u);
+    if (sc > best) best = sc;
+    in_name = in_name || name;
+    if (best == 6) break;  // the best there is
+  }
+  if (fuzzy && best < 4)
+    for (auto w : t.fuzzy) {
+      const auto* e = std::lower_bound(begin, end, w << 1);
+      if (e != end && (*e >> 1) == w) {
+        const bool name = (*e & kInName) != 0;
+        best = std::max(best, name ? 4u : 1u);
+        in_name = in_name || name;
+      }
+    }
+  return best;
+}
+
+std::vector<SearchHit> SearchIndex::rank(const std::vector<Term>& terms, std::size_t limit, bool fuzzy) const {
+  // The most selective term's services are the candidates.
+  std::size_t pick = 0;
+  std::uint64_t best_size = UINT64_MAX;
+  for (std::size_t i = 0; i < terms.size(); ++i) {
+    std::uint64_t size = post_begin_[terms[i].hi] - post_begin_[terms[i].lo];
+    if (fuzzy)
+      for (auto w : terms[i].fuzzy) size += post_begin_[w + 1] - post_begin_[w];
+    if (size < best_size) {
+      best_size = size;
+      pick = i;
+    }
+  }
+  if (best_size == 0) return {};
+
+  std::lock_guard lock(scratch_mutex_);
+  if (++generation_ == 0) {  // wrapped: clear once in four billion searches
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    generation_ = 1;
+  }
+  // Candidates in two groups: services with the selective term in their name,
+  // then the others. The second group is skipped when it cannot reach the
+  // limit-th best score of the first (see the bound below).
+  std::vector<std::uint32_t> in_name, elsewhere;
+  auto collect = [&](std::uint32_t w) {
+    for (std::uint32_t p = post_begin_[w]; p < post_begin_[w + 1]; ++p) {
+      const std::uint32_t s = postings_[p] >> 1;
+      if (stamp_[s] == generation_) continue;
+      if (postings_[p] & kInName) {
+        stamp_[s] = generation_;
+        in_name.push_back(s);
+      } else {
+        elsewhere.push_back(s);  // deduplicated below: it may still show up in the name group
+      }
+    }
+  };
+  for (std::uint32_t w = terms[pick].lo; w < terms[pick].hi; ++w) collect(w);
+  if (fuzzy)
+    for (auto w : terms[pick].fuzzy) collect(w);
+  {
+    std::size_t keep = 0;
+    for (auto s : elsewhere)
+      if (stamp_[s] != generation_) {
+        stamp_[s] = generation_;
+        elsewhere[keep++] = s;
+      }
+    elsewhere.resize(keep);
+  }
+
+  std::string phrase;
+  for (const auto& t : terms) phrase += (phrase.empty() ? "" : " ") + t.text;
+  std::vector<SearchHit> hits;
+  auto score_all = [&](const std::vector<std::uint32_t>& group) {
+    for (auto s : group) {
+      std::uint32_t total = 0;
+      bool all = true, all_in_name = true;
+      for (const auto& t : terms) {
+        bool name = false;
+        const std::uint32_t sc = term_score(s, t, fuzzy, name);
+        if (sc == 0) {
+          all = false;
+          break;
+        }
+        total += sc;
+        all_in_name = all_in_name && name;
+      }
+      if (!all) continue;
+      std::uint32_t score = total * 4;
+      // The phrase can only be in the name if every word is.
+      if (all_in_name) {
+        if (terms.size() > 1 && names_[s].find(phrase) != std::string::npos) score += 16;
+        if (names_[s].rfind(phrase, 0) == 0) score += 8;
+      }
+      hits.push_back({s, score});
+    }
+  };
+  score_all(in_name);
+  // A service without the selective term in its name scores at most 3 for it,
+  // 6 for each other term, and gets no phrase bonus.
+  const std::uint32_t bound = (3u + 6u * static_cast<std::uint32_t>(terms.size() - 1)) * 4u;
+  bool skip = false;
+  if (hits.size() >= limit && limit > 0) {
+    std::vector<std::uint32_t> scores;
+    scores.reserve(hits.size());
+    for (const auto& h : hits) scores.push_back(h.score);
+    std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(limit - 1), scores.end(),
+                     std::greater<>());
+    skip = scores[limit - 1] > bound;
+  }
+  if (!skip) score_all(elsewhere);
+  const std::size_t n = std::min(limit, hits.size());
+  auto better = [&](const SearchHit& a, const SearchHit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (names_[a.service].size() != names_[b.service].size())
+      return names_[a.service].size() < names_[b.service].size();
+    return a.service < b.service;
+  };
+  if (n < hits.size()) std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
+  hits.resize(n);
+  std::sort(hits.begin(), hits.end(), better);
+  return hits;
 }
 
 std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t limit) const {
-  std::vector<std::string> terms;
-  text::fold_words(query, [&](std::string_view w) { terms.emplace_back(w); });
-  if (terms.empty() || names_.empty()) return {};
-
-  // For each term, the services where some word starts with it: score 2 when the
-  // match is in the name, 1 elsewhere. Intersect across terms, summing scores.
-  std::vector<std::uint32_t> acc;   // score per service, 0 = eliminated
-  std::vector<std::uint8_t> term_score(names_.size());
-  bool first = true;
-  for (const auto& term : terms) {
-    std::fill(term_score.begin(), term_score.end(), 0);
-    auto it = std::lower_bound(words_.begin(), words_.end(), term,
-                               [](const Word& w, const std::string& t) { return w.text < t; });
-    for (; it != words_.end() && it->text.compare(0, term.size(), term) == 0; ++it) {
-      const bool exact = it->text.size() == term.size();
-      for (std::uint32_t p : it->postings) {
-        const std::uint8_t sc = static_cast<std::uint8_t>(((p & 1u) ? 4 : 1) + (exact ? 1 : 0));
-        auto& cur = term_score[p >> 1];
-        if (sc > cur) cur = sc;
-      }
-    }
-    if (first) {
-      acc.assign(term_score.begin(), term_score.end());
-      first = false;
-    } else {
-      for (std::size_t s = 0; s < acc.size(); ++s) acc[s] = term_score[s] == 0 ? 0 : acc[s] + term_score[s];
-    }
+  const auto words = words_of(query);
+  if (words.empty() || names_.empty()) return {};
+  if (words.size() == 1 && words[0].size() <= kShortPrefix && limit <= kShortLimit) {
+    auto it = short_answers_.find(words[0]);
+    if (it == short_answers_.end()) return {};
+    return std::vector<SearchHit>(it->second.begin(), it->second.begin() + static_cast<std::ptrdiff_t>(
+                                                                                std::min(limit, it->second.size())));
   }
-  // The whole query as a phrase inside the name ranks highest.
-  const std::string phrase = text::fold(query);
-  std::vector<SearchHit> hits;
-  for (std::uint32_t s = 0; s < acc.size(); ++s) {
-    if (acc[s] == 0) continue;
-    std::uint32_t score = acc[s] * 4;
-    if (terms.size() > 1 && names_[s].find(phrase) != std::string::npos) score += 16;
-    if (names_[s].rfind(phrase, 0) == 0) score += 8;
-    hits.push_back({s, score});
+  std::vector<Term> terms;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    Term t;
+    t.text = words[i];
+    t.last = i + 1 == words.size();
+    // Every word may be a beginning ("giay chung nh"); whole words rank higher.
+    word_range(t.text, true, t.lo, t.hi);
+    terms.push_back(std::move(t));
   }
-  const std::size_t n = std::min(limit, hits.size());
-  std::partial_sort(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(),
-                    [&](const SearchHit& a, const SearchHit& b) {
-                      if (a.score != b.score) return a.score > b.score;
-                      if (names_[a.service].size() != names_[b.service].size())
-                        return names_[a.service].size() < names_[b.service].size();
-                      return a.service < b.service;
-                    });
-  hits.resize(n);
-  return hits;
+  auto hits = rank(terms, limit, false);
+  if (hits.size() >= kFuzzyBelow) return hits;
+  // Too little: let each word of 3+ letters be one typo away from a catalog word.
+  bool any = false;
+  for (auto& t : terms) {
+    t.fuzzy = near_words(t.text);
+    any = any || !t.fuzzy.empty();
+  }
+  if (!any) return hits;
+  return rank(terms, limit, true);
 }
 
 }  // namespace motcua::kiosk

@@ -1,15 +1,30 @@
 #pragma once
-// Diacritic-insensitive search over the catalog. Every service's name, code,
-// keywords, field, documents and steps are folded (text::fold) and split into
-// words; an inverted index maps each distinct word to the services containing it
-// and where (name or elsewhere). A query matches a service when every query word is
-// a prefix of some word of that service; services whose name matches rank first.
-// Built once per catalog snapshot; search() does no allocation proportional to
-// the catalog beyond the result.
+// Diacritic-insensitive, typo-tolerant search over the catalog, fast enough to
+// run on every keystroke over 50,000 services (docs/performance.md).
+//
+// Every service's name, code, keywords, field, summary, documents, steps and
+// result are folded (text::fold; also y → i, since "kí"/"ký", "lí"/"lý" are both
+// written) and split into words. The index keeps:
+//   - the sorted vocabulary, so the words starting with a query word are one
+//     contiguous range of word ids;
+//   - for each word, the services containing it (postings), and for each
+//     service, its word ids (sorted) — so a query is answered by taking the most
+//     selective query word's services as candidates and checking the other words
+//     against each candidate's own words;
+//   - for the one- and two-letter prefixes people type first, the ranked answer
+//     precomputed at build time;
+//   - every vocabulary word with one letter deleted, to find words one typo away
+//     ("khia" → "khai", "sinhh" → "sinh", "chng" → "chung") when the exact search
+//     finds too little.
+// Ranking: words found in the name (or keywords, or code) before words found only
+// in documents and steps; whole words before prefixes; exact before typo; then
+// the name containing the whole query, starting with it; then shorter names.
 
 #include <cstdint>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "motcua/domain/catalog.hpp"
@@ -26,19 +41,46 @@ class SearchIndex {
   SearchIndex() = default;
   explicit SearchIndex(const std::vector<domain::Service>& services,
                        const std::vector<domain::Field>& fields = {});
+  SearchIndex(SearchIndex&& other) noexcept;
+  SearchIndex& operator=(SearchIndex&& other) noexcept;
 
-  // Ranked hits, at most `limit`. An empty query returns nothing.
+  // Ranked hits, at most `limit`. An empty query returns nothing. Safe to call
+  // from several threads (a small scratch area is shared under a mutex).
   std::vector<SearchHit> search(std::string_view query, std::size_t limit = 200) const;
   std::size_t word_count() const { return words_.size(); }
 
+  // The normalised words of a text, as the index sees them.
+  static std::vector<std::string> words_of(std::string_view text);
+
  private:
-  // Posting: service index << 1 | (1 if the word occurs in the service's name or code).
-  struct Word {
+  static constexpr std::uint32_t kInName = 1;
+
+  struct Term {
     std::string text;
-    std::vector<std::uint32_t> postings;  // sorted by service, at most one per service
+    bool last = false;  // the word being typed: matched as a prefix
+    std::uint32_t lo = 0, hi = 0;  // vocabulary range of the words it matches
+    std::vector<std::uint32_t> fuzzy;  // word ids one typo away (filled when needed)
   };
-  std::vector<Word> words_;  // sorted by text
-  std::vector<std::string> names_;  // folded names, for ranking tie-breaks
+  std::vector<SearchHit> rank(const std::vector<Term>& terms, std::size_t limit, bool fuzzy) const;
+  void word_range(const std::string& prefix, bool prefix_match, std::uint32_t& lo, std::uint32_t& hi) const;
+  std::vector<std::uint32_t> near_words(const std::string& term) const;
+  // Best score of the term in the service (0: absent); in_name says it was in the name.
+  std::uint32_t term_score(std::uint32_t service, const Term& t, bool fuzzy, bool& in_name) const;
+
+  std::vector<std::string> words_;             // sorted vocabulary
+  std::vector<std::uint8_t> word_len_;         // their lengths (capped), contiguous for scoring
+  std::vector<std::uint32_t> post_begin_;      // postings of word w: [post_begin_[w], post_begin_[w + 1])
+  std::vector<std::uint32_t> postings_;        // service << 1 | kInName
+  std::vector<std::uint32_t> fwd_begin_;       // words of service s: [fwd_begin_[s], fwd_begin_[s + 1])
+  std::vector<std::uint32_t> forward_;         // word << 1 | kInName, sorted by word
+  std::vector<std::string> names_;             // folded names (phrase bonus)
+  std::unordered_map<std::string, std::vector<SearchHit>> short_answers_;  // 1–2 letter queries
+  std::unordered_map<std::string, std::vector<std::uint32_t>> deletions_;  // word minus one letter → word ids
+
+  // Scratch for one search at a time: a stamp per service avoids clearing O(N) arrays.
+  mutable std::mutex scratch_mutex_;
+  mutable std::vector<std::uint32_t> stamp_;
+  mutable std::uint32_t generation_ = 0;
 };
 
 }  // namespace motcua::kiosk

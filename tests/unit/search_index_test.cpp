@@ -86,3 +86,42 @@ TEST(Search, ScalesToFiftyThousandServices) {
   ASSERT_FALSE(hits.empty());
   EXPECT_LE(hits.size(), 50u);
 }
+
+TEST(Search, ToleratesOneTypoPerWord) {
+  const auto s = demo();
+  for (const char* q : {"khia sinh", "khai sinhh", "kai sinh", "dang ki khai sinh", "đăng kí khai sinh"}) {
+    const auto hits = s->index.search(q);
+    ASSERT_FALSE(hits.empty()) << q;
+    EXPECT_EQ(s->catalog.services[hits[0].service].code, "1.001193") << q << " → " << first(*s, q);
+  }
+  // "chung thuc" and a typo of it both find the certification services.
+  const auto exact = s->index.search("chung thuc");
+  const auto typo = s->index.search("chung thcu");
+  ASSERT_FALSE(typo.empty());
+  EXPECT_EQ(typo[0].service, exact[0].service);
+}
+
+TEST(Search, ExactMatchesOutrankTypoMatches) {
+  const auto s = demo();
+  // "sinh" exists as a word; a typo search is only tried when too little is found.
+  const auto hits = s->index.search("sinh");
+  ASSERT_FALSE(hits.empty());
+  for (const auto& h : hits) {
+    const auto& svc = s->catalog.services[h.service];
+    std::string all = svc.name + " " + svc.official_name + " " + svc.summary + " " + svc.result;
+    for (const auto& d : svc.documents) all += " " + d.name;
+    for (const auto& st : svc.steps) all += " " + st;
+    for (const auto& k : svc.keywords) all += " " + k;
+    EXPECT_NE(text::fold(all).find("sinh"), std::string::npos) << svc.name;
+  }
+}
+
+TEST(Search, ShortPrefixesAnswerFromThePrecomputedLists) {
+  const auto s = CatalogSnapshot::build(domain::synthetic_catalog(5000));
+  for (const char* q : {"c", "ca", "cap", "x", "xa"}) {
+    const auto hits = s->index.search(q, 50);
+    ASSERT_FALSE(hits.empty()) << q;
+    EXPECT_LE(hits.size(), 50u);
+    for (std::size_t i = 1; i < hits.size(); ++i) EXPECT_GE(hits[i - 1].score, hits[i].score) << q;
+  }
+}
