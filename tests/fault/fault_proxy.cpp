@@ -388,20 +388,11 @@ void FaultProxy::relay(Connection& c) {
       bandwidth = bandwidth_;
     }
 
-    if (c.stalled) {
-      // A stalled link: nothing moves ever again. Swallow what arrives so the
-      // peers' buffers never tell; end only when the kiosk gives up.
-      pollfd fds[3] = {{c.client, POLLIN, 0}, {c.upstream, POLLIN, 0}, {stop_fd_, POLLIN, 0}};
-      if (::poll(fds, 3, static_cast<int>(kIdleTick.count())) < 0 && errno != EINTR) return;
-      if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) != 0 && ::read(c.client, chunk, sizeof chunk) <= 0) return;
-      if (c.upstream >= 0 && (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) != 0 &&
-          ::read(c.upstream, chunk, sizeof chunk) <= 0)
-        reset_close(c.upstream);  // the hub timed out; the kiosk must not learn of it
-      continue;
-    }
-    if (mode == LinkMode::black_hole) {
-      // The link went dark: keep every byte where it is (TCP would retransmit
-      // them when the link returns); end when the kiosk hangs up.
+    if (c.stalled || mode == LinkMode::black_hole) {
+      // The link went dark: nothing is read or written, so the senders' TCP
+      // windows fill and their writes block, as on a dead radio link (a stall
+      // is for good; a black hole lasts until the mode changes). Ends only
+      // when the kiosk hangs up.
       pollfd fds[2] = {{c.client, POLLRDHUP, 0}, {stop_fd_, POLLIN, 0}};
       if (::poll(fds, 2, static_cast<int>(kIdleTick.count())) < 0 && errno != EINTR) return;
       if ((fds[0].revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0) return;

@@ -44,8 +44,9 @@ enum class LinkMode {
 // A fault at a byte position of a direction.
 enum class FaultKind {
   cut,    // forward the bytes before the position, then reset both sides
-  stall,  // forward the bytes before the position, then never move another byte
-          // (the connection stays open: only the kiosk's timeouts can end it)
+  stall,  // forward the bytes before the position, then never move another byte in
+          // either direction, reading nothing (the connection stays open: only the
+          // kiosk's timeouts can end it)
   flip,   // flip one bit of the byte at the position and go on
 };
 

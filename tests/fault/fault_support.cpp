@@ -22,9 +22,7 @@
 #include "motcua/client/kiosk_store.hpp"
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/x509.hpp"
-#if __has_include("motcua/protocol/envelope.hpp")
 #include "motcua/protocol/envelope.hpp"
-#endif
 #include "motcua/util/clock.hpp"
 #include "motcua/util/fs.hpp"
 
@@ -142,9 +140,6 @@ class OutboxReader {
       if (!d) return fail(d.error());
       return crypto::hex(*d);
     }
-#if __has_include("motcua/protocol/envelope.hpp")
-    // Transitional guard: sealed submissions are being added in the same tree;
-    // drop the #if once protocol/envelope.hpp is committed.
     if (!key_) {
       auto pem = fs::read_file(hub_.hub_dir() / "seal-key.pem");
       if (!pem) return fail(pem.error());
@@ -161,10 +156,6 @@ class OutboxReader {
     });
     if (!n) return fail(n.error());
     return crypto::hex(hash.finish());
-#else
-    (void)e;
-    return fail(Errc::invalid_argument, "sealed outbox file, but this tree cannot open sealed documents");
-#endif
   }
 
  private:
@@ -445,6 +436,15 @@ void SmallDisk::free_filler() {
   std::error_code ec;
   stdfs::remove(dir_ / ".filler", ec);
   stdfs::remove_all(dir_ / ".filler-inodes", ec);
+}
+
+std::string tail_of(const stdfs::path& file, std::size_t lines) {
+  std::ifstream in(file, std::ios::binary);
+  std::vector<std::string> all;
+  for (std::string line; std::getline(in, line);) all.push_back(std::move(line));
+  std::string out;
+  for (std::size_t i = all.size() > lines ? all.size() - lines : 0; i < all.size(); ++i) out += all[i] + "\n";
+  return out;
 }
 
 // ---- seeds

@@ -98,6 +98,9 @@ class SmallDisk {
   std::filesystem::path dir_;
 };
 
+// The last `lines` lines of a log file, for failure messages.
+std::string tail_of(const std::filesystem::path& file, std::size_t lines);
+
 // MOTCUA_FAULT_SEED (else random) and MOTCUA_FAULT_ITERATIONS (else fallback),
 // printed so a failing run can be repeated.
 std::uint64_t fault_seed();

@@ -61,8 +61,10 @@ TEST_F(HubKill, KilledRightAfterASealWhoseAnswerIsLostTheKioskStillEndsWithOneCo
   // The answer spends this long on the link: longer than it takes to see the
   // seal on the hub and drop the connection.
   proxy.set_latency(std::chrono::milliseconds(150));
-  int lost = 0;
-  for (int round = 0; round < 3; ++round) {
+  int lost = 0, rounds = 0;
+  // A round loses the acknowledgement unless the machine is too loaded to see
+  // the seal within the link's latency; a few rounds make that certain.
+  for (; rounds < 6 && lost < 2; ++rounds) {
     const auto e = enqueue(1, 48 * 1024);
     client::SyncEngine engine(sync_config(), clock);
     engine.start();
@@ -76,7 +78,7 @@ TEST_F(HubKill, KilledRightAfterASealWhoseAnswerIsLostTheKioskStillEndsWithOneCo
     ASSERT_TRUE(pass());
     ASSERT_EQ(depth(), 0);
   }
-  std::cout << "[fault] " << lost << " of 3 seal acknowledgements lost with the hub" << std::endl;
+  std::cout << "[fault] " << lost << " of " << rounds << " seal acknowledgements lost with the hub" << std::endl;
   EXPECT_GE(lost, 1) << "the test never produced the case it is about";
   expect_exactly_once();
 }

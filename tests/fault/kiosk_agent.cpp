@@ -4,7 +4,7 @@
 // them (the worker enqueues, then wakes the engine), minus the screens.
 //
 //   motcua-kiosk-agent --data DIR [--hub URL] submit --first I --count N [--pages P] [--page-kb K] [--manifest F]
-//   motcua-kiosk-agent --data DIR [--hub URL] sync [--timeout-s T]
+//   motcua-kiosk-agent --data DIR [--hub URL] sync [--timeout-s T] [--forever]
 //   motcua-kiosk-agent --data DIR [--hub URL] run  --first I --count N ... (submit while syncing, then drain)
 //
 // DIR is a kiosk data directory written by `motcua-hub kiosk-bundle`. The
@@ -16,6 +16,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -49,7 +50,8 @@ struct Options {
   int page_kb = 64;
   std::filesystem::path manifest;
   // sync / run
-  int timeout_s = 0;  // 0 = forever
+  int timeout_s = 0;     // 0 = no deadline
+  bool forever = false;  // sync: keep running after the outbox is empty (manual runs)
 };
 
 int fail_with(const Error& e) {
@@ -131,15 +133,24 @@ class Syncer {
 
   void wake() { engine_->wake(); }
 
-  int drain(client::KioskStore& store, int timeout_s) {
+  int drain(client::KioskStore& store, int timeout_s, bool forever) {
     const auto deadline = timeout_s > 0 ? std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s)
                                         : std::chrono::steady_clock::time_point::max();
     for (;;) {
       auto depth = store.outbox_depth();
-      if (depth && *depth == 0) return 0;
+      if (depth && *depth == 0 && !forever) return 0;
       if (std::chrono::steady_clock::now() >= deadline) {
-        std::cerr << "motcua-kiosk-agent: outbox not empty at the deadline: " << engine_->state().last_error << "\n";
-        return 3;
+        std::cerr << "motcua-kiosk-agent: " << (depth ? *depth : -1)
+                  << " dossier(s) still queued at the deadline; last error: " << engine_->state().last_error << "\n";
+        if (auto pending = store.pending())
+          for (const auto& e : *pending)
+            std::cerr << "  " << e.receipt_code << " " << e.client_id << " " << client::to_string(e.state)
+                      << " attempts " << e.attempts << ": " << e.last_error << "\n";
+        // The engine may be inside a long transfer and stopping it could take a
+        // whole request timeout; nothing here needs a clean stop (the tests
+        // SIGKILL this process all the time).
+        std::cerr.flush();
+        std::_Exit(3);
       }
       // The engine reports every delivery; the periodic look is a safety net.
       std::unique_lock lock(mutex_);
@@ -179,6 +190,7 @@ int main(int argc, char** argv) {
   add_submit_options(submit_cmd);
   auto* sync_cmd = app.add_subcommand("sync", "run the sync engine until the outbox is empty");
   sync_cmd->add_option("--timeout-s", o.timeout_s, "give up after this long (exit 3); 0 = never");
+  sync_cmd->add_flag("--forever", o.forever, "keep syncing after the outbox is empty (until killed)");
   auto* run_cmd = app.add_subcommand("run", "submit while the sync engine runs, then wait until delivered");
   add_submit_options(run_cmd);
   run_cmd->add_option("--timeout-s", o.timeout_s, "give up after this long (exit 3); 0 = never");
@@ -207,5 +219,5 @@ int main(int argc, char** argv) {
   if (*run_cmd) {
     if (const int rc = submit(o, *store, *kiosk, [&] { syncer.wake(); }); rc != 0) return rc;
   }
-  return syncer.drain(*store, o.timeout_s);
+  return syncer.drain(*store, o.timeout_s, o.forever);
 }

@@ -58,7 +58,7 @@ TEST_F(Link, CutsAtEveryStageOfAPassNeverLoseOrDuplicateADossier) {
       {Direction::downstream, 0.85},  {Direction::downstream, 0.95}, {Direction::downstream, 0.98},
       {Direction::downstream, 0.995}, {Direction::downstream, 0.999},
   };
-  int failed_passes = 0;
+  std::size_t fired_cuts = 0;
   for (const auto& s : steps) {
     const auto e = enqueue(kPages, kPageBytes);
     const std::uint64_t total = s.d == Direction::upstream ? up : down;
@@ -68,12 +68,18 @@ TEST_F(Link, CutsAtEveryStageOfAPassNeverLoseOrDuplicateADossier) {
     const bool fired = proxy.faults_fired() > 0;
     proxy.disarm();
     proxy.reset_counters();
-    if (!cut) ++failed_passes;
+    if (fired) ++fired_cuts;
     std::cout << "[fault] cut " << to_string(s.d) << " at byte " << at << " (" << s.at * 100 << " %): "
               << (fired ? "fired" : "not reached") << ", pass "
               << (cut ? "succeeded" : "failed: " + cut.error().describe()) << ", on the hub: "
               << (hub_has(e.receipt_code) ? "yes" : "no") << ", still queued: " << depth() << std::endl;
-    if (!cut) {
+    // Delivered on the kiosk only if sealed on the hub; a failed pass before the
+    // seal keeps the dossier queued. (A pass may also fail after the seal, in
+    // the steps that follow it: then the dossier may already be delivered.)
+    if (depth() == 0) {
+      EXPECT_TRUE(hub_has(e.receipt_code)) << "the kiosk dropped a dossier the hub does not have";
+    }
+    if (!cut && !hub_has(e.receipt_code)) {
       EXPECT_EQ(depth(), 1) << "a failed pass keeps the dossier";
     }
 
@@ -81,7 +87,9 @@ TEST_F(Link, CutsAtEveryStageOfAPassNeverLoseOrDuplicateADossier) {
     ASSERT_TRUE(retry) << retry.error().describe();
     ASSERT_EQ(depth(), 0);
   }
-  EXPECT_GE(failed_passes, static_cast<int>(steps.size()) / 2) << "most cuts must actually break a pass";
+  // A pass may survive a cut (the uploader resumes on a new connection); what
+  // matters is that the cuts landed inside the passes, where they were aimed.
+  EXPECT_GE(fired_cuts + 2, steps.size()) << "the cuts missed the traffic they were aimed at";
   expect_exactly_once();
 }
 
@@ -169,12 +177,18 @@ TEST_F(Link, AConnectionThatStallsMidUploadTimesOutAndTheUploadIsRetried) {
   auto stalled = pass(config);
   const auto took = std::chrono::steady_clock::now() - started;
   EXPECT_EQ(proxy.faults_fired(), 1u);
-  ASSERT_FALSE(stalled) << "a frozen upload cannot have succeeded";
-  EXPECT_EQ(stalled.error().code, Errc::network) << stalled.error().describe();
-  EXPECT_LT(took, std::chrono::seconds(9)) << "the kiosk's timeouts must end a frozen transfer";
-  EXPECT_EQ(depth(), 1);
-  auto r = pass(config);
-  ASSERT_TRUE(r) << r.error().describe();
+  // Either the pass gives up (a single-request upload) or the uploader itself
+  // notices, resumes on a new connection and finishes (tus); never a hang.
+  std::cout << "[fault] pass with a connection frozen mid-upload: "
+            << (stalled ? std::string("succeeded") : stalled.error().describe()) << " after "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms" << std::endl;
+  EXPECT_LT(took, std::chrono::seconds(12)) << "the kiosk's timeouts must end a frozen transfer";
+  // The link comes back and the dead connection is reset. Until then the
+  // hub's request for it may hold the upload (423 to a resume) — on a real link
+  // until the hub's read timeout; the kiosk just retries later.
+  proxy.drop_connections();
+  for (int i = 0; i < 3 && depth() > 0; ++i) (void)pass(config);
+  EXPECT_EQ(depth(), 0);
   expect_exactly_once();
 }
 
@@ -264,15 +278,16 @@ TEST_F(Link, ALinkThatDropsEveryConnectionAfterAFewBytesNeverDeliversHalfADossie
   proxy.arm({FaultKind::cut, Direction::upstream, 40 * 1024, FaultScope::each_connection});
   client::SyncEngine engine(sync_config(), clock);
   bool delivered = false;
-  for (int i = 0; i < 12 && !delivered; ++i) {
+  for (int i = 0; i < 4 && !delivered; ++i) {
     (void)engine.run_once();
     delivered = depth() == 0;
   }
-  // Today (one PUT per document) this prints "still queued". Once uploads
-  // resume from the hub's offset it must print "delivered": then make it an
+  // Today this prints "still queued": uploads progress only in whole chunks
+  // (docs/fault-tests.md, open points). Once they progress in smaller steps
+  // over such a link it must print "delivered": then make it an
   // EXPECT_TRUE(delivered) — the "uploads stuck forever" case.
-  std::cout << "[fault] 12 passes over a 40 KiB-per-connection link: "
-            << (delivered ? "delivered (uploads resume)" : "still queued (uploads do not resume)") << std::endl;
+  std::cout << "[fault] 4 passes over a 40 KiB-per-connection link: "
+            << (delivered ? "delivered (uploads progress)" : "still queued (no upload progress)") << std::endl;
   proxy.disarm();
   ASSERT_TRUE(engine.run_once());
   expect_exactly_once();
