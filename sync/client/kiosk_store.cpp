@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include <openssl/crypto.h>
+#include <sys/statvfs.h>
 
 #include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/hash.hpp"
@@ -302,6 +303,20 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
   s.lookup_secret = domain::generate_lookup_secret();
   s.payment_method = d.payment_method;
   s.result_delivery = d.result_delivery;
+
+  // Keep room for the sync bookkeeping (marking dossiers delivered, which lets
+  // the purge free space): a new dossier is refused before the disk is full.
+  {
+    // 16 MiB, or 2 % of a small disk.
+    std::uint64_t needed = kDiskReserve;
+    struct statvfs st {};
+    if (::statvfs(data_dir_.c_str(), &st) == 0)
+      needed = std::min<std::uint64_t>(needed, static_cast<std::uint64_t>(st.f_blocks) * st.f_frsize / 50);
+    for (const auto& doc : d.documents) needed += doc.bytes.size() + doc.bytes.size() / 64 + 4096;
+    if (auto free = fs::free_bytes(data_dir_); free && *free < needed)
+      return fail(Errc::disk_full, "the kiosk's disk is nearly full (" + std::to_string(*free / (1024 * 1024)) +
+                                       " MiB free); dossiers cannot be taken until space is freed");
+  }
 
   // Everything personal is sealed to the hub before it touches the disk: a
   // stolen kiosk gives away only masked summaries (ARCHITECTURE.md, security).

@@ -268,6 +268,11 @@ TusUpload document_upload(const std::string& dossier_client_id, const std::strin
 }
 
 struct TusUploader::Impl {
+  // Chunk size in use: halved after a chunk that died on the way (a link that
+  // cannot carry a whole chunk per connection must still make progress, since
+  // the hub keeps no part of a checksummed chunk), doubled back after a chunk
+  // that arrived. Kept across upload() calls: the link is the same.
+  std::int64_t chunk = 0;
   HubEndpoint ep;
   TusUploaderOptions opt;
   std::unique_ptr<CURL, CurlFree> curl;
@@ -462,7 +467,9 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
     return fail(Errc::invalid_argument, up.file.string() + " is larger than the server accepts (" +
                                             std::to_string(*caps->max_size) + " bytes)");
   const auto& opt = impl_->opt;
-  const std::int64_t chunk_size = std::max<std::int64_t>(1, opt.chunk_size);
+  const std::int64_t max_chunk = std::max<std::int64_t>(1, opt.chunk_size);
+  constexpr std::int64_t kMinChunk = 16 * 1024;
+  if (impl_->chunk <= 0 || impl_->chunk > max_chunk) impl_->chunk = max_chunk;
 
   TusOutcome out;
   out.length = length;
@@ -543,6 +550,7 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
       return out;
     }
 
+    const std::int64_t chunk_size = impl_->chunk;
     const std::int64_t len = std::min(chunk_size, length - *offset);
     std::vector<std::string> headers{"Upload-Offset: " + std::to_string(*offset),
                                      "Content-Type: application/offset+octet-stream"};
@@ -569,6 +577,9 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
     out.bytes_sent += src.handed;
     if (!r) {
       if (r.error().code == Errc::network) {
+        // The chunk died on the way: try smaller ones (never below 16 KiB).
+        if (chunk_size > std::min(kMinChunk, max_chunk))
+          impl_->chunk = std::max(std::min(kMinChunk, max_chunk), chunk_size / 2);
         if (auto x = retry(r.error()); !x) return fail(x.error());
         continue;
       }
@@ -579,6 +590,7 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
       if (!next || *next < *offset || *next > length)
         return fail(Errc::protocol, "PATCH " + url + ": no valid Upload-Offset in the answer");
       if (*next > *offset) failures = 0;
+      if (*next - *offset == chunk_size) impl_->chunk = std::min(max_chunk, chunk_size * 2);
       offset = *next;
       if (up.on_progress && !up.on_progress(*next, length))
         return fail(Errc::unavailable, "upload of " + up.file.string() + " stopped by the caller (it can be resumed)");

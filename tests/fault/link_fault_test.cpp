@@ -269,25 +269,23 @@ TEST_F(Link, ATlsCaptivePortalWithAPlausibleBodyIsNeverASuccess) {
   expect_exactly_once();
 }
 
-TEST_F(Link, ALinkThatDropsEveryConnectionAfterAFewBytesNeverDeliversHalfADossier) {
+TEST_F(Link, ALinkThatDropsEveryConnectionAfterAFewBytesStillDeliversEverything) {
   // A link that never carries more than 40 KiB per connection. A page larger
-  // than that can only arrive if uploads resume (tus); until they do, the
-  // dossier must simply stay queued — never sealed with a page missing.
+  // than that arrives because uploads resume (tus) in chunks that shrink until
+  // they fit — and it is never sealed with a page missing meanwhile.
   ASSERT_TRUE(pass());
   enqueue(1, 120 * 1024);
   proxy.arm({FaultKind::cut, Direction::upstream, 40 * 1024, FaultScope::each_connection});
   client::SyncEngine engine(sync_config(), clock);
   bool delivered = false;
-  for (int i = 0; i < 4 && !delivered; ++i) {
+  int passes = 0;
+  for (; passes < 8 && !delivered; ++passes) {
     (void)engine.run_once();
     delivered = depth() == 0;
   }
-  // Today this prints "still queued": uploads progress only in whole chunks
-  // (docs/fault-tests.md, open points). Once they progress in smaller steps
-  // over such a link it must print "delivered": then make it an
-  // EXPECT_TRUE(delivered) — the "uploads stuck forever" case.
-  std::cout << "[fault] 4 passes over a 40 KiB-per-connection link: "
-            << (delivered ? "delivered (uploads progress)" : "still queued (no upload progress)") << std::endl;
+  std::cout << "[fault] over a 40 KiB-per-connection link: " << (delivered ? "delivered" : "still queued")
+            << " after " << passes << " passes" << std::endl;
+  EXPECT_TRUE(delivered) << "uploads stuck forever on a link that drops connections";
   proxy.disarm();
   ASSERT_TRUE(engine.run_once());
   expect_exactly_once();

@@ -44,6 +44,11 @@ struct NewDossier {
 enum class OutboxState { queued, created, delivered };
 std::string_view to_string(OutboxState);
 
+// Free space a new dossier must leave on the kiosk's disk, so the sync engine can
+// always record deliveries (and then purge delivered copies); 2 % of a disk
+// smaller than 800 MiB.
+inline constexpr std::uint64_t kDiskReserve = 16u << 20;
+
 // Documents go up in chunks of this size (tus PATCH requests).
 inline constexpr std::int64_t kUploadChunk = std::int64_t{8} << 20;
 
