@@ -143,6 +143,56 @@ Json to_json(const Service& s) {
   return j;
 }
 
+Json to_json(const QaEntry& q) {
+  return Json{{"id", q.id},         {"question", q.question},     {"answer", q.answer},
+              {"field", opt(q.field)}, {"service", opt(q.service)}, {"published_at", q.published_at}};
+}
+
+Result<QaEntry> qa_from_json(const Json& j) {
+  return decode_json<QaEntry>("question " + str_or(j, "id", "?"), [&] {
+    QaEntry q;
+    q.id = j.at("id").get<std::string>();
+    q.question = j.at("question").get<std::string>();
+    q.answer = j.at("answer").get<std::string>();
+    q.field = opt_string(j, "field");
+    q.service = opt_string(j, "service");
+    q.published_at = str_or(j, "published_at");
+    if (q.id.empty() || q.question.empty() || q.answer.empty())
+      throw nlohmann::json::other_error::create(501, "id, question and answer must not be empty", &j);
+    return q;
+  });
+}
+
+Json to_json(const ServiceStats& s) {
+  return Json{{"code", s.code},
+              {"received_total", s.received_total},
+              {"received_last_year", s.received_last_year},
+              {"finished", s.finished},
+              {"early", s.early},
+              {"on_time", s.on_time},
+              {"late", s.late},
+              {"open", s.open},
+              {"overdue", s.overdue},
+              {"computed_at", s.computed_at}};
+}
+
+Result<ServiceStats> stats_from_json(const Json& j) {
+  return decode_json<ServiceStats>("stats " + str_or(j, "code", "?"), [&] {
+    ServiceStats s;
+    s.code = j.at("code").get<std::string>();
+    s.received_total = int_or(j, "received_total", 0);
+    s.received_last_year = int_or(j, "received_last_year", 0);
+    s.finished = int_or(j, "finished", 0);
+    s.early = int_or(j, "early", 0);
+    s.on_time = int_or(j, "on_time", 0);
+    s.late = int_or(j, "late", 0);
+    s.open = int_or(j, "open", 0);
+    s.overdue = int_or(j, "overdue", 0);
+    s.computed_at = str_or(j, "computed_at");
+    return s;
+  });
+}
+
 Json to_json(const Catalog& c) {
   Json j{{"format", "motcua-catalog/1"}};
   j["agencies"] = Json::array();
@@ -155,6 +205,10 @@ Json to_json(const Catalog& c) {
   for (const auto& s : c.services) j["services"].push_back(to_json(s));
   if (c.calendar) j["calendar"] = calendar::to_json(*c.calendar);
   if (c.working_hours) j["working_hours"] = Json{{"sessions", calendar::format_sessions(*c.working_hours)}};
+  if (!c.qa.empty()) {
+    j["qa"] = Json::array();
+    for (const auto& q : c.qa) j["qa"].push_back(to_json(q));
+  }
   return j;
 }
 
@@ -275,6 +329,7 @@ Result<Catalog> catalog_from_json(const Json& j, bool check_refs) {
   if (auto r = each("sectors", sector_from_json, c.sectors); !r) return fail(r.error());
   if (auto r = each("fields", field_from_json, c.fields); !r) return fail(r.error());
   if (auto r = each("services", service_from_json, c.services); !r) return fail(r.error());
+  if (auto r = each("qa", qa_from_json, c.qa); !r) return fail(r.error());
   if (j.contains("calendar") && !j["calendar"].is_null()) {
     auto overrides = calendar::overrides_from_json(j["calendar"]);
     if (!overrides) return fail(Errc::invalid_argument, "calendar: " + overrides.error().message);
@@ -307,6 +362,14 @@ Result<void> check_references(const Catalog& c) {
       return fail(Errc::invalid_argument, "service " + s.code + " refers to unknown field " + s.field);
     if (!agencies.count(s.agency))
       return fail(Errc::invalid_argument, "service " + s.code + " refers to unknown agency " + s.agency);
+  }
+  std::set<std::string> questions;
+  for (const auto& q : c.qa) {
+    if (!questions.insert(q.id).second) return fail(Errc::invalid_argument, "question " + q.id + " appears twice");
+    if (q.field && !fields.count(*q.field))
+      return fail(Errc::invalid_argument, "question " + q.id + " refers to unknown field " + *q.field);
+    if (q.service && !codes.count(*q.service))
+      return fail(Errc::invalid_argument, "question " + q.id + " refers to unknown service " + *q.service);
   }
   return {};
 }

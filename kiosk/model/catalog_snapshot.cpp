@@ -13,6 +13,7 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog ca
   snap->catalog = std::move(catalog);
   const auto& c = snap->catalog;
   for (std::size_t i = 0; i < c.services.size(); ++i) snap->service_by_code[c.services[i].code] = i;
+  for (std::size_t i = 0; i < c.stats.size(); ++i) snap->stats_by_code[c.stats[i].code] = i;
 
   std::map<std::string, std::size_t> field_index;
   for (const auto& f : c.fields) {
@@ -61,6 +62,11 @@ std::optional<TimePoint> CatalogSnapshot::appointment(const std::string& service
   auto due = working_time->due(received, *processing);
   if (!due) return std::nullopt;
   return *due;
+}
+
+const domain::ServiceStats* CatalogSnapshot::stats(const std::string& service_code) const {
+  auto it = stats_by_code.find(service_code);
+  return it == stats_by_code.end() ? nullptr : &catalog.stats[it->second];
 }
 
 const domain::Field* CatalogSnapshot::field(const std::string& id) const {

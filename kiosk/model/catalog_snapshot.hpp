@@ -24,6 +24,7 @@ struct CatalogSnapshot {
   std::vector<FieldGroup> groups;  // fields sorted by sector then name (Vietnamese folded order)
   SearchIndex index;
   std::map<std::string, std::size_t> service_by_code;
+  std::map<std::string, std::size_t> stats_by_code;
   // Holiday rules + the catalog's announcements: the same appointments the hub fixes.
   std::optional<calendar::WorkingTime> working_time;
 
@@ -31,6 +32,8 @@ struct CatalogSnapshot {
   const domain::Service* service(const std::string& code) const;
   const domain::Agency* agency(const std::string& id) const;
   const domain::Field* field(const std::string& id) const;
+  // The hub's figures for a service (usage, on time, late), if it published any.
+  const domain::ServiceStats* stats(const std::string& service_code) const;
   // The appointment for a dossier of this service received at `received`
   // (nullopt if the service or its processing time is unknown).
   std::optional<TimePoint> appointment(const std::string& service_code, TimePoint received) const;

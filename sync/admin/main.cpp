@@ -129,6 +129,23 @@ int main(int argc, char** argv) {
   d_act->add_option("--appointment", appointment, "new appointment for extend: YYYY-MM-DDTHH:MM:SS+07:00");
   d_act->add_flag("--json", as_json, "print JSON");
 
+  auto* stats = app.add_subcommand("stats", "each service's figures: dossiers received, finished early / on time / late, overdue");
+  bool stats_refresh = false;
+  stats->add_flag("--refresh", stats_refresh, "recompute them now (the hub does it every 10 minutes)");
+  stats->add_flag("--json", as_json, "print JSON");
+
+  auto* qa = app.add_subcommand("qa", "publish questions and answers (Hỏi đáp) to the kiosks");
+  qa->require_subcommand(1);
+  auto* qa_add = qa->add_subcommand("add", "publish a question with its answer");
+  std::string question, answer, qa_id;
+  std::optional<std::string> qa_field, qa_service;
+  qa_add->add_option("--question", question, "the question, as people ask it")->required();
+  qa_add->add_option("--answer", answer, "the agency's answer")->required();
+  qa_add->add_option("--id", qa_id, "an id to update an earlier entry (default: a new one)");
+  qa_add->add_option("--field", qa_field, "the field it concerns (catalog field id)");
+  qa_add->add_option("--service", qa_service, "the procedure code it concerns");
+  qa_add->add_flag("--json", as_json, "print JSON");
+
   auto* kiosks = app.add_subcommand("kiosks", "the fleet: every kiosk with its last heartbeat");
   kiosks->add_flag("--json", as_json, "print JSON");
 
@@ -225,6 +242,49 @@ int main(int argc, char** argv) {
       if (d->summary.due_at) std::cout << ", hẹn trả / appointment " << local_time(*d->summary.due_at);
       std::cout << "\n";
     }
+    return 0;
+  }
+  if (*stats) {
+    if (stats_refresh) {
+      auto r = hub.request("POST", "/admin/stats/refresh");
+      if (!r) return die(r.error());
+    }
+    auto r = hub.request("GET", "/admin/stats");
+    if (!r) return die(r.error());
+    auto j = parse_json(r->body);
+    if (!j || !j->contains("stats")) return die(Error{Errc::protocol, "hub sent no figures"});
+    if (as_json) {
+      std::cout << (*j)["stats"].dump(2) << "\n";
+      return 0;
+    }
+    std::cout << pad("THỦ TỤC", 11) << pad("TỔNG", 7) << pad("12 THÁNG", 10) << pad("XONG", 7) << pad("TRƯỚC HẠN", 11)
+              << pad("ĐÚNG HẠN", 10) << pad("TRỄ HẠN", 9) << pad("ĐANG GIẢI QUYẾT", 17) << "QUÁ HẠN\n";
+    for (const auto& st : (*j)["stats"]) {
+      auto v = domain::stats_from_json(st);
+      if (!v) continue;
+      std::cout << pad(v->code, 11) << pad(std::to_string(v->received_total), 7) << pad(std::to_string(v->received_last_year), 10)
+                << pad(std::to_string(v->finished), 7) << pad(std::to_string(v->early), 11)
+                << pad(std::to_string(v->on_time), 10) << pad(std::to_string(v->late), 9) << pad(std::to_string(v->open), 17)
+                << v->overdue << "\n";
+    }
+    return 0;
+  }
+  if (*qa_add) {
+    domain::QaEntry q;
+    q.id = qa_id.empty() ? "qa-" + std::to_string(unix_millis(std::chrono::system_clock::now())) : qa_id;
+    q.question = question;
+    q.answer = answer;
+    q.field = qa_field;
+    q.service = qa_service;
+    const auto vn = to_vietnam(std::chrono::system_clock::now());
+    char date[16];
+    std::snprintf(date, sizeof date, "%04d-%02d-%02d", vn.year, vn.month, vn.day);
+    q.published_at = date;
+    Json doc = {{"format", "motcua-catalog/1"}, {"qa", Json::array({domain::to_json(q)})}};
+    auto r = hub.admin_import_catalog(doc);
+    if (!r) return die(r.error());
+    if (as_json) std::cout << domain::to_json(q).dump(2) << "\n";
+    else std::cout << "published " << q.id << "\n";
     return 0;
   }
   if (*kiosks) {

@@ -240,6 +240,12 @@ Result<domain::Catalog> KioskStore::load_catalog() {
     } else if (kind == "calendar" && st->text(1) == "overrides") {
       if (auto v = calendar::overrides_from_json(*body)) c.calendar = std::move(*v);
       else skip(v.error());
+    } else if (kind == "qa") {
+      if (auto v = domain::qa_from_json(*body)) c.qa.push_back(std::move(*v));
+      else skip(v.error());
+    } else if (kind == "stats") {
+      if (auto v = domain::stats_from_json(*body)) c.stats.push_back(std::move(*v));
+      else skip(v.error());
     } else if (kind == "calendar" && st->text(1) == "working_hours") {
       if (auto v = domain::working_hours_from_json(*body)) c.working_hours = std::move(*v);
       else skip(v.error());

@@ -9,6 +9,9 @@
 
 #include <cstdio>
 #include <regex>
+#include <thread>
+#include <mutex>
+#include <condition_variable>
 
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
@@ -60,6 +63,33 @@ struct HubServer::Impl {
   TusServer uploads{TusOptions{paths.dir / "uploads"}, store, upload_sink, clock};
   std::string admin_token;
   std::unique_ptr<httplib::SSLServer> server;
+
+  // Service figures (usage, on time, late) are recomputed in the background and
+  // reach kiosks with the catalog.
+  std::mutex stats_mutex;
+  std::condition_variable stats_cv;
+  bool stats_stop = false;
+  std::thread stats_thread;
+
+  void start_stats(std::chrono::minutes every) {
+    stats_thread = std::thread([this, every] {
+      std::unique_lock lock(stats_mutex);
+      for (;;) {
+        lock.unlock();
+        if (auto r = store.refresh_stats(clock.now()); !r) log::warn(kLog, "service figures: " + r.error().message);
+        lock.lock();
+        if (stats_cv.wait_for(lock, every, [&] { return stats_stop; })) return;
+      }
+    });
+  }
+  ~Impl() {
+    {
+      std::lock_guard lock(stats_mutex);
+      stats_stop = true;
+    }
+    stats_cv.notify_all();
+    if (stats_thread.joinable()) stats_thread.join();
+  }
 
   Impl(HubPaths p, HubStore& s, const Clock& c) : paths(std::move(p)), store(s), clock(c), blobs(paths.blobs()) {}
 
@@ -360,6 +390,22 @@ struct HubServer::Impl {
       send_json(res, 200, protocol::to_json(*d));
     });
 
+    s.Post(api + "/admin/stats/refresh", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto n = store.refresh_stats(clock.now());
+      if (!n) return send_error(res, n.error());
+      send_json(res, 200, {{"changed", *n}});
+    });
+
+    s.Get(api + "/admin/stats", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
+      if (!admin_only(req, res)) return;
+      auto c = store.catalog();
+      if (!c) return send_error(res, c.error());
+      Json arr = Json::array();
+      for (const auto& st : c->stats) arr.push_back(domain::to_json(st));
+      send_json(res, 200, {{"stats", arr}});
+    });
+
     s.Get(api + "/admin/kiosks", [this, admin_only](const httplib::Request& req, httplib::Response& res) {
       if (!admin_only(req, res)) return;
       auto list = store.kiosks();
@@ -454,6 +500,7 @@ Result<int> HubServer::bind(const std::string& host, int port) {
   impl_->server->set_keep_alive_max_count(100);
   impl_->routes();
   impl_->uploads.start_sweeper();
+  impl_->start_stats(std::chrono::minutes(10));
   int bound;
   if (port == 0) {
     bound = impl_->server->bind_to_any_port(host);

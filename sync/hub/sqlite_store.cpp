@@ -121,6 +121,11 @@ ALTER TABLE dossier_documents ADD COLUMN encoding TEXT NOT NULL DEFAULT 'identit
 ALTER TABLE dossier_documents ADD COLUMN content_sha256 TEXT;
 ALTER TABLE dossier_documents ADD COLUMN content_size INTEGER;
 )sql"},
+    {6, "timeliness kept with each dossier, for the service figures", R"sql(
+ALTER TABLE dossiers ADD COLUMN timeliness TEXT;
+ALTER TABLE dossiers ADD COLUMN effective_due_ms INTEGER;
+CREATE INDEX dossiers_service ON dossiers(service_code);
+)sql"},
 };
 
 // Every status change takes the next feed position, so a kiosk's cursor sees it.
@@ -186,21 +191,9 @@ class SqliteStore final : public HubStore {
     if (!tx) return fail(tx.error());
     ImportCounts counts;
     auto put = [&](const char* kind, const std::string& key, const Json& body) -> Result<void> {
-      const std::string text = body.dump();
-      auto cur = db_.prepare("SELECT body FROM catalog_entities WHERE kind = ? AND key = ?");
-      if (!cur) return fail(cur.error());
-      cur->bind(1, kind).bind(2, key);
-      auto row = cur->step();
-      if (!row) return fail(row.error());
-      if (*row && cur->text(0) == text) return {};
-      auto up = db_.prepare(
-          "INSERT INTO catalog_entities(kind, key, seq, body, deleted) "
-          "VALUES(?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM catalog_entities), ?3, 0) "
-          "ON CONFLICT(kind, key) DO UPDATE SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM catalog_entities), "
-          "body = excluded.body, deleted = 0");
-      if (!up) return fail(up.error());
-      if (auto r = up->bind(1, kind).bind(2, key).bind(3, text).run(); !r) return r;
-      ++counts.changed;
+      auto changed = put_entity(kind, key, body);
+      if (!changed) return fail(changed.error());
+      if (*changed) ++counts.changed;
       return {};
     };
     for (const auto& a : incoming.agencies) {
@@ -222,6 +215,9 @@ class SqliteStore final : public HubStore {
     if (incoming.calendar) {
       if (auto r = put("calendar", "overrides", calendar::to_json(*incoming.calendar)); !r) return fail(r.error());
     }
+    for (const auto& q : incoming.qa) {
+      if (auto r = put("qa", q.id, domain::to_json(q)); !r) return fail(r.error());
+    }
     if (incoming.working_hours) {
       const Json hours{{"sessions", calendar::format_sessions(*incoming.working_hours)}};
       if (auto r = put("calendar", "working_hours", hours); !r) return fail(r.error());
@@ -233,6 +229,64 @@ class SqliteStore final : public HubStore {
       working_time_ = std::move(*wt);
     }
     return counts;
+  }
+
+  // ---- service figures
+
+  Result<int> refresh_stats(TimePoint now) override {
+    std::lock_guard lock(mutex_);
+    const std::int64_t now_ms = unix_millis(now);
+    auto st = db_.prepare(
+        "SELECT service_code, count(*), sum(received_ms >= ?1), "
+        "sum(timeliness = 'early'), sum(timeliness = 'on_time'), sum(timeliness = 'late'), "
+        "sum(status IN (1, 2, 4, 5, 6)), "
+        // Waiting for the applicant's supplement stops the clock: not overdue then.
+        "sum(status IN (2, 4, 6) AND effective_due_ms IS NOT NULL AND effective_due_ms < ?2) "
+        "FROM dossiers WHERE status IS NOT NULL GROUP BY service_code ORDER BY service_code");
+    if (!st) return fail(st.error());
+    st->bind(1, now_ms - std::int64_t{365} * 86400000).bind(2, now_ms);
+    std::vector<domain::ServiceStats> all;
+    auto r = rows(st, [&](Stmt& s) -> Result<void> {
+      domain::ServiceStats x;
+      x.code = s.text(0);
+      x.received_total = s.int64(1);
+      x.received_last_year = s.int64(2);
+      x.early = s.int64(3);
+      x.on_time = s.int64(4);
+      x.late = s.int64(5);
+      x.finished = x.early + x.on_time + x.late;
+      x.open = s.int64(6);
+      x.overdue = s.int64(7);
+      x.computed_at = format_utc(now);
+      all.push_back(std::move(x));
+      return {};
+    });
+    if (!r) return fail(r.error());
+    auto tx = Tx::begin(db_);
+    if (!tx) return fail(tx.error());
+    int changed = 0;
+    for (const auto& x : all) {
+      // Republish only when a figure changed, not because time passed.
+      auto cur = db_.prepare("SELECT body FROM catalog_entities WHERE kind = 'stats' AND key = ?");
+      if (!cur) return fail(cur.error());
+      cur->bind(1, x.code);
+      auto row = cur->step();
+      if (!row) return fail(row.error());
+      if (*row) {
+        if (auto old = parse_json(cur->text(0))) {
+          Json a = *old, b = domain::to_json(x);
+          a.erase("computed_at");
+          b.erase("computed_at");
+          if (a == b) continue;
+        }
+      }
+      cur->reset();
+      auto put = put_entity("stats", x.code, domain::to_json(x));
+      if (!put) return fail(put.error());
+      if (*put) ++changed;
+    }
+    if (auto c = tx->commit(); !c) return fail(c.error());
+    return changed;
   }
 
   Result<protocol::CatalogPage> catalog_changes(std::int64_t after, int limit) override {
@@ -722,6 +776,7 @@ class SqliteStore final : public HubStore {
     if (event->appointment) up->bind(3, unix_millis(*event->appointment));
     else up->bind_null(3);
     if (auto r = up->bind(4, *id).run(); !r) return fail(r.error());
+    if (auto r = update_timeliness(*id, request.at); !r) return fail(r.error());
     auto d = detail(*id);
     if (!d) return fail(d.error());
     if (auto r = tx->commit(); !r) return fail(r.error());
@@ -757,6 +812,40 @@ class SqliteStore final : public HubStore {
       if (auto h = history(s.int64(9))) d.timeliness = std::string(domain::to_string(domain::classify(*h, clock_.now(), *working_time_)));
     }
     return d;
+  }
+
+  // Upserts a catalog entity, giving it a new change position when its body
+  // changed. True when it changed.
+  Result<bool> put_entity(const char* kind, const std::string& key, const Json& body) {
+    const std::string text = body.dump();
+    auto cur = db_.prepare("SELECT body FROM catalog_entities WHERE kind = ? AND key = ?");
+    if (!cur) return fail(cur.error());
+    cur->bind(1, kind).bind(2, key);
+    auto row = cur->step();
+    if (!row) return fail(row.error());
+    if (*row && cur->text(0) == text) return false;
+    auto up = db_.prepare(
+        "INSERT INTO catalog_entities(kind, key, seq, body, deleted) "
+        "VALUES(?1, ?2, (SELECT coalesce(max(seq), 0) + 1 FROM catalog_entities), ?3, 0) "
+        "ON CONFLICT(kind, key) DO UPDATE SET seq = (SELECT coalesce(max(seq), 0) + 1 FROM catalog_entities), "
+        "body = excluded.body, deleted = 0");
+    if (!up) return fail(up.error());
+    if (auto r = up->bind(1, kind).bind(2, key).bind(3, text).run(); !r) return fail(r.error());
+    return true;
+  }
+
+  // Keeps the dossier's timeliness and effective appointment up to date after a change.
+  Result<void> update_timeliness(std::int64_t id, TimePoint now) {
+    auto h = history(id);
+    if (!h) return fail(h.error());
+    const auto t = domain::classify(*h, now, *working_time_);
+    const auto due = domain::effective_appointment(*h, now, *working_time_);
+    auto up = db_.prepare("UPDATE dossiers SET timeliness = ?, effective_due_ms = ? WHERE id = ?");
+    if (!up) return fail(up.error());
+    up->bind(1, domain::to_string(t));
+    if (due) up->bind(2, unix_millis(*due));
+    else up->bind_null(2);
+    return up->bind(3, id).run();
   }
 
   Result<std::int64_t> id_by_code(const std::string& code) {
@@ -966,6 +1055,14 @@ class SqliteStore final : public HubStore {
         auto v = domain::service_from_json(*j);
         if (!v) return fail(v.error());
         c.services.push_back(std::move(*v));
+      } else if (kind == "qa") {
+        auto v = domain::qa_from_json(*j);
+        if (!v) return fail(v.error());
+        c.qa.push_back(std::move(*v));
+      } else if (kind == "stats") {
+        auto v = domain::stats_from_json(*j);
+        if (!v) return fail(v.error());
+        c.stats.push_back(std::move(*v));
       } else if (kind == "calendar" && s.text(2) == "overrides") {
         auto v = calendar::overrides_from_json(*j);
         if (!v) return fail(v.error());
@@ -1000,6 +1097,7 @@ class SqliteStore final : public HubStore {
     upsert_all(base.fields, in.fields, [](const auto& x) { return x.id; });
     upsert_all(base.services, in.services, [](const auto& x) { return x.code; });
     if (in.calendar) base.calendar = in.calendar;
+    upsert_all(base.qa, in.qa, [](const auto& x) { return x.id; });
     if (in.working_hours) base.working_hours = in.working_hours;
     return base;
   }

@@ -116,7 +116,7 @@ Result<CatalogPage> catalog_page_from_json(const Json& j) {
       ch.body = c.value("body", Json(nullptr));
       if (ch.seq <= last) invalid(c, "changes must be in increasing seq order");
       if (ch.kind != "agency" && ch.kind != "sector" && ch.kind != "field" && ch.kind != "service" &&
-          ch.kind != "calendar")
+          ch.kind != "calendar" && ch.kind != "qa" && ch.kind != "stats")
         invalid(c, "unknown kind " + ch.kind);
       if (!ch.deleted && !ch.body.is_object()) invalid(c, "body must be an object");
       last = ch.seq;

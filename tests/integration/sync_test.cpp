@@ -355,3 +355,58 @@ TEST(NetworkWatcher, NoticesWhenTheNetworkChanges) {
   test::run_command({"/usr/sbin/ip", "addr", "del", "10.254.254.7/32", "dev", "lo"});
   EXPECT_TRUE(seen);
 }
+
+TEST_F(Sync, ServiceFiguresAndQuestionsReachTheKiosk) {
+  // Two birth registrations: one handled, one still open.
+  enqueue("Nguyễn Văn An");
+  enqueue("Trần Thị Bình");
+  SyncEngine engine(hub.sync_config(kiosk), clock);
+  ASSERT_TRUE(engine.run_once());
+  HubClient admin(hub.admin_endpoint());
+  auto list = admin.admin_list_dossiers();
+  ASSERT_TRUE(list);
+  ASSERT_EQ(list->size(), 2u);
+  auto act = [&](const std::string& code, const char* action, const char* role) {
+    protocol::ActionRequest a;
+    a.action = action;
+    a.actor_role = role;
+    auto r = admin.admin_act(code, a);
+    ASSERT_TRUE(r) << action << ": " << r.error().message;
+  };
+  const std::string done = (*list)[0].code;
+  act(done, "accept", "staff");
+  act(done, "process", "official");
+  act(done, "finish", "official");
+  act((*list)[1].code, "accept", "staff");
+
+  auto refreshed = hub.admin({"stats", "--refresh", "--json"});
+  ASSERT_EQ(refreshed.exit_code, 0) << refreshed.err;
+  auto stats = Json::parse(refreshed.out);
+  ASSERT_EQ(stats.size(), 1u);
+  EXPECT_EQ(stats[0]["code"], "1.001193");
+  EXPECT_EQ(stats[0]["received_total"], 2);
+  EXPECT_EQ(stats[0]["finished"], 1);
+  EXPECT_EQ(stats[0]["early"].get<int>() + stats[0]["on_time"].get<int>(), 1) << "finished the day it came in";
+  EXPECT_EQ(stats[0]["open"], 1);
+
+  auto qa = hub.admin({"qa", "add", "--question", "Làm giấy khai sinh cho con có mất tiền không?", "--answer",
+                       "Đăng ký đúng hạn (trong 60 ngày) thì miễn lệ phí.", "--service", "1.001193"});
+  ASSERT_EQ(qa.exit_code, 0) << qa.err;
+
+  ASSERT_TRUE(engine.run_once());
+  auto c = KioskStore::open(kiosk, clock)->load_catalog();
+  ASSERT_TRUE(c);
+  ASSERT_EQ(c->stats.size(), 1u);
+  EXPECT_EQ(c->stats[0].received_total, 2);
+  EXPECT_EQ(c->stats[0].finished, 1);
+  ASSERT_EQ(c->qa.size(), 1u);
+  EXPECT_EQ(c->qa[0].service, "1.001193");
+  EXPECT_NE(c->qa[0].answer.find("miễn lệ phí"), std::string::npos);
+
+  // A refresh that changes nothing republishes nothing.
+  const auto cursor = engine.state().catalog_cursor;
+  auto again = hub.admin({"stats", "--refresh", "--json"});
+  ASSERT_EQ(again.exit_code, 0);
+  ASSERT_TRUE(engine.run_once());
+  EXPECT_EQ(engine.state().catalog_cursor, cursor);
+}

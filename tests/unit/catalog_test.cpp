@@ -106,3 +106,27 @@ TEST(Catalog, CodesWithAnOldAgencyIdResolveToTheMergedAgency) {
   EXPECT_EQ(find_agency(*c, old_code->agency_id), commune);
   EXPECT_EQ(find_agency(*c, "X00.00.00"), nullptr);
 }
+
+TEST(Catalog, QuestionsAndAnswersRoundTripAndPointAtRealServices) {
+  auto c = demo();
+  ASSERT_TRUE(c);
+  ASSERT_GE(c->qa.size(), 3u);
+  auto again = catalog_from_json(to_json(*c));
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->qa.size(), c->qa.size());
+  Json j = to_json(*c);
+  j["qa"][0]["service"] = "9.999999";
+  auto bad = catalog_from_json(j);
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("unknown service"), std::string::npos);
+  j = to_json(*c);
+  j["qa"][1]["id"] = j["qa"][0]["id"];
+  EXPECT_FALSE(catalog_from_json(j));
+}
+
+TEST(Catalog, ServiceFiguresRoundTrip) {
+  ServiceStats s{"1.001193", 120, 80, 100, 60, 30, 10, 20, 3, "2026-11-30T04:00:00.000Z"};
+  auto back = stats_from_json(to_json(s));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(to_json(*back), to_json(s));
+}

@@ -110,6 +110,30 @@ struct Service {
   std::int64_t base_fee() const;
 };
 
+// A question and its answer, published by the agency (the regulation's Q&A
+// section [Hỏi đáp]).
+struct QaEntry {
+  std::string id;
+  std::string question;
+  std::string answer;
+  std::optional<std::string> field;  // the field it concerns, if any
+  std::optional<std::string> service;  // the procedure code it concerns, if any
+  std::string published_at;  // YYYY-MM-DD
+};
+
+// A service's figures, computed by the hub from its dossiers (the regulation:
+// usage frequency, and for level 3 and above the dossiers handled on time and
+// overdue).
+struct ServiceStats {
+  std::string code;
+  std::int64_t received_total = 0;
+  std::int64_t received_last_year = 0;  // the 365 days before computed_at
+  std::int64_t finished = 0;
+  std::int64_t early = 0, on_time = 0, late = 0;
+  std::int64_t open = 0, overdue = 0;  // not finished yet; of which past their appointment
+  std::string computed_at;  // RFC 3339
+};
+
 struct Catalog {
   std::vector<Agency> agencies;
   std::vector<Sector> sectors;
@@ -121,6 +145,8 @@ struct Catalog {
   // Office hours of the province's one-stop desks (deadlines count in them);
   // the 07:30–11:30, 13:30–17:00 default when absent.
   std::optional<calendar::WorkingHours> working_hours;
+  std::vector<QaEntry> qa;
+  std::vector<ServiceStats> stats;  // from the hub; never imported
 };
 
 // {"sessions": ["07:30-11:30", "13:30-17:00"]}
@@ -136,6 +162,10 @@ Result<Agency> agency_from_json(const Json&);
 Result<Sector> sector_from_json(const Json&);
 Result<Field> field_from_json(const Json&);
 Result<Service> service_from_json(const Json&);
+Json to_json(const QaEntry&);
+Result<QaEntry> qa_from_json(const Json&);
+Json to_json(const ServiceStats&);
+Result<ServiceStats> stats_from_json(const Json&);
 // Parses a "motcua-catalog/1" document and checks references (every service's
 // field and agency exist, codes unique and well-formed). With check_references
 // false only the shape is checked (a partial import merged into a hub's catalog).
