@@ -87,6 +87,14 @@ class HubStore {
   // status cache and the purge of its local copies follow this feed).
   virtual Result<protocol::StatusPage> status_changes(const std::string& kiosk_id, std::int64_t after, int limit) = 0;
 
+  // ---- service figures
+  // Recomputes each service's figures from its dossiers and publishes the ones
+  // that changed as catalog entities (kind "stats"). Returns how many changed.
+  virtual Result<int> refresh_stats(TimePoint now) {
+    (void)now;
+    return fail(Errc::unavailable, "this storage backend does not compute service figures yet");
+  }
+
   // ---- fleet
   virtual Result<void> record_heartbeat(const std::string& kiosk_id, const protocol::Heartbeat& heartbeat,
                                         TimePoint now) = 0;
@@ -109,5 +117,11 @@ class HubStore {
 // Opens (creating and migrating) the embedded SQLite backend at path.
 // The clock gives "now" for on-time classification.
 Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path, const Clock& clock);
+
+struct HubPaths;
+// The backend `db_spec` names (the hub's --db option): empty → SQLite at
+// DATA/hub.db; postgresql://… or postgres://… → PostgreSQL (postgres_store.hpp);
+// sqlite:PATH or a plain path → SQLite at that path.
+Result<std::unique_ptr<HubStore>> open_store(const std::string& db_spec, const HubPaths& paths, const Clock& clock);
 
 }  // namespace motcua::hub
