@@ -85,6 +85,17 @@ std::uint64_t Backend::submit(client::NewDossier dossier) {
   return id;
 }
 
+std::uint64_t Backend::load_service(std::string code) {
+  std::uint64_t id = 0;
+  {
+    std::lock_guard lk(mutex_);
+    id = next_request_++;
+    commands_.push_back(ServiceCmd{id, std::move(code)});
+  }
+  cv_.notify_all();
+  return id;
+}
+
 std::uint64_t Backend::lookup(std::string code, std::string secret) {
   std::uint64_t id = 0;
   {
@@ -189,17 +200,59 @@ void Backend::run() {
 }
 
 void Backend::reload_catalog() {
-  auto catalog = store_->load_catalog();
-  if (!catalog) {
-    log::error(kLog, "cannot load the catalog: " + catalog.error().describe());
+  // The lists need only each service's summary, and the search index is kept in
+  // a file built once per catalog change: start-up stays fast with 50,000
+  // services (docs/performance.md). One read transaction: the sync thread may
+  // apply catalog pages meanwhile, and the summaries, the cursor and the full
+  // records must describe the same catalog.
+  const auto index_file = config_.data_dir / "search-index.bin";
+  (void)store_->db().exec("BEGIN");
+  struct End {
+    client::KioskStore& s;
+    ~End() { (void)s.db().exec("COMMIT"); }
+  } end{*store_};
+  auto summaries = store_->load_catalog_summaries();
+  auto cursor = store_->catalog_cursor();
+  if (!summaries || !cursor) {
+    log::error(kLog, "cannot load the catalog: " + (summaries ? cursor.error() : summaries.error()).describe());
     return;
   }
-  auto snapshot = CatalogSnapshot::build(std::move(*catalog));
-  {
-    std::lock_guard lk(out_mutex_);
-    catalog_ = snapshot;
+  const auto stamp = static_cast<std::uint64_t>(*cursor);
+  auto publish = [&](std::optional<SearchIndex> index) {
+    auto snapshot = CatalogSnapshot::build(*summaries, std::move(index));
+    {
+      std::lock_guard lk(out_mutex_);
+      catalog_ = snapshot;
+    }
+    post(CatalogLoaded{std::move(snapshot)});
+  };
+  auto saved = SearchIndex::load(index_file, stamp);
+  if (saved && saved->service_count() == summaries->services.size()) {
+    publish(std::move(*saved));
+    return;
   }
-  post(CatalogLoaded{std::move(snapshot)});
+  if (!saved && saved.error().code == Errc::corrupt) log::warn(kLog, saved.error().message + "; rebuilding it");
+  // The index is missing or for an older catalog: the lists and a search over
+  // names and keywords at once, the full index (documents, steps) when built.
+  publish(std::nullopt);
+  auto full = store_->load_catalog();
+  if (!full) {
+    log::error(kLog, "cannot load the catalog: " + full.error().describe());
+    return;
+  }
+  SearchIndex index(full->services, full->fields);
+  if (auto r = index.save(index_file, stamp); !r) log::warn(kLog, "cannot keep the search index: " + r.error().message);
+  publish(std::move(index));
+}
+
+void Backend::handle(ServiceCmd& cmd) {
+  ServiceLoaded out;
+  out.request = cmd.request;
+  out.code = cmd.code;
+  auto s = store_->load_service(cmd.code);
+  if (!s) log::warn(kLog, "cannot load service " + cmd.code + ": " + s.error().describe());
+  else if (*s) out.service = std::make_shared<const domain::Service>(std::move(**s));
+  post(std::move(out));
 }
 
 void Backend::refresh_sync_status() {

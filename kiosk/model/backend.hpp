@@ -121,6 +121,14 @@ struct CatalogLoaded {
   std::shared_ptr<const CatalogSnapshot> catalog;
 };
 
+// A service's full record (the snapshot's services carry only what the lists
+// need), answering Backend::load_service.
+struct ServiceLoaded {
+  std::uint64_t request = 0;
+  std::string code;
+  std::shared_ptr<const domain::Service> service;  // null: no such service
+};
+
 struct SyncStatusChanged {
   SyncStatus status;
 };
@@ -130,7 +138,7 @@ struct BackendFailed {  // the store could not be opened: the kiosk cannot work
 };
 
 using BackendEvent =
-    std::variant<CatalogLoaded, SyncStatusChanged, ReceiptReady, SubmitFailed, LookupResult, BackendFailed>;
+    std::variant<CatalogLoaded, SyncStatusChanged, ReceiptReady, SubmitFailed, LookupResult, BackendFailed, ServiceLoaded>;
 
 class Backend {
  public:
@@ -149,6 +157,8 @@ class Backend {
   // Intents. Each returns a request number echoed by its result event.
   std::uint64_t submit(client::NewDossier dossier);
   std::uint64_t lookup(std::string code, std::string secret);
+  // The full record of a service (steps, documents, legal basis …) for its page.
+  std::uint64_t load_service(std::string code);
   // Asks the sync engine for a pass now (e.g. a technician's "sync now").
   void sync_now();
 
@@ -168,11 +178,16 @@ class Backend {
     std::uint64_t request;
     std::string code, secret;
   };
-  using Command = std::variant<SubmitCmd, LookupCmd>;
+  struct ServiceCmd {
+    std::uint64_t request;
+    std::string code;
+  };
+  using Command = std::variant<SubmitCmd, LookupCmd, ServiceCmd>;
 
   void run();
   void handle(SubmitCmd& cmd);
   void handle(LookupCmd& cmd);
+  void handle(ServiceCmd& cmd);
   void reload_catalog();
   void refresh_sync_status();
   void post(BackendEvent event);

@@ -8,7 +8,7 @@
 
 namespace motcua::kiosk {
 
-std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog catalog) {
+std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog catalog, std::optional<SearchIndex> index) {
   auto snap = std::make_shared<CatalogSnapshot>();
   snap->catalog = std::move(catalog);
   const auto& c = snap->catalog;
@@ -28,12 +28,15 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog ca
     auto it = field_index.find(c.services[i].field);
     if (it != field_index.end()) snap->groups[it->second].services.push_back(i);
   }
-  // Vietnamese-friendly order without a collation library: by folded text, then raw.
+  // Vietnamese-friendly order without a collation library: by folded text, then
+  // raw. Keys are made once (a catalog can hold 50,000 services).
   auto key = [](const std::string& s) { return text::fold(s) + '\x01' + s; };
+  std::vector<std::string> service_keys;
+  service_keys.reserve(c.services.size());
+  for (const auto& s : c.services) service_keys.push_back(key(s.name));
   for (auto& g : snap->groups)
-    std::sort(g.services.begin(), g.services.end(), [&](std::size_t a, std::size_t b) {
-      return key(c.services[a].name) < key(c.services[b].name);
-    });
+    std::sort(g.services.begin(), g.services.end(),
+              [&](std::size_t a, std::size_t b) { return service_keys[a] < service_keys[b]; });
   std::erase_if(snap->groups, [](const FieldGroup& g) { return g.services.empty(); });
   std::sort(snap->groups.begin(), snap->groups.end(), [&](const FieldGroup& a, const FieldGroup& b) {
     const std::string sa = a.sector ? key(a.sector->name) : std::string("\xff");
@@ -41,7 +44,8 @@ std::shared_ptr<const CatalogSnapshot> CatalogSnapshot::build(domain::Catalog ca
     if (sa != sb) return sa < sb;
     return key(a.field->name) < key(b.field->name);
   });
-  snap->index = SearchIndex(c.services, c.fields);
+  if (index && index->service_count() == c.services.size()) snap->index = std::move(*index);
+  else snap->index = SearchIndex(c.services, c.fields);
   if (auto wt = domain::working_time_for(c)) snap->working_time = std::move(*wt);
   else log::warn("catalog", "no working-time calendar: " + wt.error().message);
   return snap;

@@ -3,7 +3,9 @@
 // worker as std::shared_ptr<const CatalogSnapshot> whenever the replica changes.
 
 #include <map>
+#include <unordered_map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,12 +25,15 @@ struct CatalogSnapshot {
   domain::Catalog catalog;
   std::vector<FieldGroup> groups;  // fields sorted by sector then name (Vietnamese folded order)
   SearchIndex index;
-  std::map<std::string, std::size_t> service_by_code;
-  std::map<std::string, std::size_t> stats_by_code;
+  std::unordered_map<std::string, std::size_t> service_by_code;
+  std::unordered_map<std::string, std::size_t> stats_by_code;
   // Holiday rules + the catalog's announcements: the same appointments the hub fixes.
   std::optional<calendar::WorkingTime> working_time;
 
-  static std::shared_ptr<const CatalogSnapshot> build(domain::Catalog catalog);
+  // With `index` (loaded from the kiosk's index file for this very catalog) the
+  // search index is not rebuilt; without it, it is built from the catalog.
+  static std::shared_ptr<const CatalogSnapshot> build(domain::Catalog catalog,
+                                                      std::optional<SearchIndex> index = std::nullopt);
   const domain::Service* service(const std::string& code) const;
   const domain::Agency* agency(const std::string& id) const;
   const domain::Field* field(const std::string& id) const;

@@ -3,7 +3,13 @@
 #include <algorithm>
 #include <numeric>
 
+#include <cstring>
+#include <span>
+
+#include <cstdio>
+#include <memory>
 #include "motcua/text/fold.hpp"
+#include "motcua/util/fs.hpp"
 
 namespace motcua::kiosk {
 
@@ -364,6 +370,186 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t l
   }
   if (!any) return hits;
   return rank(terms, limit, true);
+}
+
+// ---- persistence
+
+namespace {
+
+constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '2'};
+
+// A fast 64-bit checksum (FNV-1a over 8-byte words). The file is written
+// atomically (temporary file, fsync, rename), so this guards against damage on
+// the disk, not against torn writes; and every id is range-checked on load.
+std::uint64_t checksum(std::span<const std::uint8_t> data) {
+  std::uint64_t h = 0xcbf29ce484222325ull;
+  std::size_t i = 0;
+  for (; i + 8 <= data.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, data.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ull;
+  }
+  for (; i < data.size(); ++i) h = (h ^ data[i]) * 0x100000001b3ull;
+  return h;
+}
+
+class Writer {
+ public:
+  void u32(std::uint32_t v) { raw(&v, sizeof v); }
+  void u64(std::uint64_t v) { raw(&v, sizeof v); }
+  void str(const std::string& s) {
+    u32(static_cast<std::uint32_t>(s.size()));
+    raw(s.data(), s.size());
+  }
+  void u32s(const std::vector<std::uint32_t>& v) {
+    u32(static_cast<std::uint32_t>(v.size()));
+    raw(v.data(), v.size() * sizeof(std::uint32_t));
+  }
+  void raw(const void* p, std::size_t n) {
+    const auto* b = static_cast<const std::uint8_t*>(p);
+    out.insert(out.end(), b, b + n);
+  }
+  std::vector<std::uint8_t> out;
+};
+
+class Reader {
+ public:
+  explicit Reader(std::span<const std::uint8_t> in) : in_(in) {}
+  bool ok() const { return ok_; }
+  std::uint32_t u32() { return pod<std::uint32_t>(); }
+  std::uint64_t u64() { return pod<std::uint64_t>(); }
+  std::string str() {
+    const std::uint32_t n = u32();
+    if (!take(n)) return {};
+    std::string s(reinterpret_cast<const char*>(in_.data() + pos_ - n), n);
+    return s;
+  }
+  std::vector<std::uint32_t> u32s() {
+    const std::uint32_t n = u32();
+    std::vector<std::uint32_t> v;
+    if (!take(std::size_t{n} * sizeof(std::uint32_t))) return v;
+    v.resize(n);
+    std::memcpy(v.data(), in_.data() + pos_ - std::size_t{n} * sizeof(std::uint32_t), std::size_t{n} * sizeof(std::uint32_t));
+    return v;
+  }
+  bool at_end() const { return pos_ == in_.size(); }
+
+ private:
+  template <class T>
+  T pod() {
+    T v{};
+    if (take(sizeof v)) std::memcpy(&v, in_.data() + pos_ - sizeof v, sizeof v);
+    return v;
+  }
+  bool take(std::size_t n) {
+    if (!ok_ || n > in_.size() - pos_) {
+      ok_ = false;
+      return false;
+    }
+    pos_ += n;
+    return true;
+  }
+  std::span<const std::uint8_t> in_;
+  std::size_t pos_ = 0;
+  bool ok_ = true;
+};
+
+}  // namespace
+
+Result<void> SearchIndex::save(const std::filesystem::path& file, std::uint64_t stamp) const {
+  Writer w;
+  w.raw(kIndexMagic, sizeof kIndexMagic);
+  w.u64(stamp);
+  w.u32(static_cast<std::uint32_t>(words_.size()));
+  for (const auto& s : words_) w.str(s);
+  w.u32s(post_begin_);
+  w.u32s(postings_);
+  w.u32s(fwd_begin_);
+  w.u32s(forward_);
+  w.u32(static_cast<std::uint32_t>(names_.size()));
+  for (const auto& s : names_) w.str(s);
+  w.u32(static_cast<std::uint32_t>(short_answers_.size()));
+  for (const auto& [key, hits] : short_answers_) {
+    w.str(key);
+    w.u32(static_cast<std::uint32_t>(hits.size()));
+    for (const auto& h : hits) {
+      w.u32(h.service);
+      w.u32(h.score);
+    }
+  }
+  w.u32(static_cast<std::uint32_t>(deletions_.size()));
+  for (const auto& [key, ids] : deletions_) {
+    w.str(key);
+    w.u32s(ids);
+  }
+  const std::uint64_t sum = checksum(std::span<const std::uint8_t>(w.out));
+  w.u64(sum);
+  return fs::write_file_durable(file, std::span<const std::uint8_t>(w.out));
+}
+
+Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::uint64_t stamp) {
+  std::error_code ec;
+  if (!std::filesystem::exists(file, ec)) return fail(Errc::not_found, "no search index at " + file.string());
+  // One read into one buffer: this file is tens of megabytes for a large catalog.
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::filesystem::file_size(file, ec)));
+  if (ec) return fail(Errc::io, "cannot stat " + file.string());
+  {
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+    if (!f || std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
+      return fail(Errc::io, "cannot read " + file.string());
+  }
+  const std::span<const std::uint8_t> all(bytes);
+  if (all.size() < sizeof kIndexMagic + 8 + 8 || std::memcmp(all.data(), kIndexMagic, sizeof kIndexMagic) != 0)
+    return fail(Errc::corrupt, file.string() + " is not a search index");
+  const auto body = all.first(all.size() - 8);
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, all.data() + body.size(), 8);
+  if (checksum(body) != stored) return fail(Errc::corrupt, file.string() + " is damaged (checksum mismatch)");
+  Reader r(body.subspan(sizeof kIndexMagic));
+  if (r.u64() != stamp) return fail(Errc::conflict, "the search index is for another version of the catalog");
+  SearchIndex idx;
+  const std::uint32_t nwords = r.u32();
+  for (std::uint32_t i = 0; i < nwords && r.ok(); ++i) {
+    idx.words_.push_back(r.str());
+    idx.word_len_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(idx.words_.back().size(), 255)));
+  }
+  idx.post_begin_ = r.u32s();
+  idx.postings_ = r.u32s();
+  idx.fwd_begin_ = r.u32s();
+  idx.forward_ = r.u32s();
+  const std::uint32_t nnames = r.u32();
+  for (std::uint32_t i = 0; i < nnames && r.ok(); ++i) idx.names_.push_back(r.str());
+  const std::uint32_t nshort = r.u32();
+  for (std::uint32_t i = 0; i < nshort && r.ok(); ++i) {
+    std::string key = r.str();
+    const std::uint32_t n = r.u32();
+    std::vector<SearchHit> hits;
+    for (std::uint32_t k = 0; k < n && r.ok(); ++k) {
+      const std::uint32_t service = r.u32();
+      const std::uint32_t score = r.u32();
+      hits.push_back({service, score});
+    }
+    idx.short_answers_.emplace(std::move(key), std::move(hits));
+  }
+  const std::uint32_t ndel = r.u32();
+  for (std::uint32_t i = 0; i < ndel && r.ok(); ++i) {
+    std::string key = r.str();
+    idx.deletions_.emplace(std::move(key), r.u32s());
+  }
+  // The structure must be consistent before any search trusts it.
+  const bool consistent = r.ok() && r.at_end() && idx.post_begin_.size() == idx.words_.size() + 1 &&
+                          idx.fwd_begin_.size() == idx.names_.size() + 1 &&
+                          idx.post_begin_.back() == idx.postings_.size() && idx.fwd_begin_.back() == idx.forward_.size();
+  bool in_range = consistent;
+  for (std::size_t i = 0; in_range && i < idx.postings_.size(); ++i) in_range = (idx.postings_[i] >> 1) < idx.names_.size();
+  for (std::size_t i = 0; in_range && i < idx.forward_.size(); ++i) in_range = (idx.forward_[i] >> 1) < idx.words_.size();
+  for (const auto& [key, hits] : idx.short_answers_)
+    for (const auto& h : hits) in_range = in_range && h.service < idx.names_.size();
+  for (const auto& [key, ids] : idx.deletions_)
+    for (auto w : ids) in_range = in_range && w < idx.words_.size();
+  if (!in_range) return fail(Errc::corrupt, file.string() + " is inconsistent");
+  idx.stamp_.assign(idx.names_.size(), 0);
+  return idx;
 }
 
 }  // namespace motcua::kiosk

@@ -21,6 +21,7 @@
 // the name containing the whole query, starting with it; then shorter names.
 
 #include <cstdint>
+#include <filesystem>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "motcua/domain/catalog.hpp"
+#include "motcua/util/error.hpp"
 
 namespace motcua::kiosk {
 
@@ -51,6 +53,16 @@ class SearchIndex {
 
   // The normalised words of a text, as the index sees them.
   static std::vector<std::string> words_of(std::string_view text);
+
+  // Building the index over 50,000 services takes seconds; a kiosk builds it
+  // once per catalog change and keeps it in a file, tagged with `stamp` (the
+  // catalog cursor), so start-up only reads it. The file ends with a sha256 of
+  // its content: a torn or corrupted file is refused, never half-read.
+  Result<void> save(const std::filesystem::path& file, std::uint64_t stamp) const;
+  // Errc::not_found when the file is missing, Errc::conflict when its stamp is
+  // not `stamp` (the catalog changed since), Errc::corrupt when damaged.
+  static Result<SearchIndex> load(const std::filesystem::path& file, std::uint64_t stamp);
+  std::size_t service_count() const { return names_.size(); }
 
  private:
   static constexpr std::uint32_t kInName = 1;

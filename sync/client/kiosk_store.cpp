@@ -93,6 +93,28 @@ ALTER TABLE outbox_documents ADD COLUMN upload_url TEXT;
 ALTER TABLE outbox_documents ADD COLUMN chunk_size INTEGER;
 ALTER TABLE outbox_documents ADD COLUMN chunk_digests TEXT;  -- hex sha256 of each chunk, comma-separated
 )sql"},
+    // A service's list entry in columns, so a 50,000-service catalog loads for
+    // the lists without parsing every record; the full record is read when a
+    // service is opened.
+    {4, "service summaries in columns", R"sql(
+ALTER TABLE catalog ADD COLUMN name TEXT;
+ALTER TABLE catalog ADD COLUMN field TEXT;
+ALTER TABLE catalog ADD COLUMN agency TEXT;
+ALTER TABLE catalog ADD COLUMN level INTEGER;
+ALTER TABLE catalog ADD COLUMN scope TEXT;
+ALTER TABLE catalog ADD COLUMN proc_kind TEXT;
+ALTER TABLE catalog ADD COLUMN proc_days INTEGER;
+ALTER TABLE catalog ADD COLUMN proc_cutoff TEXT;
+ALTER TABLE catalog ADD COLUMN proc_text TEXT;
+ALTER TABLE catalog ADD COLUMN keywords TEXT;
+UPDATE catalog SET name = json_extract(body, '$.name'), field = json_extract(body, '$.field'),
+  agency = json_extract(body, '$.agency'), level = json_extract(body, '$.level'),
+  scope = json_extract(body, '$.online_scope'), proc_kind = json_extract(body, '$.processing.kind'),
+  proc_days = json_extract(body, '$.processing.days'), proc_cutoff = json_extract(body, '$.processing.cutoff'),
+  proc_text = json_extract(body, '$.processing.text'),
+  keywords = (SELECT group_concat(value, char(10)) FROM json_each(body, '$.keywords'))
+  WHERE kind = 'service';
+)sql"},
 };
 
 std::string day_key(TimePoint t) { return domain::code_day(t); }
@@ -190,8 +212,12 @@ Result<void> KioskStore::apply_catalog_page(const protocol::CatalogPage& page) {
   auto tx = Tx::begin(db_);
   if (!tx) return fail(tx.error());
   auto upsert = db_.prepare(
-      "INSERT INTO catalog(kind, key, seq, body) VALUES(?, ?, ?, ?) "
-      "ON CONFLICT(kind, key) DO UPDATE SET seq = excluded.seq, body = excluded.body");
+      "INSERT INTO catalog(kind, key, seq, body, name, field, agency, level, scope, proc_kind, proc_days, proc_cutoff, "
+      "proc_text, keywords) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+      "ON CONFLICT(kind, key) DO UPDATE SET seq = excluded.seq, body = excluded.body, name = excluded.name, "
+      "field = excluded.field, agency = excluded.agency, level = excluded.level, scope = excluded.scope, "
+      "proc_kind = excluded.proc_kind, proc_days = excluded.proc_days, proc_cutoff = excluded.proc_cutoff, "
+      "proc_text = excluded.proc_text, keywords = excluded.keywords");
   auto remove = db_.prepare("DELETE FROM catalog WHERE kind = ? AND key = ?");
   if (!upsert) return fail(upsert.error());
   if (!remove) return fail(remove.error());
@@ -200,7 +226,29 @@ Result<void> KioskStore::apply_catalog_page(const protocol::CatalogPage& page) {
     if (c.deleted) {
       r = remove->bind(1, c.kind).bind(2, c.key).run();
     } else {
-      r = upsert->bind(1, c.kind).bind(2, c.key).bind(3, c.seq).bind(4, c.body.dump()).run();
+      upsert->bind(1, c.kind).bind(2, c.key).bind(3, c.seq).bind(4, c.body.dump());
+      if (c.kind == "service" && c.body.is_object()) {
+        const Json& b = c.body;
+        const Json proc = b.value("processing", Json::object());
+        std::string keywords;
+        if (b.contains("keywords") && b["keywords"].is_array())
+          for (const auto& k : b["keywords"])
+            if (k.is_string()) keywords += (keywords.empty() ? "" : "\n") + k.get<std::string>();
+        upsert->bind(5, str_or(b, "name"))
+            .bind(6, str_or(b, "field"))
+            .bind(7, str_or(b, "agency"));
+        if (b.contains("level") && b["level"].is_number_integer()) upsert->bind(8, b["level"].get<std::int64_t>());
+        else upsert->bind_null(8);
+        upsert->bind(9, opt_string(b, "online_scope"))
+            .bind(10, str_or(proc, "kind", "working_days"))
+            .bind(11, int_or(proc, "days", 0))
+            .bind(12, opt_string(proc, "cutoff"))
+            .bind(13, str_or(proc, "text"))
+            .bind(14, keywords);
+      } else {
+        for (int i = 5; i <= 14; ++i) upsert->bind_null(i);
+      }
+      r = upsert->run();
     }
     if (!r) return r;
   }
@@ -208,15 +256,63 @@ Result<void> KioskStore::apply_catalog_page(const protocol::CatalogPage& page) {
   return tx->commit();
 }
 
-Result<domain::Catalog> KioskStore::load_catalog() {
-  auto st = db_.prepare("SELECT kind, key, body FROM catalog ORDER BY kind, key");
+Result<domain::Catalog> KioskStore::load_catalog() { return load_catalog_rows(false); }
+Result<domain::Catalog> KioskStore::load_catalog_summaries() { return load_catalog_rows(true); }
+
+Result<std::optional<domain::Service>> KioskStore::load_service(const std::string& code) {
+  auto st = db_.prepare("SELECT body FROM catalog WHERE kind = 'service' AND key = ?");
   if (!st) return fail(st.error());
+  st->bind(1, code);
+  auto row = st->step();
+  if (!row) return fail(row.error());
+  if (!*row) return std::optional<domain::Service>{};
+  auto body = parse_json(st->text(0));
+  if (!body) return fail(Errc::corrupt, "catalog row " + code + ": " + body.error().message);
+  auto s = domain::service_from_json(*body);
+  if (!s) return fail(s.error());
+  return std::optional<domain::Service>(std::move(*s));
+}
+
+Result<domain::Catalog> KioskStore::load_catalog_rows(bool summaries) {
+  auto st = db_.prepare(
+      "SELECT kind, key, CASE WHEN ?1 AND kind = 'service' THEN NULL ELSE body END, name, field, agency, level, "
+      "scope, proc_kind, proc_days, proc_cutoff, proc_text, keywords FROM catalog ORDER BY kind, key");
+  if (!st) return fail(st.error());
+  st->bind(1, summaries ? 1 : 0);
   domain::Catalog c;
   for (;;) {
     auto row = st->step();
     if (!row) return fail(row.error());
     if (!*row) break;
     const std::string kind = st->text(0);
+    if (summaries && kind == "service") {
+      domain::Service s;
+      s.code = st->text(1);
+      s.name = st->text(3);
+      s.official_name = s.name;
+      s.field = st->text(4);
+      s.agency = st->text(5);
+      if (auto level = st->opt_int64(6)) s.level = static_cast<int>(*level);
+      if (auto scope = st->opt_text(7))
+        s.online_scope = *scope == "toan_trinh" ? domain::OnlineScope::full
+                         : *scope == "mot_phan"   ? domain::OnlineScope::partial
+                                                  : domain::OnlineScope::none;
+      const std::string kind_text = st->text(8);
+      s.processing.kind = kind_text == "same_day" ? domain::ProcessingKind::same_day
+                          : kind_text == "days"   ? domain::ProcessingKind::days
+                                                  : domain::ProcessingKind::working_days;
+      s.processing.days = st->integer(9);
+      s.processing.cutoff = st->opt_text(10);
+      s.processing.text = st->text(11);
+      const std::string keywords = st->text(12);
+      for (std::size_t start = 0; start < keywords.size();) {
+        const auto end = std::min(keywords.find('\n', start), keywords.size());
+        s.keywords.push_back(keywords.substr(start, end - start));
+        start = end + 1;
+      }
+      c.services.push_back(std::move(s));
+      continue;
+    }
     auto body = parse_json(st->text(2));
     if (!body) {
       log::warn("kiosk-store", "skipping unreadable catalog row " + kind + " " + st->text(1));

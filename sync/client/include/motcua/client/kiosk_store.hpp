@@ -108,7 +108,14 @@ class KioskStore {
   Result<std::int64_t> catalog_cursor();
   // Applies the page and advances the cursor in one transaction.
   Result<void> apply_catalog_page(const protocol::CatalogPage& page);
+  // The whole catalog, every service's full record.
   Result<domain::Catalog> load_catalog();
+  // For the lists: services carry only code, name, field, agency, level, online
+  // scope, processing time and keywords (everything else empty); the rest of the
+  // catalog in full. Fast for a catalog of tens of thousands of services.
+  Result<domain::Catalog> load_catalog_summaries();
+  // One service's full record (nullopt if the catalog has no such service).
+  Result<std::optional<domain::Service>> load_service(const std::string& code);
   // Agencies that receive dossiers through this kiosk (those of services level 3+).
   Result<std::vector<std::string>> receiving_agencies();
 
@@ -157,6 +164,7 @@ class KioskStore {
   KioskStore(store::Db db, std::filesystem::path data_dir, const Clock& clock)
       : db_(std::move(db)), data_dir_(std::move(data_dir)), clock_(&clock) {}
   Result<OutboxEntry> read_entry(store::Stmt& row);
+  Result<domain::Catalog> load_catalog_rows(bool summaries);
   store::Db db_;
   std::filesystem::path data_dir_;
   const Clock* clock_;
