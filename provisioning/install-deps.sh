@@ -19,7 +19,7 @@ PACKAGES=(
   fonts-noto-core fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib
-  curl procps python3
+  curl procps python3 wrk
   # UI tests on a virtual X display (real SDL input path, idle CPU with X11)
   xvfb xdotool xauth
 )

@@ -73,8 +73,13 @@ int main(int argc, char** argv) {
   app.add_option("--log", log_level, "log level: debug, info, warn, error");
 
   std::string data_dir;
+  // Storage: default the embedded SQLite file DATA/hub.db; a postgresql:// URL
+  // selects PostgreSQL, which several hub processes can share (docs/postgres.md).
+  std::string db_spec;
+  const char* db_help = "database: a SQLite file (default DATA/hub.db) or postgresql://USER@HOST:PORT/DB";
   auto* init = app.add_subcommand("init", "create the hub's database, CA, server certificate and admin token");
   init->add_option("--data", data_dir, "data directory")->required();
+  init->add_option("--db", db_spec, db_help);
   bool demo = false;
   std::string catalog_file;
   std::vector<std::string> hosts;
@@ -84,11 +89,13 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "serve the HTTPS API");
   serve->add_option("--data", data_dir, "data directory")->required();
+  serve->add_option("--db", db_spec, db_help);
   std::string listen = "127.0.0.1:8443";
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)");
 
   auto* bundle = app.add_subcommand("kiosk-bundle", "issue a kiosk certificate and write the kiosk's data directory");
   bundle->add_option("--data", data_dir, "hub data directory")->required();
+  bundle->add_option("--db", db_spec, db_help);
   std::string kiosk_id, hub_url, out_dir;
   bundle->add_option("--id", kiosk_id, "kiosk id, e.g. KIOSK-01")->required();
   bundle->add_option("--hub", hub_url, "hub URL the kiosk connects to, e.g. https://10.0.0.2:8443")->required();
@@ -126,7 +133,7 @@ int main(int argc, char** argv) {
 
   if (*init) {
     if (auto r = hub::init_credentials(paths, hosts); !r) return die(r.error());
-    auto store = hub::open_sqlite_store(paths.db().string(), clock);
+    auto store = hub::open_store(db_spec, paths, clock);
     if (!store) return die(store.error());
     if (demo || !catalog_file.empty()) {
       const stdfs::path file = catalog_file.empty() ? assets_dir() / "catalog" / "demo.json" : stdfs::path(catalog_file);
@@ -151,7 +158,7 @@ int main(int argc, char** argv) {
 
   if (*bundle) {
     if (hub_url.rfind("https://", 0) != 0) return die(Error{Errc::invalid_argument, "--hub must be an https:// URL"});
-    auto store = hub::open_sqlite_store(paths.db().string(), clock);
+    auto store = hub::open_store(db_spec, paths, clock);
     if (!store) return die(store.error());
     auto cert = hub::issue_kiosk_cert(paths, kiosk_id);
     if (!cert) return die(cert.error());
@@ -166,7 +173,7 @@ int main(int argc, char** argv) {
   std::string host;
   int port = 0;
   if (!split_listen(listen, host, port)) return die(Error{Errc::invalid_argument, "--listen must be HOST:PORT"});
-  auto store = hub::open_sqlite_store(paths.db().string(), clock);
+  auto store = hub::open_store(db_spec, paths, clock);
   if (!store) return die(store.error());
   hub::HubServer server(paths, **store, clock);
 

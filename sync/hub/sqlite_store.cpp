@@ -616,18 +616,80 @@ class SqliteStore final : public HubStore {
 
   Result<protocol::StatusView> status(const std::string& code, const std::string& secret) override {
     std::lock_guard lock(mutex_);
-    auto st = db_.prepare(
-        "SELECT id, lookup_secret FROM dossiers WHERE (code = ?1 OR provisional_code = ?1) AND status IS NOT NULL");
-    if (!st) return fail(st.error());
-    st->bind(1, code);
-    auto row = st->step();
+    // The hot path of public lookups: one statement, prepared once, one read
+    // transaction (the dossier and its events in a single join) instead of six
+    // statements prepared on every call.
+    if (!lookup_) {
+      auto st = db_.prepare(
+          "SELECT d.lookup_secret, d.code, d.provisional_code, d.service_code, d.service_name, d.agency_id, "
+          "d.applicant_name, d.status, d.received_ms, d.updated_ms, d.due_ms, "
+          "e.at_ms, e.actor, e.actor_role, e.action, e.status, e.note, e.appointment_ms FROM dossiers d "
+          "LEFT JOIN dossier_events e ON e.dossier_id = d.id AND e.action != 'receive' "
+          "WHERE d.id = (SELECT id FROM dossiers WHERE (code = ?1 OR provisional_code = ?1) AND status IS NOT NULL) "
+          "ORDER BY e.id");
+      if (!st) return fail(st.error());
+      lookup_ = std::move(*st);
+    }
+    Stmt& st = *lookup_;
+    // Reset on every path: a statement left stepping would hold its read transaction open.
+    struct Reset {
+      Stmt& s;
+      ~Reset() { s.reset(); }
+    } reset{st};
+    st.bind(1, code);
+    auto row = st.step();
     if (!row) return fail(row.error());
     // Same answer for an unknown code and a wrong secret: codes cannot be probed.
-    if (!*row || !crypto::constant_time_equal(st->text(1), secret))
+    if (!*row || !crypto::constant_time_equal(st.text(0), secret))
       return fail(Errc::not_found, "no dossier with this code and lookup secret");
-    const std::int64_t id = st->int64(0);
-    st->reset();
-    return status_view(id);
+    protocol::StatusView v;
+    v.code = st.text(1);
+    v.provisional_code = st.opt_text(2);
+    v.service_code = st.text(3);
+    v.service_name = st.text(4);
+    v.agency_id = st.text(5);
+    v.applicant = domain::mask_name(st.text(6));
+    const auto status = st.opt_int64(7);
+    v.status = status_key_of(status);
+    v.status_code = status ? static_cast<int>(*status) : 0;
+    if (auto s = status ? domain::status_from_int(static_cast<int>(*status)) : std::nullopt)
+      v.status_label = std::string(domain::status_label_vi(*s));
+    else
+      v.status_label = "Đang nhận hồ sơ";
+    v.received_at = fmt_ms(st.int64(8));
+    v.updated_at = fmt_ms(st.int64(9));
+    v.due_at = fmt_opt_ms(st.opt_int64(10));
+    domain::DossierHistory h;
+    bool history_ok = true;  // as summary_from(): an unreadable history is not classified
+    for (; row && *row; row = st.step()) {
+      if (st.is_null(11)) break;  // no events (LEFT JOIN)
+      const std::string action = st.text(14);
+      const auto known = domain::action_from_key(action);
+      const auto ev_status = st.opt_int64(15);
+      v.events.push_back({fmt_ms(st.int64(11)), st.text(12), st.text(13), action,
+                          known ? std::string(domain::action_label_vi(*known)) : std::string("Nhận dữ liệu từ kiosk"),
+                          status_key_of(ev_status), st.opt_text(16), fmt_opt_ms(st.opt_int64(17))});
+      const auto ev = ev_status ? domain::status_from_int(static_cast<int>(*ev_status)) : std::nullopt;
+      if (!known || !ev) {
+        history_ok = false;
+        continue;
+      }
+      domain::DossierEvent e;
+      e.at = from_unix_millis(st.int64(11));
+      e.actor_id = st.text(12);
+      e.actor = domain::actor_from_string(st.text(13)).value_or(domain::Actor::system);
+      e.action = *known;
+      e.status = *ev;
+      e.note = st.opt_text(16);
+      if (auto ms = st.opt_int64(17)) e.appointment = from_unix_millis(*ms);
+      h.append(std::move(e));
+    }
+    if (!row) return fail(row.error());
+    v.timeliness = status && history_ok
+                       ? std::string(domain::to_string(domain::classify(h, clock_.now(), *working_time_)))
+                       : std::string("not_applicable");
+    if (auto t = timeliness_from(v.timeliness)) v.timeliness_label = std::string(domain::label_vi(*t));
+    return v;
   }
 
   Result<protocol::StatusPage> status_changes(const std::string& kiosk_id, std::int64_t after, int limit) override {
@@ -1104,6 +1166,7 @@ class SqliteStore final : public HubStore {
 
   std::mutex mutex_;
   Db db_;
+  std::optional<Stmt> lookup_;  // status(): prepared once, reset after every use
   const Clock& clock_;
   std::optional<calendar::WorkingTime> working_time_;
 };

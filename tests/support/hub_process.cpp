@@ -6,9 +6,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
 #include <thread>
 
+#include "motcua/crypto/random.hpp"
 #include "motcua/util/fs.hpp"
 
 namespace motcua::test {
@@ -68,9 +70,76 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::map<s
   return r;
 }
 
-HubProcess::HubProcess(stdfs::path dir) : dir_(std::move(dir)) {
-  auto r = run_command({bin("motcua-hub"), "init", "--data", hub_dir().string(), "--demo"});
+HubBackend backend_from_env() {
+  const char* db = std::getenv("MOTCUA_TEST_HUB_DB");
+  if (db == nullptr || *db == '\0' || std::string(db) == "sqlite") return HubBackend::sqlite;
+  if (std::string(db) == "postgres") return HubBackend::postgres;
+  throw std::runtime_error("MOTCUA_TEST_HUB_DB must be sqlite or postgres, not " + std::string(db));
+}
+
+namespace {
+
+// The server URL with another database name: postgresql://who@host:port/DB?params.
+std::string with_database(const std::string& url, const std::string& name) {
+  const auto scheme = url.find("://");
+  if (scheme == std::string::npos) throw std::runtime_error("MOTCUA_TEST_PG_URL must be a postgresql:// URI: " + url);
+  const auto query = url.find('?', scheme + 3);
+  const auto path = url.find('/', scheme + 3);
+  const auto authority_end = std::min(path, query);
+  std::string out = url.substr(0, authority_end) + "/" + name;
+  if (query != std::string::npos) out += url.substr(query);
+  return out;
+}
+
+CommandResult psql(const std::string& url, const std::string& sql) {
+  return run_command({"/usr/bin/psql", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", url, "-c", sql});
+}
+
+}  // namespace
+
+TestPgDatabase::TestPgDatabase() {
+  // $MOTCUA_TEST_PG_URL, else the server tests/CMakeLists.txt configured (the
+  // one provisioning/test-services.sh starts).
+  const char* url = std::getenv("MOTCUA_TEST_PG_URL");
+#ifdef MOTCUA_TEST_PG_URL
+  if (url == nullptr || *url == '\0') url = MOTCUA_TEST_PG_URL;
+#endif
+  if (url == nullptr || *url == '\0')
+    throw std::runtime_error("a PostgreSQL test needs MOTCUA_TEST_PG_URL (the test PostgreSQL server)");
+  server_url_ = url;
+  // Random, lower-case hex: a valid identifier as is.
+  name_ = "motcua_t_" + crypto::random_token(8);
+  auto r = psql(server_url_, "CREATE DATABASE " + name_ + " ENCODING 'UTF8' TEMPLATE template0");
+  if (r.exit_code != 0)
+    throw std::runtime_error("PostgreSQL test server not usable at " + server_url_ +
+                             " (make test starts it with provisioning/test-services.sh): " + r.err);
+  url_ = with_database(server_url_, name_);
+}
+
+TestPgDatabase::~TestPgDatabase() {
+  if (std::getenv("MOTCUA_KEEP_TEST_DIRS") != nullptr) return;  // kept for a look, like the temp dirs
+  try {
+    psql(server_url_, "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+  } catch (const std::exception&) {
+    // A left-over test database is harmless; a throwing destructor is not.
+  }
+}
+
+HubProcess::HubProcess(stdfs::path dir, HubBackend backend) : dir_(std::move(dir)), hub_dir_(dir_ / "hub") {
+  if (backend == HubBackend::postgres) {
+    pg_ = std::make_shared<TestPgDatabase>();
+    db_ = pg_->url();
+  }
+  std::vector<std::string> argv{bin("motcua-hub"), "init", "--data", hub_dir().string(), "--demo"};
+  if (!db_.empty()) argv.insert(argv.end(), {"--db", db_});
+  auto r = run_command(argv);
   if (r.exit_code != 0) throw std::runtime_error("motcua-hub init failed: " + r.err);
+  start();
+}
+
+HubProcess::HubProcess(stdfs::path dir, const HubProcess& other)
+    : dir_(std::move(dir)), hub_dir_(other.hub_dir_), pg_(other.pg_), db_(other.db_) {
+  stdfs::create_directories(dir_);
   start();
 }
 
@@ -83,7 +152,8 @@ void HubProcess::start() {
   stdfs::remove(hub_dir() / "hub-url", ec);
   const std::string listen = "127.0.0.1:" + std::to_string(port_);
   const std::string log = (dir_ / "hub.log").string();
-  const std::vector<std::string> argv{bin("motcua-hub"), "serve", "--data", hub_dir().string(), "--listen", listen};
+  std::vector<std::string> argv{bin("motcua-hub"), "serve", "--data", hub_dir().string(), "--listen", listen};
+  if (!db_.empty()) argv.insert(argv.end(), {"--db", db_});
   pid_ = fork();
   if (pid_ == 0) {
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
@@ -138,8 +208,10 @@ std::string HubProcess::admin_token() const {
 
 stdfs::path HubProcess::make_kiosk(const std::string& id) {
   const stdfs::path out = dir_ / id;
-  auto r = run_command({bin("motcua-hub"), "kiosk-bundle", "--data", hub_dir().string(), "--id", id, "--hub", url_,
-                        "--out", out.string()});
+  std::vector<std::string> argv{bin("motcua-hub"), "kiosk-bundle", "--data", hub_dir().string(), "--id", id, "--hub",
+                                url_, "--out", out.string()};
+  if (!db_.empty()) argv.insert(argv.end(), {"--db", db_});
+  auto r = run_command(argv);
   if (r.exit_code != 0) throw std::runtime_error("kiosk-bundle failed: " + r.err);
   return out;
 }
