@@ -16,6 +16,8 @@
 #include "app/format.hpp"
 #include "app/kiosk_config.hpp"
 #include "app/look.hpp"
+#include "app/palette.hpp"
+#include "app/session.hpp"
 #include "devices/sane_scanner.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
@@ -71,6 +73,15 @@ Result<void> App::init() {
   if (!settings) return fail(settings.error());
   state_.kiosk_id = settings->backend.kiosk_id;
   state_.agency_id = settings->agency_id;
+  tone_style_ = settings->tone_style;
+  // Tours wait on purpose (scans, sync); the idle reset would fight them, so a
+  // tour has none unless the command line or the tour itself sets one.
+  const int idle_s = options_.idle_timeout_s.value_or(options_.tour ? 0 : settings->idle_timeout_s);
+  idle_timeout_ = std::chrono::seconds(std::max(idle_s, 0));
+  idle_countdown_ = std::chrono::seconds(options_.idle_countdown_s.value_or(settings->idle_countdown_s));
+  defaults_.large_text = options_.large_text;
+  defaults_.high_contrast = options_.high_contrast;
+  state_.prefs = defaults_;
 
   if (options_.tour) {
     auto text = fs::read_file(*options_.tour);
@@ -78,6 +89,18 @@ Result<void> App::init() {
     auto steps = parse_tour(*text);
     if (!steps) return fail(Errc::invalid_argument, options_.tour->string() + ": " + steps.error().message);
     tour_.emplace(std::move(*steps), options_.shots_dir);
+    TourHooks hooks;
+    hooks.personal_data = [this] { return personal_data_probe(); };
+    hooks.set_idle = [this](std::chrono::milliseconds timeout, std::chrono::milliseconds countdown) {
+      idle_timeout_ = timeout;
+      idle_countdown_ = countdown;
+      last_input_ = std::chrono::steady_clock::now();
+    };
+    hooks.min_touch = [this] { return theme_.min_touch; };
+    hooks.target_gap = [this] { return theme_.target_gap; };
+    hooks.shot_scale = options_.shot_scale;
+    hooks.golden_dir = options_.golden_dir;
+    tour_->set_hooks(std::move(hooks));
   }
 
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return fail(Errc::unavailable, std::string("SDL_Init: ") + SDL_GetError());
@@ -96,8 +119,11 @@ Result<void> App::init() {
 
   int w = options_.width, h = options_.height;
   SDL_GetWindowSize(window_.get(), &w, &h);
-  const float scale = static_cast<float>(w) / 1080.0f;
-  theme_ = make_theme(scale, options_.dpi);
+  // Everything scales with the shorter side (1080 = scale 1), so portrait
+  // 1080×1920 and landscape 1920×1080 use the same sizes; landscape uses its
+  // width for two columns instead.
+  scale_ = static_cast<float>(std::min(w, h)) / 1080.0f;
+  state_.landscape = w > h;
 
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -106,11 +132,7 @@ Result<void> App::init() {
   io.IniFilename = nullptr;  // nothing of a session is written to disk
   io.LogFilename = nullptr;
   io.ConfigFlags |= ImGuiConfigFlags_NoMouseCursorChange;
-  apply_imgui_style(theme_);
-  auto fonts = load_fonts(options_.font_regular, options_.font_bold, scale);
-  if (!fonts) return fail(fonts.error());
-  fonts_ = *fonts;
-  io.FontDefault = fonts_.body;
+  if (auto ok = apply_look(); !ok) return fail(ok.error());
   if (!ImGui_ImplSDL2_InitForSDLRenderer(window_.get())) return fail(Errc::internal, "ImGui SDL2 backend");
   imgui_->platform = true;
   if (!ImGui_ImplSDLRenderer_Init(renderer_.get())) return fail(Errc::internal, "ImGui SDL_Renderer backend");
@@ -139,6 +161,27 @@ Result<void> App::init() {
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
   log::info(kLog, "initialised in " + std::to_string(ms.count()) + " ms (" + std::to_string(w) + "x" +
                       std::to_string(h) + (options_.headless ? ", headless" : "") + ")");
+  return {};
+}
+
+Result<void> App::apply_look() {
+  const Preferences& p = state_.prefs;
+  const bool fonts_stale = !fonts_.body || p.large_text != applied_.large_text;
+  const float text_scale = p.large_text ? kLargeTextScale : 1.0f;
+  theme_ = make_theme(scale_, options_.dpi, p.high_contrast ? high_contrast_palette() : normal_palette(), text_scale);
+  apply_imgui_style(theme_);
+  if (fonts_stale) {
+    // ImGui 1.86 draws text from one atlas texture: rebuild the atlas at the
+    // new size and give the renderer a new texture (PLATFORM.md).
+    if (imgui_ && imgui_->renderer) ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    auto fonts = load_fonts(options_.font_regular, options_.font_bold, scale_ * text_scale);
+    if (!fonts) return fail(fonts.error());
+    fonts_ = *fonts;
+    ImGui::GetIO().FontDefault = fonts_.body;
+    if (imgui_ && imgui_->renderer && !ImGui_ImplSDLRenderer_CreateFontsTexture())
+      return fail(Errc::internal, "cannot recreate the font texture");
+  }
+  applied_ = p;
   return {};
 }
 
@@ -190,6 +233,11 @@ void App::drain_workers(bool& changed) {
                      state_.status.result = std::move(e);
                    },
                    [&](BackendFailed& e) { state_.fatal = e.error.describe(); },
+                   [&](ServiceLoaded& e) {
+                     if (e.request != state_.service_request) return;
+                     state_.service_record = std::move(e.service);
+                     state_.service_missing = !state_.service_record;
+                   },
                },
                event);
   }
@@ -227,13 +275,95 @@ void App::draw_header(Ui& ui) {
   const ImVec2 origin = ImGui::GetWindowPos();
   const float w = ImGui::GetWindowWidth();
   dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + th.header_h), th.accent);
+  if (th.high_contrast) dl->AddLine(ImVec2(origin.x, origin.y + th.header_h - 1), ImVec2(origin.x + w, origin.y + th.header_h - 1), th.border, 2 * th.s);
 
-  // Left: the office, and the connection state (always visible).
+  // Right: the accessibility toggles, the language toggle and the clock —
+  // on every screen, so anyone can make the kiosk readable for them at once.
+  const float toggle_h = std::max(th.min_touch, std::round(th.header_h * 0.62f));
+  const float toggle_w = std::max(th.min_touch, std::round(104 * th.s * (1.0f + (th.text_scale - 1.0f) * 0.5f)));
+  const float ty = origin.y + (th.header_h - toggle_h) * 0.5f;
+  float right = origin.x + w - th.pad;
+  auto toggle = [&](const char* id, std::string_view label, std::string_view name, bool on, ImDrawFlags corners,
+                    float x, auto&& draw_face) {
+    ImGui::SetCursorScreenPos(ImVec2(x, ty));
+    const ImGuiID gid = ImGui::GetID(id);
+    const ImRect bb(ImVec2(x, ty), ImVec2(x + toggle_w, ty + toggle_h));
+    ImGui::ItemSize(bb);
+    bool pressed = false;
+    if (ImGui::ItemAdd(bb, gid)) {
+      bool hovered = false, held = false;
+      pressed = ImGui::ButtonBehavior(bb, gid, &hovered, &held);
+      const bool down = held && hovered;
+      const ImU32 fill = on ? th.on_accent : (down ? th.accent_dark : th.accent);
+      const ImVec2 shift = down ? ImVec2(0, 2 * th.s) : ImVec2(0, 0);
+      dl->AddRectFilled(bb.Min + shift, bb.Max + shift, fill, th.radius, corners);
+      dl->AddRect(bb.Min + shift, bb.Max + shift, th.on_accent, th.radius, corners, 2.5f * th.s);
+      draw_face(bb, on ? th.accent : th.on_accent, shift);
+      if (!label.empty()) ui.reg.texts.emplace_back(label);
+      register_clickable(ui, name, bb.Min, bb.Max);
+    }
+    return pressed;
+  };
+  auto text_face = [&](std::string_view label) {
+    return [&, label](const ImRect& bb, ImU32 color, ImVec2 shift) {
+      const ImVec2 ls = measure(fonts_.bold, label);
+      dl->AddText(fonts_.bold, fonts_.bold->FontSize,
+                  ImVec2(std::floor(bb.Min.x + (bb.GetWidth() - ls.x) * 0.5f), std::floor(bb.Min.y + (bb.GetHeight() - ls.y) * 0.5f)) + shift,
+                  color, label.data(), label.data() + label.size());
+    };
+  };
+  const Lang current = ui.i18n.lang();
+  // VI | EN (a segmented pair).
+  right -= 2 * toggle_w;
+  for (int i = 0; i < 2; ++i) {
+    const Lang lang = i == 0 ? Lang::vi : Lang::en;
+    const char* label = i == 0 ? "VI" : "EN";
+    const ImDrawFlags corners = i == 0 ? ImDrawFlags_RoundCornersLeft : ImDrawFlags_RoundCornersRight;
+    if (toggle(label, label, label, lang == current, corners, right + static_cast<float>(i) * toggle_w, text_face(label)) &&
+        lang != current)
+      i18n_->set_lang(lang);
+  }
+  // High contrast: a half-filled disc, the usual contrast symbol.
+  right -= th.target_gap + toggle_w;
+  if (toggle("##contrast", {}, ui.tr("a11y.contrast"), state_.prefs.high_contrast, ImDrawFlags_RoundCornersAll, right,
+             [&](const ImRect& bb, ImU32 color, ImVec2 shift) {
+               const ImVec2 c = bb.GetCenter() + shift;
+               const float r = std::min(bb.GetWidth(), bb.GetHeight()) * 0.28f;
+               dl->AddCircle(c, r, color, 32, 3.5f * th.s);
+               dl->PathClear();
+               dl->PathArcTo(c, r, -IM_PI * 0.5f, IM_PI * 0.5f, 24);
+               dl->PathFillConvex(color);
+             }))
+    state_.prefs.high_contrast = !state_.prefs.high_contrast;
+  // Large text: "A+" (big letter, small plus).
+  right -= th.target_gap + toggle_w;
+  if (toggle("##large-text", {}, ui.tr("a11y.large_text"), state_.prefs.large_text, ImDrawFlags_RoundCornersAll, right,
+             [&](const ImRect& bb, ImU32 color, ImVec2 shift) {
+               const ImVec2 a = measure(fonts_.heading, "A"), plus = measure(fonts_.bold, "+");
+               const float x = bb.Min.x + (bb.GetWidth() - a.x - plus.x) * 0.5f;
+               dl->AddText(fonts_.heading, fonts_.heading->FontSize, ImVec2(std::floor(x), std::floor(bb.Min.y + (bb.GetHeight() - a.y) * 0.5f)) + shift, color, "A");
+               dl->AddText(fonts_.bold, fonts_.bold->FontSize, ImVec2(std::floor(x + a.x), std::floor(bb.Min.y + (bb.GetHeight() - a.y) * 0.5f)) + shift, color, "+");
+             }))
+    state_.prefs.large_text = !state_.prefs.large_text;
+  const std::string clock = format_clock(state_.now);
+  const ImVec2 cs = measure(fonts_.heading, clock);
+  right -= th.gap + cs.x;
+  draw_text(ui, dl, ImVec2(right, origin.y + (th.header_h - cs.y) * 0.5f), clock, fonts_.heading, th.on_accent);
+
+  // Left: the office, and the connection state with the last sync (always
+  // visible). Cut to the room the right side leaves.
   const domain::Agency* agency = state_.agency();
-  const std::string office = agency ? (agency->short_name.empty() ? agency->name : agency->short_name)
-                                    : ui.tr("header.office");
+  std::string office = agency ? (agency->short_name.empty() ? agency->name : agency->short_name) : ui.tr("header.office");
   const float x = origin.x + th.pad;
-  draw_text(ui, dl, ImVec2(x, origin.y + 18 * th.s), office, fonts_.heading, th.on_accent);
+  const float room = right - th.gap - x;
+  auto fit = [&](std::string line, ImFont* font) {
+    if (measure(font, line).x <= room) return line;
+    while (!line.empty() && measure(font, line + "…").x > room) {
+      line.pop_back();
+      while (!line.empty() && (static_cast<unsigned char>(line.back()) & 0xC0) == 0x80) line.pop_back();
+    }
+    return line + "…";
+  };
   std::string status;
   ImU32 dot = th.success;
   const SyncStatus& s = state_.sync;
@@ -241,7 +371,7 @@ void App::draw_header(Ui& ui) {
     status = ui.tr("header.offline_mode");
     dot = IM_COL32(255, 196, 87, 255);
   } else if (s.online) {
-    status = ui.tr("header.online");
+    status = s.last_success ? ui.i18n.format("header.online_at", {format_clock(*s.last_success)}) : ui.tr("header.online");
     dot = IM_COL32(120, 220, 140, 255);
   } else {
     status = s.last_success ? ui.i18n.format("header.offline_since", {format_short_time(*s.last_success)})
@@ -249,41 +379,28 @@ void App::draw_header(Ui& ui) {
     dot = IM_COL32(255, 196, 87, 255);
   }
   if (s.outbox_depth > 0) status += "  ·  " + ui.i18n.format("header.outbox", {std::to_string(s.outbox_depth)});
-  const float sy = origin.y + 18 * th.s + fonts_.heading->FontSize + 14 * th.s;
-  dl->AddCircleFilled(ImVec2(x + 10 * th.s, sy + fonts_.small->FontSize * 0.55f), 10 * th.s, dot, 20);
-  draw_text(ui, dl, ImVec2(x + 30 * th.s, sy), status, fonts_.small, IM_COL32(230, 239, 250, 255));
-
-  // Right: the clock and the language toggle (always visible).
-  const float toggle_w = 104 * th.s, toggle_h = std::max(76 * th.s, th.key_h * 0.8f);
-  const float ty = origin.y + (th.header_h - toggle_h) * 0.5f;
-  float tx = origin.x + w - th.pad - 2 * toggle_w;
-  const Lang current = ui.i18n.lang();
-  for (int i = 0; i < 2; ++i) {
-    const Lang lang = i == 0 ? Lang::vi : Lang::en;
-    const char* label = i == 0 ? "VI" : "EN";
-    ImGui::SetCursorScreenPos(ImVec2(tx, ty));
-    const ImGuiID id = ImGui::GetID(label);
-    const ImRect bb(ImVec2(tx, ty), ImVec2(tx + toggle_w, ty + toggle_h));
-    ImGui::ItemSize(bb);
-    if (ImGui::ItemAdd(bb, id)) {
-      bool hovered = false, held = false;
-      if (ImGui::ButtonBehavior(bb, id, &hovered, &held) && lang != current) i18n_->set_lang(lang);
-      const bool active = lang == current;
-      const ImDrawFlags corners = i == 0 ? ImDrawFlags_RoundCornersLeft : ImDrawFlags_RoundCornersRight;
-      dl->AddRectFilled(bb.Min, bb.Max, active ? th.on_accent : (held ? th.accent_dark : th.accent), th.radius, corners);
-      dl->AddRect(bb.Min, bb.Max, th.on_accent, th.radius, corners, 2.5f * th.s);
-      const ImVec2 ls = measure(fonts_.bold, label);
-      dl->AddText(fonts_.bold, fonts_.bold->FontSize,
-                  ImVec2(bb.Min.x + (toggle_w - ls.x) * 0.5f, bb.Min.y + (toggle_h - ls.y) * 0.5f),
-                  active ? th.accent : th.on_accent, label);
-      register_clickable(ui, label, bb.Min, bb.Max);
+  const float block_h = fonts_.heading->FontSize + 10 * th.s + fonts_.small->FontSize;
+  const float oy = origin.y + (th.header_h - block_h) * 0.5f;
+  draw_text(ui, dl, ImVec2(x, oy), fit(office, fonts_.heading), fonts_.heading, th.on_accent);
+  const float sy = oy + fonts_.heading->FontSize + 10 * th.s;
+  const float dot_r = 10 * th.s;
+  if (th.high_contrast) dl->AddCircle(ImVec2(x + dot_r, sy + fonts_.small->FontSize * 0.55f), dot_r + 1.5f * th.s, th.on_accent, 20, 2 * th.s);
+  dl->AddCircleFilled(ImVec2(x + dot_r, sy + fonts_.small->FontSize * 0.55f), dot_r, dot, 20);
+  const float sx = x + 2 * dot_r + 10 * th.s;
+  std::string shown = status;
+  {
+    const float keep = room;
+    const float status_room = keep - (sx - x);
+    if (measure(fonts_.small, shown).x > status_room) {
+      while (!shown.empty() && measure(fonts_.small, shown + "…").x > status_room) {
+        shown.pop_back();
+        while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
+      }
+      shown += "…";
     }
-    tx += toggle_w;
   }
-  const std::string clock = format_clock(state_.now);
-  const ImVec2 cs = measure(fonts_.heading, clock);
-  draw_text(ui, dl, ImVec2(origin.x + w - th.pad - 2 * toggle_w - th.gap - cs.x, origin.y + (th.header_h - cs.y) * 0.5f),
-            clock, fonts_.heading, th.on_accent);
+  draw_text(ui, dl, ImVec2(sx, sy), shown, fonts_.small, th.header_muted);
+  ui.reg.texts.push_back(status);  // the whole line, for tours
   ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + th.header_h));
 }
 
@@ -313,13 +430,19 @@ void App::frame(bool& quit, int& exit_code) {
   ImGui_ImplSDLRenderer_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
-  if (tour_) tour_->inject(io);
+  if (tour_) {
+    tour_->inject(io);
+    if (io.MouseDown[0]) note_input();  // a tour's touches count as a person's
+  }
   ImGui::NewFrame();
   registry_.begin_frame();
   animate_ = false;
-  state_.now = clock_.now();
+  state_.now = options_.fixed_time.value_or(clock_.now());
 
   Ui ui{theme_, fonts_, *i18n_, registry_, animate_};
+  ui.landscape = state_.landscape;
+  ui.input_method = &state_.prefs.input;
+  ui.tone_style = tone_style_;
   Intents intents;
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
@@ -353,10 +476,13 @@ void App::frame(bool& quit, int& exit_code) {
     case ScreenId::submit: draw_submit(ui, state_, intents); break;
     case ScreenId::receipt: draw_receipt(ui, state_, intents); break;
     case ScreenId::status: draw_status(ui, state_, intents); break;
+    case ScreenId::agencies: draw_agencies(ui, state_, intents); break;
+    case ScreenId::qa: draw_qa(ui, state_, intents); break;
   }
   ImGui::EndChild();
   if (footer_visible()) draw_footer(ui, intents);
   ImGui::End();
+  if (state_.idle.counting) draw_idle_overlay(ui, intents);
 
   ImGui::Render();
   const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme_.bg);
@@ -380,6 +506,127 @@ void App::frame(bool& quit, int& exit_code) {
   }
   SDL_RenderPresent(renderer_.get());
   for (const auto& intent : intents) handle(intent);
+  if (state_.prefs.large_text != applied_.large_text || state_.prefs.high_contrast != applied_.high_contrast) {
+    // Between frames: the atlas and style must not change while ImGui draws.
+    if (auto ok = apply_look(); !ok) log::error(kLog, ok.error().describe());
+  }
+}
+
+void App::draw_idle_overlay(Ui& ui, Intents& out) {
+  // "Ông/bà còn dùng máy không?" over everything, with a big "Tiếp tục" and a
+  // countdown in whole seconds. A touch anywhere on it also continues.
+  const Theme& th = theme_;
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, 0));
+  ImGui::SetNextWindowSize(io.DisplaySize);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, 0);
+  ImGui::Begin("##idle", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings |
+                   ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollWithMouse);
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+  ImGui::SetWindowFocus();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(ImVec2(0, 0), io.DisplaySize, (th.scrim & 0x00FFFFFFu) | (0xE0u << IM_COL32_A_SHIFT));
+
+  const float card_w = std::min(io.DisplaySize.x - 2 * th.pad, 900 * th.s * th.text_scale);
+  const float x = std::floor((io.DisplaySize.x - card_w) * 0.5f);
+  const float y = std::max(th.header_h, io.DisplaySize.y * (state_.landscape ? 0.12f : 0.22f));
+  ImGui::SetCursorScreenPos(ImVec2(0, y));
+  ImGui::Indent(x);
+  const float saved_inset = ui.inset_right;
+  ui.inset_right = io.DisplaySize.x - x - card_w;
+  const Card card = begin_card(ui, th.surface, th.accent);
+  vspace(ui, th.gap * 0.5f);
+  text_centered(ui, ui.tr("idle.title"), fonts_.title, th.text);
+  vspace(ui, th.gap);
+  const std::string secs = std::to_string(std::max(state_.idle.seconds_left, 0));
+  text_centered(ui, secs, fonts_.display, th.accent);
+  vspace(ui, th.gap * 0.5f);
+  text_centered(ui, ui.i18n.format("idle.body", {secs}), fonts_.body, th.text);
+  vspace(ui, th.gap * 1.5f);
+  const bool keep = button(ui, ui.tr("idle.continue"), ButtonKind::primary, 0, th.button_h * 1.4f);
+  vspace(ui, th.gap * 0.5f);
+  end_card(ui, card);
+  ui.inset_right = saved_inset;
+  ImGui::Unindent(x);
+  // Submitted after the button, so the button keeps its own touches.
+  const ImGuiID bg_id = ImGui::GetID("##idle-anywhere");
+  const ImRect all(ImVec2(0, 0), io.DisplaySize);
+  ImGui::ItemAdd(all, bg_id);
+  bool hovered = false, held = false;
+  const bool touched_outside = ImGui::ButtonBehavior(all, bg_id, &hovered, &held);
+  ImGui::End();
+  if (keep || touched_outside) out.push_back(intent::keep_session());
+}
+
+bool App::session_in_use() const {
+  if (state_.screen != ScreenId::home) return true;
+  if (state_.prefs.large_text != defaults_.large_text || state_.prefs.high_contrast != defaults_.high_contrast ||
+      state_.prefs.input != defaults_.input)
+    return true;
+  if (i18n_ && i18n_->lang() != options_.lang) return true;
+  return !personal_data_left(state_).empty();
+}
+
+void App::note_input() {
+  last_input_ = std::chrono::steady_clock::now();
+}
+
+bool App::update_idle() {
+  if (idle_timeout_.count() <= 0) {
+    if (!state_.idle.counting) return false;
+    state_.idle = IdleView{};
+    return true;
+  }
+  const auto now = std::chrono::steady_clock::now();
+  // Work the citizen is waiting for is not idleness.
+  const bool busy = state_.submit.scanning || state_.submit.step == SubmitStep::sending || state_.status.busy;
+  if (busy && !state_.idle.counting) last_input_ = now;
+  if (!state_.idle.counting) {
+    if (!session_in_use() || now - last_input_ < idle_timeout_) return false;
+    state_.idle.counting = true;
+    countdown_end_ = now + idle_countdown_;
+    log::info(kLog, "idle: countdown started");
+  }
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(countdown_end_ - now);
+  if (left.count() <= 0) {
+    idle_reset();
+    return true;
+  }
+  const int secs = static_cast<int>((left.count() + 999) / 1000);
+  if (secs == state_.idle.seconds_left) return false;
+  state_.idle.seconds_left = secs;
+  return true;
+}
+
+int App::idle_wait_ms() const {
+  if (idle_timeout_.count() <= 0) return -1;
+  const auto now = std::chrono::steady_clock::now();
+  if (state_.idle.counting) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(countdown_end_ - now).count();
+    return static_cast<int>(std::clamp<long long>(left % 1000 + 1, 1, 1000));  // the next whole second
+  }
+  if (!session_in_use()) return -1;
+  const auto due = std::chrono::duration_cast<std::chrono::milliseconds>(last_input_ + idle_timeout_ - now).count();
+  return static_cast<int>(std::clamp<long long>(due + 1, 1, 60000));
+}
+
+void App::idle_reset() {
+  log::info(kLog, "idle: session reset");
+  reset_session(true);
+  registry_.vars.clear();  // even in a tour: the receipt's code and secret go too
+  i18n_->set_lang(options_.lang);
+  last_input_ = std::chrono::steady_clock::now();
+}
+
+std::vector<std::string> App::personal_data_probe() const {
+  std::vector<std::string> left = personal_data_left(state_);
+  if (preview_texture_) left.emplace_back("preview texture");
+  if (qr_texture_) left.emplace_back("receipt QR texture");
+  if (!registry_.vars.empty()) left.emplace_back("published tour values (code, secret)");
+  return left;
 }
 
 void App::navigate(ScreenId screen) {
@@ -390,19 +637,14 @@ void App::navigate(ScreenId screen) {
   state_.screen = screen;
 }
 
-void App::reset_session() {
-  // Privacy: nothing a citizen typed or scanned survives going home.
-  state_.catalog_view = CatalogView{};
-  state_.service_code.clear();
-  state_.submit = SubmitView{};
-  state_.receipt = ReceiptView{};
-  state_.status = LookupView{};
+void App::reset_session(bool preferences) {
+  // Privacy: nothing a citizen typed or scanned survives going home
+  // (app/session.cpp); the textures showing the scan and the receipt's QR go too.
+  wipe_session(state_, preferences, defaults_);
   preview_texture_.reset();
   qr_texture_.reset();
   if (scanner_) scanner_->cancel();
   if (!tour_) registry_.vars.clear();  // tours reuse the receipt's values later
-  state_.history.clear();
-  state_.screen = ScreenId::home;
 }
 
 void App::handle(const Intent& in) {
@@ -412,6 +654,14 @@ void App::handle(const Intent& in) {
       navigate(in.screen);
       break;
     case IntentKind::back: {
+      // In the catalog, "back" goes up the drill-down first (field → sector → all).
+      CatalogView& cv = state_.catalog_view;
+      if (state_.screen == ScreenId::catalog && cv.query.empty() && (!cv.group.empty() || !cv.sector.empty())) {
+        if (!cv.group.empty() && !(state_.landscape && cv.by == BrowseBy::sector)) cv.group.clear();
+        else if (!cv.sector.empty()) cv.sector.clear(), cv.group.clear();
+        else cv.group.clear();
+        break;
+      }
       // Inside the wizard, "back" is the previous step.
       SubmitView& v = state_.submit;
       if (state_.screen == ScreenId::submit && !v.scanning) {
@@ -442,16 +692,24 @@ void App::handle(const Intent& in) {
     case IntentKind::open_catalog:
       state_.catalog_view = CatalogView{};
       state_.catalog_view.submit_only = in.submit_only;
+      if (!in.code.empty()) {  // an agency's procedures (agencies screen)
+        state_.catalog_view.by = BrowseBy::agency;
+        state_.catalog_view.group = in.code;
+      }
       navigate(ScreenId::catalog);
       break;
     case IntentKind::open_service:
       state_.service_code = in.code;
+      state_.service_record.reset();
+      state_.service_missing = false;
+      state_.service_request = backend_->load_service(in.code);
       navigate(ScreenId::service);
       break;
     case IntentKind::start_submit:
       state_.submit = SubmitView{};
       preview_texture_.reset();
       state_.submit.service_code = in.code;
+      if (state_.service_record && state_.service_record->code == in.code) state_.submit.record = state_.service_record;
       navigate(ScreenId::submit);
       break;
     case IntentKind::start_scan: {
@@ -470,6 +728,16 @@ void App::handle(const Intent& in) {
       break;
     }
     case IntentKind::confirm_submit: confirm_submit(); break;
+    case IntentKind::scan_receipt_qr:
+      // Hook for the camera (devices/camera*, devices/qr_reader*): it fills
+      // code + secret from the receipt's QR and starts the lookup. Without a
+      // camera the citizen is told to type the code.
+      state_.status.input_error = "status.camera_unavailable";
+      break;
+    case IntentKind::keep_session:
+      state_.idle = IdleView{};
+      note_input();
+      break;
     case IntentKind::start_lookup: {
       LookupView& v = state_.status;
       v.busy = true;
@@ -482,7 +750,7 @@ void App::handle(const Intent& in) {
 
 void App::confirm_submit() {
   SubmitView& v = state_.submit;
-  const domain::Service* s = state_.catalog ? state_.catalog->service(v.service_code) : nullptr;
+  const domain::Service* s = state_.submit_service();
   auto phone = domain::normalize_phone(utf8::from_u32(v.phone));
   if (!s || !v.page || !phone) {
     v.submit_error = "submit.err_incomplete";
@@ -535,6 +803,8 @@ int App::run() {
         const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now).count();
         timeout = static_cast<int>(60000 - ms % 60000) + 5;
       }
+      // The idle countdown: when it starts, and each of its seconds.
+      if (const int idle = idle_wait_ms(); idle > 0) timeout = std::min(timeout, idle);
     }
     SDL_Event ev;
     bool got = false;
@@ -558,9 +828,20 @@ int App::run() {
       if (ev.type == SDL_QUIT) quit = true;
       if (ev.type == SDL_WINDOWEVENT && ev.window.event == SDL_WINDOWEVENT_CLOSE) quit = true;
       if (ev.type != wake_event_) ImGui_ImplSDL2_ProcessEvent(&ev);
+      switch (ev.type) {
+        case SDL_MOUSEBUTTONDOWN: case SDL_MOUSEBUTTONUP: case SDL_MOUSEWHEEL: case SDL_FINGERDOWN:
+        case SDL_FINGERUP: case SDL_FINGERMOTION: case SDL_KEYDOWN: case SDL_TEXTINPUT:
+          note_input();
+          break;
+        case SDL_MOUSEMOTION:
+          if (ev.motion.state != 0) note_input();  // a finger dragging (touches arrive as mouse)
+          break;
+        default: break;
+      }
       got = SDL_PollEvent(&ev) != 0;
     }
     drain_workers(changed);
+    if (update_idle()) changed = true;
     if (changed) frames_pending = std::max(frames_pending, 3);
     if (quit) break;
     if (frames_pending == 0 && !animate_ && !tour) continue;

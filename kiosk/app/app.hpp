@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/i18n.hpp"
 #include "app/state.hpp"
@@ -22,6 +23,7 @@
 #include "motcua/util/clock.hpp"
 #include "tour/tour_runner.hpp"
 #include "widgets/ui.hpp"
+#include "widgets/viet.hpp"
 
 struct SDL_Window;
 struct SDL_Renderer;
@@ -43,6 +45,20 @@ struct AppOptions {
   // SANE device name; empty = first device found; nullopt = no scanner.
   std::optional<std::string> scanner_device = std::string();
   Lang lang = Lang::vi;
+  // Start in large-text / high-contrast mode (screenshots; the citizen
+  // switches them in the header).
+  bool large_text = false;
+  bool high_contrast = false;
+  // Idle timeout and countdown in seconds, overriding kiosk.toml [ui]. A tour
+  // runs without an idle timeout unless one is given here or by the tour.
+  std::optional<int> idle_timeout_s;
+  std::optional<int> idle_countdown_s;
+  // The header clock shows this instead of the time (screenshots, golden images).
+  std::optional<TimePoint> fixed_time;
+  // Tour screenshots are scaled by this (docs/screens/ keeps half size).
+  float shot_scale = 1;
+  // Where the tour's `golden` command finds its reference images.
+  std::filesystem::path golden_dir;
 };
 
 class App {
@@ -80,10 +96,23 @@ class App {
   void frame(bool& quit, int& exit_code);
   void draw_header(Ui& ui);
   void draw_footer(Ui& ui, Intents& out);
+  void draw_idle_overlay(Ui& ui, Intents& out);
+  // Idle timeout: starts or advances the countdown, resets when it runs out.
+  // Returns true when the picture changes.
+  bool update_idle();
+  // Milliseconds until the idle logic needs the loop again (-1: never).
+  int idle_wait_ms() const;
+  bool session_in_use() const;
+  void note_input();
+  void idle_reset();
+  // Theme and fonts for the current preferences; rebuilds the font atlas and
+  // the renderer's font texture when the text size changed (ImGui 1.86).
+  Result<void> apply_look();
   void handle(const Intent& intent);
   void confirm_submit();
   void navigate(ScreenId screen);
-  void reset_session();
+  void reset_session(bool preferences = false);
+  std::vector<std::string> personal_data_probe() const;
   TextureView make_texture(Texture& slot, const std::uint8_t* pixels, int w, int h, bool rgba, bool crisp);
   bool footer_visible() const;
 
@@ -93,6 +122,15 @@ class App {
   std::optional<I18n> i18n_;
   Theme theme_{};
   Fonts fonts_{};
+  float scale_ = 1;
+  Preferences defaults_;  // the kiosk's (a new session starts with them)
+  Preferences applied_;   // what theme_ and fonts_ were built for
+  viet::ToneStyle tone_style_ = viet::ToneStyle::old_style;
+  // Idle: 0 disables it (tours, unless asked for).
+  std::chrono::milliseconds idle_timeout_{0};
+  std::chrono::milliseconds idle_countdown_{30000};
+  std::chrono::steady_clock::time_point last_input_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point countdown_end_{};
   FrameRegistry registry_;
   AppState state_;
   bool animate_ = false;

@@ -1,5 +1,7 @@
 #include "app/format.hpp"
 
+#include <algorithm>
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -69,6 +71,13 @@ std::optional<TimePoint> parse_wire_time(std::string_view rfc3339) {
 std::string format_wire_time(std::string_view rfc3339) {
   if (auto t = parse_wire_time(rfc3339)) return format_short_time(*t);
   return std::string(rfc3339);
+}
+
+std::string format_iso_date(std::string_view d) {
+  const bool iso = d.size() == 10 && d[4] == '-' && d[7] == '-' &&
+                   std::all_of(d.begin(), d.end(), [](char c) { return c == '-' || (c >= '0' && c <= '9'); });
+  if (!iso) return std::string(d);
+  return std::string(d.substr(8, 2)) + "/" + std::string(d.substr(5, 2)) + "/" + std::string(d.substr(0, 4));
 }
 
 }  // namespace motcua::kiosk

@@ -26,5 +26,7 @@ std::string format_date_long(TimePoint t, Lang lang);
 // RFC 3339 text from the hub → short time; the input unchanged when it does not parse.
 std::string format_wire_time(std::string_view rfc3339);
 std::optional<TimePoint> parse_wire_time(std::string_view rfc3339);
+// "2026-03-05" → "05/03/2026"; other text unchanged.
+std::string format_iso_date(std::string_view yyyy_mm_dd);
 
 }  // namespace motcua::kiosk

@@ -25,6 +25,15 @@ Result<KioskSettings> load_kiosk_settings(const std::filesystem::path& data_dir)
   s.backend.retention = std::chrono::hours(24 * retention_days);
   s.backend.catalog_stale_after = std::chrono::hours(24 * stale_days);
   s.agency_id = cfg->string_or("kiosk.agency", "");
+  const std::string tone = cfg->string_or("ui.tone_style", "old");
+  if (tone == "new") s.tone_style = viet::ToneStyle::new_style;
+  else if (tone != "old") return fail(Errc::invalid_argument, "kiosk.toml: ui.tone_style must be \"old\" or \"new\"");
+  const auto idle = cfg->integer_or("ui.idle_timeout", 90);
+  const auto countdown = cfg->integer_or("ui.idle_countdown", 30);
+  if (idle < 10 || idle > 3600 || countdown < kMinIdleCountdownSeconds || countdown > 600)
+    return fail(Errc::invalid_argument, "kiosk.toml: ui.idle_timeout must be 10–3600 s and ui.idle_countdown 20–600 s");
+  s.idle_timeout_s = static_cast<int>(idle);
+  s.idle_countdown_s = static_cast<int>(countdown);
   if (auto url = cfg->string("hub.url")) {
     client::HubEndpoint ep;
     ep.base_url = *url;

@@ -9,42 +9,51 @@
 namespace motcua::kiosk {
 
 namespace {
-ImU32 rgb(unsigned hex) {
-  return IM_COL32((hex >> 16) & 0xFF, (hex >> 8) & 0xFF, hex & 0xFF, 0xFF);
-}
+ImU32 col(Rgb c) { return IM_COL32(c.r, c.g, c.b, 0xFF); }
 }  // namespace
 
-Theme make_theme(float s, float dpi) {
+Theme make_theme(float s, float dpi, const Palette& p, float ts) {
   Theme t;
   t.s = s;
-  t.bg = rgb(0xF2F4F7);
-  t.surface = rgb(0xFFFFFF);
-  t.chip = rgb(0xE3E8EE);
-  t.text = rgb(0x16202B);
-  t.muted = rgb(0x4B5866);  // 7:1 on white — secondary text must stay readable
-  t.border = rgb(0xD3DAE2);
-  t.accent = rgb(0x0B5CAD);
-  t.accent_dark = rgb(0x084282);
-  t.accent_soft = rgb(0xE3EEFA);
-  t.on_accent = rgb(0xFFFFFF);
-  t.success = rgb(0x1B7A3A);
-  t.success_soft = rgb(0xE2F4E8);
-  t.warning = rgb(0xB25E09);
-  t.warning_soft = rgb(0xFFF3DF);
-  t.danger = rgb(0xB3261E);
-  t.danger_soft = rgb(0xFDECEA);
+  t.text_scale = ts;
+  t.high_contrast = p.bg.r < 0x40;
+  t.bg = col(p.bg);
+  t.surface = col(p.surface);
+  t.chip = col(p.chip);
+  t.text = col(p.text);
+  t.muted = col(p.muted);
+  t.border = col(p.border);
+  t.accent = col(p.accent);
+  t.accent_dark = col(p.accent_dark);
+  t.accent_soft = col(p.accent_soft);
+  t.on_accent = col(p.on_accent);
+  t.success = col(p.success);
+  t.success_soft = col(p.success_soft);
+  t.warning = col(p.warning);
+  t.warning_soft = col(p.warning_soft);
+  t.danger = col(p.danger);
+  t.danger_soft = col(p.danger_soft);
+  t.header_muted = col(p.header_muted);
+  t.keyboard_bg = col(p.keyboard_bg);
+  t.key_special = col(p.key_special);
+  t.scrim = col(p.scrim);
 
-  // 15 mm at the screen's dpi is the smallest thing a finger should aim at.
-  const float min_touch = 15.0f / 25.4f * dpi;
+  // 15 mm at the screen's dpi is the smallest thing a finger should aim at;
+  // 2 mm between targets keeps a finger from touching two.
+  t.min_touch = std::ceil(15.0f / 25.4f * dpi);
+  t.target_gap = std::max(std::round(10 * s), std::ceil(2.0f / 25.4f * dpi));
+  // Text-holding metrics grow with large text, but less than the text: the
+  // layout must still fit a portrait screen with the keyboard open.
+  const float grow = 1.0f + (ts - 1.0f) * 0.6f;
   t.pad = std::round(36 * s);
   t.gap = std::round(24 * s);
   t.radius = std::round(18 * s);
-  t.button_h = std::max(std::round(124 * s), min_touch);
-  t.row_h = std::max(std::round(124 * s), min_touch);
-  t.key_h = std::max(std::round(96 * s), min_touch);
-  t.field_h = std::max(std::round(104 * s), min_touch);
-  t.header_h = std::round(132 * s);
-  t.footer_h = std::max(std::round(150 * s), min_touch + 2 * t.gap);
+  t.button_h = std::max(std::round(124 * s * grow), t.min_touch);
+  t.row_h = std::max(std::round(124 * s * grow), t.min_touch);
+  t.key_h = std::max(std::round(96 * s * grow), t.min_touch);
+  t.field_h = std::max(std::round(104 * s * grow), t.min_touch);
+  t.header_h = std::max(std::round(132 * s * grow), t.min_touch + 2 * t.target_gap);
+  t.footer_h = std::max(std::round(150 * s), t.min_touch + 2 * t.gap);
   return t;
 }
 
@@ -64,6 +73,7 @@ void apply_imgui_style(const Theme& t) {
   st.AntiAliasedFill = true;
   st.AntiAliasedLines = true;
   ImVec4* c = st.Colors;
+  // Our widgets draw themselves; these cover what ImGui draws (scrollbars).
   c[ImGuiCol_WindowBg] = ImGui::ColorConvertU32ToFloat4(t.bg);
   c[ImGuiCol_ChildBg] = ImVec4(0, 0, 0, 0);
   c[ImGuiCol_Text] = ImGui::ColorConvertU32ToFloat4(t.text);

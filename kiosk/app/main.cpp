@@ -20,7 +20,10 @@ int main(int argc, char** argv) {
   std::string data, size = "1080x1920", tour, shots = "shots", scanner, lang = "vi", log_level = "info";
   std::string assets;
   float dpi = 96;
-  bool fullscreen = false, headless = false;
+  bool fullscreen = false, headless = false, large_text = false, high_contrast = false;
+  int idle_timeout = -1, idle_countdown = -1;
+  std::string fixed_time, golden;
+  float shot_scale = 1;
   cli.add_option("--data", data, "kiosk data directory (kiosk.toml, kiosk.db)")->required();
   cli.add_option("--size", size, "window size WxH (default 1080x1920, portrait)");
   cli.add_flag("--fullscreen", fullscreen, "fill the screen");
@@ -33,6 +36,16 @@ int main(int argc, char** argv) {
   cli.add_option("--dpi", dpi, "screen dots per inch (touch targets are at least 15 mm)")->check(CLI::Range(50.0, 600.0));
   cli.add_option("--assets", assets, "assets directory (i18n/); default: $MOTCUA_ASSETS or the source tree");
   cli.add_option("--log", log_level, "debug | info | warn | error | off");
+  cli.add_flag("--large-text", large_text, "start in large-text mode");
+  cli.add_flag("--high-contrast", high_contrast, "start in high-contrast mode");
+  cli.add_option("--idle-timeout", idle_timeout,
+                 "seconds without a touch before the idle countdown (0 = never; default kiosk.toml [ui], 90; none in tours)")
+      ->check(CLI::Range(0, 86400));
+  cli.add_option("--idle-countdown", idle_countdown, "seconds the idle countdown lasts (default kiosk.toml [ui], 30)")
+      ->check(CLI::Range(1, 600));
+  cli.add_option("--fixed-time", fixed_time, "the header clock shows this RFC 3339 time (screenshots, golden images)");
+  cli.add_option("--shot-scale", shot_scale, "scale of tour screenshots (0.5 = half size)")->check(CLI::Range(0.1, 1.0));
+  cli.add_option("--golden", golden, "directory of golden images for the tour's golden command");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,6 +61,20 @@ int main(int argc, char** argv) {
   opt.headless = headless;
   opt.dpi = dpi;
   opt.lang = lang == "en" ? Lang::en : Lang::vi;
+  opt.large_text = large_text;
+  opt.high_contrast = high_contrast;
+  if (idle_timeout >= 0) opt.idle_timeout_s = idle_timeout;
+  if (idle_countdown >= 0) opt.idle_countdown_s = idle_countdown;
+  if (!fixed_time.empty()) {
+    TimePoint t;
+    if (!parse_rfc3339(fixed_time, t)) {
+      std::cerr << "motcua-kiosk: --fixed-time must be RFC 3339, e.g. 2026-03-05T10:32:00+07:00\n";
+      return 2;
+    }
+    opt.fixed_time = t;
+  }
+  opt.shot_scale = shot_scale;
+  opt.golden_dir = golden;
   if (int w = 0, h = 0; std::sscanf(size.c_str(), "%dx%d", &w, &h) == 2 && w >= 320 && h >= 320) {
     opt.width = w;
     opt.height = h;

@@ -2,6 +2,7 @@
 // Plain state the screens draw from. The App owns one AppState; screens read
 // it, edit their own part (what is being typed) and emit Intents for anything
 // that crosses a boundary (navigation, the worker, the scanner).
+// No ImGui here: app/session.* wipes and inspects it in unit tests.
 
 #include <cstdint>
 #include <memory>
@@ -9,28 +10,34 @@
 #include <string>
 #include <vector>
 
-#include <imgui.h>
-
 #include "devices/scanner.hpp"
 #include "model/backend.hpp"
 #include "model/catalog_snapshot.hpp"
-#include "widgets/keyboard.hpp"
+#include "motcua/util/clock.hpp"
+#include "widgets/keyboard_state.hpp"
 
 namespace motcua::kiosk {
 
-enum class ScreenId { home, catalog, service, submit, receipt, status };
+enum class ScreenId { home, catalog, service, submit, receipt, status, agencies, qa };
 
-// A texture the App created and owns; screens only draw it.
+// A texture the App created and owns; screens only draw it (an ImTextureID).
 struct TextureView {
-  ImTextureID id = nullptr;
+  void* id = nullptr;
   int width = 0, height = 0;
 };
+
+// How the catalog is browsed when nothing is typed in the search box.
+enum class BrowseBy { sector, agency, level };
 
 struct CatalogView {
   std::u32string query;
   bool typing = false;
-  bool submit_only = false;  // reached through "Nộp hồ sơ": only services that accept dossiers
+  bool submit_only = false;  // "Nộp tại máy" filter (on when reached through "Nộp hồ sơ")
   KeyboardState kb;
+  BrowseBy by = BrowseBy::sector;
+  // Drill-down: sector → field → services; agency → services; level → services.
+  std::string sector;  // chosen sector id (BrowseBy::sector), empty = all sectors
+  std::string group;   // chosen field id, agency id or level ("4", "3", "2", "1", "0"); empty = none
   // Search results for `searched` over `searched_in` (recomputed on change).
   std::string searched;
   const CatalogSnapshot* searched_in = nullptr;
@@ -42,6 +49,7 @@ enum class ApplicantField { name, phone };
 
 struct SubmitView {
   std::string service_code;
+  std::shared_ptr<const domain::Service> record;  // the full record, when it was loaded
   SubmitStep step = SubmitStep::applicant;
   std::u32string name, phone;
   ApplicantField focus = ApplicantField::name;
@@ -76,6 +84,26 @@ struct LookupView {
   std::optional<LookupResult> result;
 };
 
+// Accessibility and input preferences of the person at the kiosk. They reset
+// with the session, so the next citizen starts from the kiosk's defaults.
+struct Preferences {
+  bool large_text = false;
+  bool high_contrast = false;
+  InputMethod input = InputMethod::telex;
+};
+
+// The idle countdown ("Ông/bà còn dùng máy không?") while it is on screen.
+struct IdleView {
+  bool counting = false;
+  int seconds_left = 0;
+};
+
+// Q&A screen: the questions the hub publishes with the catalog
+// (domain::Catalog::qa); one answer open at a time.
+struct QaView {
+  std::string open;  // id of the question whose answer is shown
+};
+
 struct AppState {
   ScreenId screen = ScreenId::home;
   std::vector<ScreenId> history;
@@ -90,9 +118,29 @@ struct AppState {
 
   CatalogView catalog_view;
   std::string service_code;  // the service detail screen's service
+  // Its full record (the snapshot keeps only what the lists need), loaded by
+  // the worker (Backend::load_service); null while loading or when missing.
+  std::shared_ptr<const domain::Service> service_record;
+  std::uint64_t service_request = 0;
+  bool service_missing = false;
   SubmitView submit;
   ReceiptView receipt;
   LookupView status;
+  QaView qa;
+  Preferences prefs;
+  IdleView idle;
+  bool landscape = false;  // wider than tall: screens use two columns
+
+  // The service being submitted: its full record, else the catalog's summary.
+  const domain::Service* submit_service() const {
+    if (submit.record && submit.record->code == submit.service_code) return submit.record.get();
+    return catalog ? catalog->service(submit.service_code) : nullptr;
+  }
+  // The service detail screen's service, the same way.
+  const domain::Service* shown_service() const {
+    if (service_record && service_record->code == service_code) return service_record.get();
+    return catalog ? catalog->service(service_code) : nullptr;
+  }
 
   const domain::Agency* agency() const {
     if (!catalog) return nullptr;
@@ -106,6 +154,8 @@ struct AppState {
 // screens build them with the helpers below.
 enum class IntentKind {
   go_to, back, home, open_catalog, open_service, start_submit, start_scan, confirm_submit, start_lookup,
+  scan_receipt_qr,  // status: read the receipt's QR code with the camera (devices/camera*, devices/qr_reader*)
+  keep_session,     // idle countdown: "Tiếp tục"
 };
 
 struct Intent {
@@ -125,6 +175,8 @@ inline Intent start_submit(std::string code) { return Intent{IntentKind::start_s
 inline Intent start_scan() { return Intent{IntentKind::start_scan, ScreenId::submit, false, {}}; }
 inline Intent confirm_submit() { return Intent{IntentKind::confirm_submit, ScreenId::submit, false, {}}; }
 inline Intent start_lookup() { return Intent{IntentKind::start_lookup, ScreenId::status, false, {}}; }
+inline Intent scan_receipt_qr() { return Intent{IntentKind::scan_receipt_qr, ScreenId::status, false, {}}; }
+inline Intent keep_session() { return Intent{IntentKind::keep_session, ScreenId::home, false, {}}; }
 }  // namespace intent
 
 using Intents = std::vector<Intent>;

@@ -21,7 +21,13 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   ui.reg.vars["code"] = r.code;
   ui.reg.vars["secret"] = r.secret;
 
-  begin_touch_scroll(ui, "##receipt", ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f);
+  Columns cols;
+  if (ui.landscape) {
+    cols = begin_columns(ui, "##receipt", 0.5f);
+    begin_touch_scroll(ui, "##receipt-left", ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f);
+  } else {
+    begin_touch_scroll(ui, "##receipt", ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f);
+  }
   // Success header: a green disc with a check mark.
   {
     const ImVec2 pos = ImGui::GetCursorScreenPos();
@@ -51,7 +57,7 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     }
     vspace(ui, th.gap);
     // Secret on the left (its text wraps before the QR code), QR on the right.
-    const float qr = 300 * th.s;
+    const float qr = std::min(300 * th.s, avail_width(ui) * 0.45f);
     const ImVec2 row = ImGui::GetCursorScreenPos();
     const float left_w = avail_width(ui) - qr - th.gap;
     ui.inset_right += qr + th.gap;
@@ -68,6 +74,13 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     ImGui::SetCursorScreenPos(ImVec2(row.x, std::max(left_bottom, row.y + qr + 8 * th.s)));
     ImGui::Dummy(ImVec2(0, 0));
     end_card(ui, card);
+  }
+  if (ui.landscape) {
+    end_touch_scroll(ui);
+    vspace(ui, th.gap * 0.5f);
+    if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(intent::home());
+    next_column(ui, cols);
+    begin_touch_scroll(ui, "##receipt-right", ImGui::GetContentRegionAvail().y);
   }
 
   {
@@ -95,6 +108,10 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   }
   notice(ui, ui.tr("receipt.keep"), th.accent_soft, th.accent_dark);
   end_touch_scroll(ui);
+  if (ui.landscape) {
+    end_columns(ui, cols);
+    return;
+  }
 
   vspace(ui, th.gap * 0.5f);
   if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(intent::home());

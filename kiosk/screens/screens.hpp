@@ -3,6 +3,7 @@
 // (the body area between the header and the footer) and emits intents.
 
 #include "app/state.hpp"
+#include "widgets/keyboard.hpp"
 #include "widgets/ui.hpp"
 
 namespace motcua::kiosk {
@@ -13,6 +14,8 @@ void draw_service(Ui& ui, AppState& state, Intents& out);
 void draw_submit(Ui& ui, AppState& state, Intents& out);
 void draw_receipt(Ui& ui, AppState& state, Intents& out);
 void draw_status(Ui& ui, AppState& state, Intents& out);
+void draw_agencies(Ui& ui, AppState& state, Intents& out);
+void draw_qa(Ui& ui, AppState& state, Intents& out);
 
 // Shared by screens: the service's level as a short label ("Mức độ 3", "Toàn trình").
 std::string level_label(const Ui& ui, const domain::Service& service);

@@ -1,8 +1,11 @@
-// Status lookup: dossier code + lookup secret on the on-screen keyboard, then
-// the dossier's state and its timeline. Answers from the hub when online; from
-// the kiosk's cache ("as of <time>") or its own outbox when not.
+// Status lookup: dossier code + lookup secret on the on-screen keyboard (or
+// the receipt's QR code held to the camera), then the dossier's state: what the
+// applicant must do next in plain words, the appointment, on time or overdue,
+// and the timeline of events. Answers from the hub when online; from the
+// kiosk's cache ("as of <time>") or its own outbox when not.
 
 #include "app/format.hpp"
+#include "app/next_step.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/text/utf8.hpp"
 #include "screens/screens.hpp"
@@ -18,11 +21,6 @@ std::string local_label(const Ui& ui, client::OutboxState s) {
     case client::OutboxState::delivered: return ui.tr("status.local_delivered");
   }
   return {};
-}
-
-std::optional<domain::DossierStatus> status_of(const protocol::StatusView& v) {
-  if (auto s = domain::status_from_int(v.status_code)) return s;
-  return domain::status_from_key(v.status);
 }
 
 std::string status_label(const Ui& ui, domain::DossierStatus s) {
@@ -44,40 +42,79 @@ ImU32 status_color(const Theme& th, std::optional<domain::DossierStatus> s) {
   }
 }
 
+// An event's words: the hub's Vietnamese label of the action (Vietnamese
+// screen), else the status it led to.
+std::string event_label(const Ui& ui, const LookupResult& r, const protocol::StatusEvent& ev) {
+  if (ui.i18n.lang() == Lang::vi && !ev.label.empty()) return ev.label;
+  if (auto s = domain::status_from_key(ev.status)) return status_label(ui, *s);
+  if (r.local_state) return local_label(ui, *r.local_state);
+  return ev.label.empty() ? ev.action : ev.label;
+}
+
 void timeline(Ui& ui, const LookupResult& r) {
   const Theme& th = ui.th;
   const auto& events = r.view.events;
   for (std::size_t n = events.size(); n-- > 0;) {  // newest first
     const auto& ev = events[n];
-    std::string label;
-    if (auto s = domain::status_from_key(ev.status)) {
-      label = status_label(ui, *s);
-    } else if (r.local_state) {
-      label = local_label(ui, *r.local_state);
-    } else {
-      label = ev.action;
-    }
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     const float dot = 22 * th.s, col = 56 * th.s;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const bool newest = n + 1 == events.size();
     ImGui::Indent(col);
     text(ui, format_wire_time(ev.at), ui.fonts.small, th.muted);
-    text(ui, label, ui.fonts.bold, newest ? th.text : th.muted);
+    text(ui, event_label(ui, r, ev), ui.fonts.bold, th.text);
     if (ev.note && !ev.note->empty()) text(ui, *ev.note, ui.fonts.body, th.text);
+    if (ev.appointment) text(ui, ui.i18n.format("status.new_appointment", {format_wire_time(*ev.appointment)}), ui.fonts.body, th.text);
     ImGui::Unindent(col);
     vspace(ui, th.gap * 0.75f);
     const float bottom = ImGui::GetCursorScreenPos().y;
     if (n > 0)
-      dl->AddLine(ImVec2(pos.x + dot * 0.5f, pos.y + ui.fonts.small->FontSize + dot), ImVec2(pos.x + dot * 0.5f, bottom + ui.fonts.small->FontSize),
-                  th.border, 4 * th.s);
+      dl->AddLine(ImVec2(pos.x + dot * 0.5f, pos.y + ui.fonts.small->FontSize + dot),
+                  ImVec2(pos.x + dot * 0.5f, bottom + ui.fonts.small->FontSize), th.border, 4 * th.s);
     // The dot sits beside the status line (below the time).
     const float cy = pos.y + ui.fonts.small->FontSize + ImGui::GetStyle().ItemSpacing.y + ui.fonts.bold->FontSize * 0.5f;
     dl->AddCircleFilled(ImVec2(pos.x + dot * 0.5f, cy), dot * 0.5f, newest ? th.accent : th.border, 24);
   }
 }
 
-void result_view(Ui& ui, const LookupResult& r) {
+// "What to do next" — the first thing a citizen wants to know.
+void next_step_card(Ui& ui, const AppState& state, const LookupResult& r) {
+  const Theme& th = ui.th;
+  const domain::Service* service = state.catalog ? state.catalog->service(r.view.service_code) : nullptr;
+  const NextStep next = next_step(r, service);
+  const Card card = next.action ? begin_card(ui, th.warning_soft, th.warning) : begin_card(ui, th.accent_soft, th.accent);
+  text(ui, ui.tr(next.action ? "next.title_action" : "next.title"), ui.fonts.heading, th.text);
+  vspace(ui, 8 * th.s);
+  text(ui, ui.tr(next.key), ui.fonts.body, th.text);
+  if (!next.note.empty()) {
+    vspace(ui, 10 * th.s);
+    text(ui, ui.tr("next.note"), ui.fonts.bold, th.text);
+    text(ui, next.note, ui.fonts.body, th.text);
+  }
+  if (!next.ways.empty()) {
+    vspace(ui, 10 * th.s);
+    if (next.ways.size() > 1) text(ui, ui.tr("next.ways"), ui.fonts.bold, th.text);
+    for (const auto& w : next.ways) text(ui, (next.ways.size() > 1 ? "•  " : "") + ui.tr(w), ui.fonts.body, th.text);
+  }
+  if (next.overdue) {
+    vspace(ui, 10 * th.s);
+    text(ui, ui.tr("next.overdue"), ui.fonts.body, th.text);
+  }
+  if (next.ask_office) {
+    if (const domain::Agency* a = state.agency()) {
+      vspace(ui, 10 * th.s);
+      std::string where = a->name;
+      if (!a->address.empty()) where += "\n" + a->address;
+      if (!a->phone.empty()) where += "\n" + ui.tr("agency.phone") + ": " + a->phone;
+      if (!a->hours.empty()) where += "\n" + a->hours;
+      text(ui, ui.tr("next.ask"), ui.fonts.bold, th.text);
+      text(ui, where, ui.fonts.body, th.text);
+    }
+  }
+  end_card(ui, card);
+}
+
+void summary(Ui& ui, const AppState& state, const LookupResult& r) {
   const Theme& th = ui.th;
   const auto& v = r.view;
   if (r.source == LookupSource::cache && r.as_of)
@@ -96,13 +133,14 @@ void result_view(Ui& ui, const LookupResult& r) {
   if (!v.applicant.empty()) field_row(ui, ui.tr("receipt.applicant"), v.applicant);
   if (!v.received_at.empty()) field_row(ui, ui.tr("receipt.received"), format_wire_time(v.received_at));
   if (v.due_at) field_row(ui, ui.tr("status.due"), format_wire_time(*v.due_at));
-  if (v.timeliness != "not_applicable" && !v.timeliness.empty())
-    field_row(ui, ui.tr("status.timeliness"), ui.tr("timeliness." + v.timeliness));
-  end_card(ui, card);
-  if (!v.events.empty()) {
-    section_heading(ui, ui.tr("status.history"));
-    timeline(ui, r);
+  if (v.timeliness != "not_applicable" && !v.timeliness.empty()) {
+    // English screens use our words; Vietnamese ones the hub's own label.
+    const std::string t = ui.i18n.lang() == Lang::vi && !v.timeliness_label.empty() ? v.timeliness_label
+                                                                                    : ui.tr("timeliness." + v.timeliness);
+    field_row(ui, ui.tr("status.timeliness"), t);
   }
+  end_card(ui, card);
+  (void)state;
 }
 
 std::string failure_key(LookupFailure f) {
@@ -114,28 +152,13 @@ std::string failure_key(LookupFailure f) {
   return "status.err_not_found";
 }
 
-}  // namespace
-
-void draw_status(Ui& ui, AppState& state, Intents& out) {
+void lookup_form(Ui& ui, LookupView& v, Intents& out) {
   const Theme& th = ui.th;
-  LookupView& v = state.status;
-  text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
-  vspace(ui, 6 * th.s);
-
-  if (v.result && !v.result->failure) {
-    const float action_h = th.button_h + th.gap * 1.5f;
-    begin_touch_scroll(ui, "##status", ImGui::GetContentRegionAvail().y - action_h);
-    result_view(ui, *v.result);
-    end_touch_scroll(ui);
-    vspace(ui, th.gap * 0.5f);
-    if (button(ui, ui.tr("status.another"), ButtonKind::secondary)) {
-      v = LookupView{};
-    }
-    return;
-  }
-
   text(ui, ui.tr("status.explain"), ui.fonts.body, th.muted);
-  vspace(ui, th.gap);
+  vspace(ui, th.gap * 0.5f);
+  // Hook for the camera helper: the receipt's QR code instead of typing.
+  if (button(ui, ui.tr("status.scan_qr"), ButtonKind::secondary)) out.push_back(intent::scan_receipt_qr());
+  vspace(ui, th.gap * 0.5f);
   const std::string code = utf8::from_u32(v.code);
   const std::string secret = utf8::from_u32(v.secret);
   if (text_field(ui, "##code", ui.tr("status.code"), code, ui.tr("status.code_hint"),
@@ -165,24 +188,91 @@ void draw_status(Ui& ui, AppState& state, Intents& out) {
       out.push_back(intent::start_lookup());
     }
   }
-  if (v.typing) {
-    const float kb_h = keyboard_height(ui, KeyboardMode::code);
-    const float room = ImGui::GetContentRegionAvail().y - kb_h;
-    if (room > 0) vspace(ui, room);
-    std::u32string& target = v.focus == LookupField::code ? v.code : v.secret;
-    const KeyboardResult k =
-        keyboard(ui, target, KeyboardMode::code, v.kb, v.focus == LookupField::code ? 40 : 8, false);
-    if (k.changed) {
-      v.input_error.clear();
-      if (v.result) v.result.reset();
+}
+
+void lookup_keyboard(Ui& ui, LookupView& v) {
+  std::u32string& target = v.focus == LookupField::code ? v.code : v.secret;
+  const KeyboardResult k = keyboard(ui, target, KeyboardMode::code, v.kb, v.focus == LookupField::code ? 40 : 8, false);
+  if (k.changed) {
+    v.input_error.clear();
+    if (v.result) v.result.reset();
+  }
+  if (k.done) {
+    if (v.focus == LookupField::code) {
+      v.focus = LookupField::secret;
+    } else {
+      v.typing = false;
     }
-    if (k.done) {
-      if (v.focus == LookupField::code) {
-        v.focus = LookupField::secret;
-      } else {
-        v.typing = false;
+  }
+}
+
+}  // namespace
+
+void draw_status(Ui& ui, AppState& state, Intents& out) {
+  const Theme& th = ui.th;
+  LookupView& v = state.status;
+
+  if (v.result && !v.result->failure) {
+    const LookupResult& r = *v.result;
+    const float action_h = th.button_h + th.gap * 1.5f;
+    if (ui.landscape) {
+      const Columns cols = begin_columns(ui, "##status", 0.5f);
+      text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
+      vspace(ui, 6 * th.s);
+      begin_touch_scroll(ui, "##status-left", ImGui::GetContentRegionAvail().y - action_h);
+      summary(ui, state, r);
+      next_step_card(ui, state, r);
+      end_touch_scroll(ui);
+      vspace(ui, th.gap * 0.5f);
+      if (button(ui, ui.tr("status.another"), ButtonKind::secondary)) v = LookupView{};
+      next_column(ui, cols);
+      if (!r.view.events.empty()) {
+        section_heading(ui, ui.tr("status.history"));
+        begin_touch_scroll(ui, "##status-right", ImGui::GetContentRegionAvail().y);
+        timeline(ui, r);
+        end_touch_scroll(ui);
       }
+      end_columns(ui, cols);
+      return;
     }
+    text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
+    vspace(ui, 6 * th.s);
+    begin_touch_scroll(ui, "##status", ImGui::GetContentRegionAvail().y - action_h);
+    summary(ui, state, r);
+    next_step_card(ui, state, r);
+    if (!r.view.events.empty()) {
+      section_heading(ui, ui.tr("status.history"));
+      timeline(ui, r);
+    }
+    end_touch_scroll(ui);
+    vspace(ui, th.gap * 0.5f);
+    if (button(ui, ui.tr("status.another"), ButtonKind::secondary)) v = LookupView{};
+    return;
+  }
+
+  if (ui.landscape) {
+    const Columns cols = begin_columns(ui, "##lookup", 0.5f);
+    text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
+    vspace(ui, 6 * th.s);
+    lookup_form(ui, v, out);
+    next_column(ui, cols);
+    if (v.typing && !v.busy) {
+      const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, KeyboardMode::code);
+      if (room > 0) vspace(ui, room);
+      lookup_keyboard(ui, v);
+    }
+    end_columns(ui, cols);
+    return;
+  }
+  text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
+  vspace(ui, 6 * th.s);
+  const float kb_h = v.typing && !v.busy ? keyboard_height(ui, KeyboardMode::code) + th.gap * 0.5f : 0;
+  begin_touch_scroll(ui, "##lookup", ImGui::GetContentRegionAvail().y - kb_h);
+  lookup_form(ui, v, out);
+  end_touch_scroll(ui);
+  if (kb_h > 0) {
+    vspace(ui, th.gap * 0.5f);
+    lookup_keyboard(ui, v);
   }
 }
 

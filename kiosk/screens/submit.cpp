@@ -40,7 +40,7 @@ bool validate_applicant(SubmitView& v) {
 
 void step_header(Ui& ui, const AppState& state, int step, std::string_view title_key) {
   const Theme& th = ui.th;
-  const domain::Service* s = state.catalog ? state.catalog->service(state.submit.service_code) : nullptr;
+  const domain::Service* s = state.submit_service();
   if (s) text(ui, s->name, ui.fonts.bold, th.muted);
   vspace(ui, 10 * th.s);
   // Three segments: done, current, to do.
@@ -59,8 +59,25 @@ void step_header(Ui& ui, const AppState& state, int step, std::string_view title
   vspace(ui, th.gap);
 }
 
+void applicant_keyboard(Ui& ui, SubmitView& v) {
+  const KeyboardMode mode = v.focus == ApplicantField::name ? KeyboardMode::telex : KeyboardMode::digits;
+  std::u32string& target = v.focus == ApplicantField::name ? v.name : v.phone;
+  const KeyboardResult k = keyboard(ui, target, mode, v.kb, v.focus == ApplicantField::name ? 60 : 15,
+                                    v.focus == ApplicantField::name);
+  if (k.changed) (v.focus == ApplicantField::name ? v.name_error : v.phone_error).clear();
+  if (k.done) {
+    if (v.focus == ApplicantField::name) {
+      v.focus = ApplicantField::phone;
+    } else {
+      v.typing = false;
+    }
+  }
+}
+
 void applicant_step(Ui& ui, AppState& state) {
   SubmitView& v = state.submit;
+  Columns cols;
+  if (ui.landscape) cols = begin_columns(ui, "##applicant", 0.5f);
   step_header(ui, state, 1, "submit.applicant_title");
   const std::string name = utf8::from_u32(v.name);
   const std::string phone = utf8::from_u32(v.phone);
@@ -82,25 +99,15 @@ void applicant_step(Ui& ui, AppState& state) {
       v.typing = false;
     }
   }
+  if (ui.landscape) next_column(ui, cols);
   if (v.typing) {
     const KeyboardMode mode = v.focus == ApplicantField::name ? KeyboardMode::telex : KeyboardMode::digits;
-    const float kb_h = keyboard_height(ui, mode);
-    const float room = ImGui::GetContentRegionAvail().y - kb_h;
+    const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, mode);
     if (room > 0) vspace(ui, room);
-    std::u32string& target = v.focus == ApplicantField::name ? v.name : v.phone;
-    const KeyboardResult k = keyboard(ui, target, mode, v.kb, v.focus == ApplicantField::name ? 60 : 15,
-                                      v.focus == ApplicantField::name);
-    if (k.changed) (v.focus == ApplicantField::name ? v.name_error : v.phone_error).clear();
-    if (k.done) {
-      if (v.focus == ApplicantField::name) {
-        v.focus = ApplicantField::phone;
-      } else {
-        v.typing = false;
-      }
-    }
+    applicant_keyboard(ui, v);
   }
+  if (ui.landscape) end_columns(ui, cols);
 }
-
 
 void preview(Ui& ui, const TextureView& tex, float max_w, float max_h) {
   if (!tex.id || tex.width <= 0 || tex.height <= 0) return;
@@ -114,7 +121,7 @@ void scan_step(Ui& ui, AppState& state, Intents& out) {
   const Theme& th = ui.th;
   SubmitView& v = state.submit;
   step_header(ui, state, 2, "submit.scan_title");
-  const domain::Service* s = state.catalog ? state.catalog->service(v.service_code) : nullptr;
+  const domain::Service* s = state.submit_service();
   if (!v.page && !v.scanning) {
     const Card card = begin_card(ui);
     text(ui, ui.tr("scan.instructions"), ui.fonts.body, th.text);
@@ -143,6 +150,27 @@ void scan_step(Ui& ui, AppState& state, Intents& out) {
   if (v.page) {
     text(ui, ui.tr("scan.done"), ui.fonts.heading, th.success);
     vspace(ui, th.gap * 0.5f);
+    if (ui.landscape) {
+      // Buttons under the message; the page beside them.
+      const float y = ImGui::GetCursorScreenPos().y;
+      const float x = ImGui::GetCursorScreenPos().x;
+      const float half = (avail_width(ui) - th.pad) * 0.5f;
+      const float saved = ui.inset_right;
+      ui.inset_right = saved + half + th.pad;
+      if (button(ui, ui.tr("submit.next"), ButtonKind::primary)) v.step = SubmitStep::review;
+      vspace(ui, th.gap * 0.5f);
+      if (button(ui, ui.tr("scan.again"), ButtonKind::secondary)) out.push_back(intent::start_scan());
+      ui.inset_right = saved;
+      ImGui::SetCursorScreenPos(ImVec2(x + half + th.pad, y));
+      const float max_h = ImGui::GetContentRegionAvail().y - th.gap;
+      ImGui::BeginGroup();
+      const float saved2 = ui.inset_right;
+      ui.inset_right = 0;
+      preview(ui, v.preview, half, std::max(200 * th.s, max_h));
+      ui.inset_right = saved2;
+      ImGui::EndGroup();
+      return;
+    }
     const float max_h = ImGui::GetContentRegionAvail().y - th.button_h * 2 - th.gap * 3;
     preview(ui, v.preview, avail_width(ui), std::max(200 * th.s, max_h));
     vspace(ui, th.gap);
@@ -160,11 +188,10 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
   const Theme& th = ui.th;
   SubmitView& v = state.submit;
   step_header(ui, state, 3, "submit.review_title");
-  const domain::Service* s = state.catalog ? state.catalog->service(v.service_code) : nullptr;
+  const domain::Service* s = state.submit_service();
   // The review scrolls; confirming and editing stay pinned at the bottom.
   const float actions_h = th.button_h * 1.2f + th.button_h + th.gap * 2.0f;
-  begin_touch_scroll(ui, "##review", ImGui::GetContentRegionAvail().y - actions_h);
-  {
+  auto summary = [&] {
     const Card card = begin_card(ui);
     if (s) field_row(ui, ui.tr("submit.service"), s->name);
     field_row(ui, ui.tr("submit.name"), trimmed_name(v.name));
@@ -173,6 +200,19 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
     vspace(ui, 8 * th.s);
     preview(ui, v.preview, 260 * th.s, 340 * th.s);
     end_card(ui, card);
+  };
+  Columns cols;
+  if (ui.landscape) {
+    // The landscape step header sits above both columns; the summary left.
+    cols = begin_columns(ui, "##review-cols", 0.5f);
+    begin_touch_scroll(ui, "##review-left", ImGui::GetContentRegionAvail().y);
+    summary();
+    end_touch_scroll(ui);
+    next_column(ui, cols);
+    begin_touch_scroll(ui, "##review", ImGui::GetContentRegionAvail().y - actions_h);
+  } else {
+    begin_touch_scroll(ui, "##review", ImGui::GetContentRegionAvail().y - actions_h);
+    summary();
   }
   if (s) {
     // What the service's level offers (level 3: desk or post; level 4: online,
@@ -205,11 +245,12 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
     v.step = SubmitStep::applicant;
     v.typing = false;
   }
+  if (ui.landscape) end_columns(ui, cols);
 }
 
 void sending_step(Ui& ui) {
   const Theme& th = ui.th;
-  vspace(ui, 300 * th.s);
+  vspace(ui, (ui.landscape ? 150 : 300) * th.s);
   spinner(ui, 64 * th.s, th.accent);
   vspace(ui, th.gap * 1.5f);
   text_centered(ui, ui.tr("submit.sending"), ui.fonts.title, th.text);

@@ -1,13 +1,18 @@
 #include "tour/tour_runner.hpp"
 
 #include <cfloat>
+#include <cmath>
+#include <cstdlib>
 #include <vector>
 
 #include <SDL.h>
+#include <stb_image.h>
+#include <stb_image_resize.h>
 #include <stb_image_write.h>
 
 #include "motcua/text/utf8.hpp"
 #include "widgets/telex.hpp"
+#include "widgets/vni.hpp"
 
 namespace motcua::kiosk {
 
@@ -92,8 +97,8 @@ TourRunner::Status TourRunner::advance() {
   return current_ >= steps_.size() && pointer_.empty() ? Status::passed : Status::running;
 }
 
-bool TourRunner::write_shot(SDL_Renderer* renderer, const std::string& name, std::string& error) {
-  int w = 0, h = 0;
+bool TourRunner::read_frame(SDL_Renderer* renderer, float scale, std::vector<unsigned char>& rgba, int& w, int& h,
+                            std::string& error) {
   if (SDL_GetRendererOutputSize(renderer, &w, &h) != 0) {
     error = SDL_GetError();
     return false;
@@ -104,17 +109,126 @@ bool TourRunner::write_shot(SDL_Renderer* renderer, const std::string& name, std
     error = SDL_GetError();
     return false;
   }
+  if (scale <= 0 || std::fabs(scale - 1.0f) < 1e-3f) {
+    rgba = std::move(pixels);
+    return true;
+  }
+  const int sw = std::max(1, static_cast<int>(std::lround(static_cast<float>(w) * scale)));
+  const int sh = std::max(1, static_cast<int>(std::lround(static_cast<float>(h) * scale)));
+  rgba.assign(static_cast<std::size_t>(sw) * static_cast<std::size_t>(sh) * 4, 0);
+  if (!stbir_resize_uint8(pixels.data(), w, h, w * 4, rgba.data(), sw, sh, sw * 4, 4)) {
+    error = "cannot scale the frame";
+    return false;
+  }
+  w = sw;
+  h = sh;
+  return true;
+}
+
+bool TourRunner::write_shot(SDL_Renderer* renderer, const std::string& name, std::string& error) {
+  std::vector<unsigned char> pixels;
+  int w = 0, h = 0;
+  if (!read_frame(renderer, hooks_.shot_scale, pixels, w, h, error)) return false;
+  // Opaque frames: RGB keeps the PNGs a quarter smaller (docs/screens/).
+  std::vector<unsigned char> rgb(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * 3);
+  for (std::size_t i = 0, j = 0; i < pixels.size(); i += 4, j += 3) {
+    rgb[j] = pixels[i];
+    rgb[j + 1] = pixels[i + 1];
+    rgb[j + 2] = pixels[i + 2];
+  }
   std::error_code ec;
   std::filesystem::create_directories(shots_dir_, ec);
   std::string file = name;
   if (file.size() < 4 || file.substr(file.size() - 4) != ".png") file += ".png";
   const auto path = shots_dir_ / file;
-  if (!stbi_write_png(path.c_str(), w, h, 4, pixels.data(), w * 4)) {
+  if (!stbi_write_png(path.c_str(), w, h, 3, rgb.data(), w * 3)) {
     error = "cannot write " + path.string();
     return false;
   }
   shots_.push_back(path);
   return true;
+}
+
+TourRunner::Status TourRunner::golden(const TourStep& step, SDL_Renderer* renderer) {
+  // Goldens are kept at half size: lighter in the repository, and a little
+  // more forgiving of sub-pixel differences between machines.
+  std::vector<unsigned char> frame;
+  int w = 0, h = 0;
+  std::string error;
+  if (!read_frame(renderer, 0.5f, frame, w, h, error)) return fail(step, error);
+  const auto golden_path = hooks_.golden_dir / (step.arg + ".png");
+  const char* update = std::getenv("MOTCUA_UPDATE_GOLDEN");
+  if (update && *update && std::string(update) != "0") {
+    std::error_code ec;
+    std::filesystem::create_directories(hooks_.golden_dir, ec);
+    if (!stbi_write_png(golden_path.c_str(), w, h, 4, frame.data(), w * 4)) return fail(step, "cannot write " + golden_path.string());
+    return advance();
+  }
+  int gw = 0, gh = 0, channels = 0;
+  std::unique_ptr<unsigned char, void (*)(void*)> golden(stbi_load(golden_path.c_str(), &gw, &gh, &channels, 4),
+                                                         stbi_image_free);
+  if (!golden) return fail(step, "no golden image " + golden_path.string() + " (MOTCUA_UPDATE_GOLDEN=1 writes it)");
+  if (gw != w || gh != h)
+    return fail(step, "golden is " + std::to_string(gw) + "x" + std::to_string(gh) + ", screen " + std::to_string(w) +
+                          "x" + std::to_string(h));
+  // A pixel differs when a channel is off by more than 32 of 255 (anti-aliasing
+  // and FreeType versions move edges a little); the tolerance is a share of
+  // differing pixels.
+  std::size_t differing = 0;
+  const std::size_t n = static_cast<std::size_t>(w) * static_cast<std::size_t>(h);
+  std::vector<unsigned char> diff(n * 4, 0);
+  const unsigned char* g = golden.get();
+  for (std::size_t i = 0; i < n; ++i) {
+    int worst = 0;
+    for (std::size_t c = 0; c < 3; ++c) worst = std::max(worst, std::abs(int(frame[i * 4 + c]) - int(g[i * 4 + c])));
+    const bool off = worst > 32;
+    differing += off ? 1 : 0;
+    diff[i * 4] = off ? 255 : static_cast<unsigned char>(frame[i * 4] / 4);
+    diff[i * 4 + 1] = off ? 0 : static_cast<unsigned char>(frame[i * 4 + 1] / 4);
+    diff[i * 4 + 2] = off ? 0 : static_cast<unsigned char>(frame[i * 4 + 2] / 4);
+    diff[i * 4 + 3] = 255;
+  }
+  const double pct = 100.0 * static_cast<double>(differing) / static_cast<double>(n);
+  if (pct <= step.tolerance_pct) return advance();
+  std::error_code ec;
+  std::filesystem::create_directories(shots_dir_, ec);
+  stbi_write_png((shots_dir_ / (step.arg + "-actual.png")).c_str(), w, h, 4, frame.data(), w * 4);
+  stbi_write_png((shots_dir_ / (step.arg + "-diff.png")).c_str(), w, h, 4, diff.data(), w * 4);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f %% of pixels differ (allowed %.2f %%)", pct, step.tolerance_pct);
+  return fail(step, std::string(buf) + "; see " + step.arg + "-actual.png and " + step.arg + "-diff.png");
+}
+
+std::string TourRunner::check_targets(const FrameRegistry& reg) const {
+  const float min = hooks_.min_touch ? hooks_.min_touch() : 0;
+  const float gap = hooks_.target_gap ? hooks_.target_gap() : 0;
+  auto name = [](const Clickable& c) { return "\"" + c.label + "\""; };
+  // Only targets shown whole: a row half scrolled out is whole once scrolled.
+  auto whole = [](const Clickable& c) {
+    return std::fabs(c.rect.x0 - c.full.x0) < 0.5f && std::fabs(c.rect.y0 - c.full.y0) < 0.5f &&
+           std::fabs(c.rect.x1 - c.full.x1) < 0.5f && std::fabs(c.rect.y1 - c.full.y1) < 0.5f;
+  };
+  std::string problems;
+  for (std::size_t i = 0; i < reg.clickables.size(); ++i) {
+    const Clickable& a = reg.clickables[i];
+    if (!whole(a)) continue;
+    const float w = a.full.x1 - a.full.x0, h = a.full.y1 - a.full.y0;
+    // Half a pixel of rounding is not a finger's difference.
+    if (w + 0.5f < min || h + 0.5f < min)
+      problems += name(a) + " is " + std::to_string(static_cast<int>(w)) + "x" + std::to_string(static_cast<int>(h)) +
+                  " px (< " + std::to_string(static_cast<int>(std::ceil(min))) + "); ";
+    for (std::size_t j = i + 1; j < reg.clickables.size(); ++j) {
+      const Clickable& b = reg.clickables[j];
+      if (!whole(b)) continue;
+      // Apart by at least the gap, horizontally or vertically.
+      const float dx = std::max(b.full.x0 - a.full.x1, a.full.x0 - b.full.x1);
+      const float dy = std::max(b.full.y0 - a.full.y1, a.full.y0 - b.full.y1);
+      if (std::max(dx, dy) + 0.5f < gap)
+        problems += name(a) + " and " + name(b) + " are " + std::to_string(static_cast<int>(std::max(dx, dy))) +
+                    " px apart (< " + std::to_string(static_cast<int>(gap)) + "); ";
+    }
+  }
+  return problems;
 }
 
 bool TourRunner::step_type(const TourStep& step, const FrameRegistry& reg) {
@@ -130,7 +244,9 @@ bool TourRunner::step_type(const TourStep& step, const FrameRegistry& reg) {
       text = it->second;
     }
     const std::u32string chars = utf8::to_u32(text);
-    keys_ = reg.keyboard_mode == KeyboardMode::telex ? telex::keystrokes(chars) : chars;
+    if (reg.keyboard_mode != KeyboardMode::telex) keys_ = chars;
+    else if (reg.input_method == InputMethod::vni) keys_ = vni::keystrokes(chars);
+    else keys_ = telex::keystrokes(chars);
     keys_ready_ = true;
   }
   if (keys_.empty()) return true;
@@ -183,14 +299,19 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
       if (late) return fail(step, "nothing visible is labelled \"" + step.arg + "\"");
       return Status::running;
     }
-    case TourOp::drag: {
+    case TourOp::drag:
+    case TourOp::fling: {
       if (const Clickable* c = find_clickable(reg, step.arg)) {
-        // A finger: down, a dozen moves, up — as SDL reports a real swipe.
+        // A finger: down, a dozen moves, up — as SDL reports a real swipe. A
+        // drag rests a few frames before lifting (no inertia); a fling lifts
+        // while moving, and the list coasts.
         const ImVec2 from(c->rect.cx(), c->rect.cy());
         constexpr int kSteps = 12;
         pointer_.push_back(Pointer{from, true});
         for (int i = 1; i <= kSteps; ++i)
           pointer_.push_back(Pointer{ImVec2(from.x, from.y + static_cast<float>(step.dy * i) / kSteps), true});
+        if (step.op == TourOp::drag)
+          for (int i = 0; i < 8; ++i) pointer_.push_back(Pointer{ImVec2(from.x, from.y + static_cast<float>(step.dy)), true});
         pointer_.push_back(Pointer{ImVec2(from.x, from.y + static_cast<float>(step.dy)), false});
         pointer_.push_back(std::nullopt);
         pointer_.push_back(std::nullopt);
@@ -238,6 +359,29 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
     }
     case TourOp::wait:
       return late ? advance() : Status::running;
+    case TourOp::expect_absent:
+      if (!shows_text(reg, step.arg)) return advance();
+      if (late) return fail(step, "\"" + step.arg + "\" is still on screen");
+      return Status::running;
+    case TourOp::expect_no_personal_data: {
+      if (!hooks_.personal_data) return fail(step, "no personal-data probe");
+      const auto left = hooks_.personal_data();
+      if (left.empty()) return advance();
+      if (!late) return Status::running;
+      std::string where;
+      for (const auto& w : left) where += (where.empty() ? "" : ", ") + w;
+      return fail(step, "the UI still holds: " + where);
+    }
+    case TourOp::check_targets: {
+      const std::string problems = check_targets(reg);
+      if (!problems.empty()) return fail(step, problems);
+      return advance();
+    }
+    case TourOp::idle_timeout:
+      if (!hooks_.set_idle) return fail(step, "no idle control");
+      hooks_.set_idle(step.timeout, step.countdown);
+      return advance();
+    case TourOp::golden: return golden(step, renderer);
   }
   return Status::running;
 }

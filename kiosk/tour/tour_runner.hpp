@@ -8,6 +8,7 @@
 #include <chrono>
 #include <deque>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,9 +23,24 @@ struct SDL_Renderer;
 
 namespace motcua::kiosk {
 
+// What a tour may ask of the App beyond the screen.
+struct TourHooks {
+  // expect-no-personal-data: where the UI still holds the citizen's data.
+  std::function<std::vector<std::string>()> personal_data;
+  // idle-timeout: start the idle timeout (and its countdown) from now.
+  std::function<void(std::chrono::milliseconds, std::chrono::milliseconds)> set_idle;
+  // check-targets: the theme's smallest target and gap, in pixels (they follow
+  // --dpi and large-text mode).
+  std::function<float()> min_touch;
+  std::function<float()> target_gap;
+  float shot_scale = 1;              // screenshots are scaled by this
+  std::filesystem::path golden_dir;  // golden: NAME.png here ($MOTCUA_UPDATE_GOLDEN=1 rewrites it)
+};
+
 class TourRunner {
  public:
   TourRunner(std::vector<TourStep> steps, std::filesystem::path shots_dir);
+  void set_hooks(TourHooks hooks) { hooks_ = std::move(hooks); }
 
   enum class Status { running, passed, failed };
 
@@ -50,6 +66,11 @@ class TourRunner {
   bool step_type(const TourStep& step, const FrameRegistry& reg);
   Status advance();
   bool write_shot(SDL_Renderer* renderer, const std::string& name, std::string& error);
+  // The frame as RGBA, scaled by `scale`.
+  bool read_frame(SDL_Renderer* renderer, float scale, std::vector<unsigned char>& rgba, int& w, int& h,
+                  std::string& error);
+  Status golden(const TourStep& step, SDL_Renderer* renderer);
+  std::string check_targets(const FrameRegistry& reg) const;
 
   std::vector<TourStep> steps_;
   std::filesystem::path shots_dir_;
@@ -60,6 +81,7 @@ class TourRunner {
   bool keys_ready_ = false;
   std::string failure_;
   std::vector<std::filesystem::path> shots_;
+  TourHooks hooks_;
 };
 
 }  // namespace motcua::kiosk

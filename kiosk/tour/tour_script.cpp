@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 namespace motcua::kiosk {
 
@@ -80,6 +81,13 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
     else if (cmd == "wait-sync") step.op = TourOp::wait_sync, takes_text = false, takes_timeout = true,
                                  step.timeout = std::chrono::seconds(30);
     else if (cmd == "wait") step.op = TourOp::wait, takes_text = false;
+    else if (cmd == "fling") step.op = TourOp::fling;
+    else if (cmd == "expect-absent") step.op = TourOp::expect_absent, takes_timeout = true;
+    else if (cmd == "expect-no-personal-data") step.op = TourOp::expect_no_personal_data, takes_text = false,
+                                               takes_timeout = true;
+    else if (cmd == "check-targets") step.op = TourOp::check_targets, takes_text = false;
+    else if (cmd == "idle-timeout") step.op = TourOp::idle_timeout, takes_text = false;
+    else if (cmd == "golden") step.op = TourOp::golden;
     else return bad("unknown command '" + cmd + "'");
 
     if (takes_text) {
@@ -88,7 +96,27 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
       step.arg = std::move(*arg);
       if (step.arg.empty()) return bad("empty argument");
     }
-    if (step.op == TourOp::drag) {
+    if (step.op == TourOp::idle_timeout) {
+      auto d = take_arg(rest);
+      if (!d) return bad("idle-timeout needs a duration");
+      auto ms = parse_duration(*d);
+      if (!ms) return bad(ms.error().message);
+      step.timeout = *ms;
+      if (!trim(rest).empty()) {
+        auto c = take_arg(rest);
+        auto cms = parse_duration(*c);
+        if (!cms) return bad(cms.error().message);
+        step.countdown = *cms;
+      }
+    }
+    if (step.op == TourOp::golden && !trim(rest).empty()) {
+      auto t = take_arg(rest);
+      char* end = nullptr;
+      const double pct = std::strtod(t->c_str(), &end);
+      if (end == t->c_str() || *end != '\0' || pct < 0 || pct > 100) return bad("bad golden tolerance '" + *t + "'");
+      step.tolerance_pct = pct;
+    }
+    if (step.op == TourOp::drag || step.op == TourOp::fling) {
       auto d = take_arg(rest);
       if (!d) return bad("drag needs a distance in pixels");
       int dy = 0;
@@ -110,7 +138,7 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
       if (!ms) return bad(ms.error().message);
       step.timeout = *ms;
     }
-    if (step.op == TourOp::shot) {
+    if (step.op == TourOp::shot || step.op == TourOp::golden) {
       for (char c : step.arg)
         if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.'))
           return bad("shot names use letters, digits, - _ .");

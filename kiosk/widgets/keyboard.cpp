@@ -7,6 +7,7 @@
 
 #include "motcua/text/utf8.hpp"
 #include "widgets/telex.hpp"
+#include "widgets/vni.hpp"
 
 namespace motcua::kiosk {
 
@@ -25,7 +26,7 @@ using Row = std::vector<Key>;
 
 Key letter(std::string s) { return Key{s, s, 1, KeyKind::letter}; }
 
-float key_gap(const Ui& ui) { return 10 * ui.th.s; }
+float key_gap(const Ui& ui) { return ui.th.target_gap; }
 
 int row_count(KeyboardMode mode) {
   switch (mode) {
@@ -36,7 +37,7 @@ int row_count(KeyboardMode mode) {
   return 5;
 }
 
-std::vector<Row> layout(const Ui& ui, KeyboardMode mode, bool upper) {
+std::vector<Row> layout(const Ui& ui, KeyboardMode mode, bool upper, bool method_key) {
   auto letters = [&](std::string_view s) {
     Row r;
     for (char c : s) {
@@ -65,9 +66,18 @@ std::vector<Row> layout(const Ui& ui, KeyboardMode mode, bool upper) {
       r4.push_back(letter("-"));
       r4.push_back(letter("."));
       rows.push_back(r4);
-      rows.push_back(Row{{ui.tr("kb.clear"), "{clear}", 2.5f, KeyKind::special},
-                         {ui.tr("kb.space"), "{space}", 5, KeyKind::special},
-                         {ui.tr("kb.done"), "{done}", 2.5f, KeyKind::done}});
+      if (method_key) {
+        // Telex or VNI: people learned one or the other; one touch switches.
+        const bool vni = ui.input_method && *ui.input_method == InputMethod::vni;
+        rows.push_back(Row{{ui.i18n.format("kb.method", {vni ? "VNI" : "Telex"}), "{method}", 2.5f, KeyKind::special},
+                           {ui.tr("kb.clear"), "{clear}", 2, KeyKind::special},
+                           {ui.tr("kb.space"), "{space}", 3.5f, KeyKind::special},
+                           {ui.tr("kb.done"), "{done}", 2, KeyKind::done}});
+      } else {
+        rows.push_back(Row{{ui.tr("kb.clear"), "{clear}", 2.5f, KeyKind::special},
+                           {ui.tr("kb.space"), "{space}", 5, KeyKind::special},
+                           {ui.tr("kb.done"), "{done}", 2.5f, KeyKind::done}});
+      }
       break;
     }
     case KeyboardMode::code: {
@@ -113,7 +123,7 @@ bool draw_key(Ui& ui, const Key& key, ImVec2 pos, ImVec2 size) {
                                              ImGuiButtonFlags_PressedOnClick | ImGuiButtonFlags_NoHoldingActiveId);
   const bool down = hovered && ImGui::GetIO().MouseDown[0];
   ImU32 fill = th.surface, fg = th.text;
-  if (key.kind == KeyKind::special) fill = th.bg;
+  if (key.kind == KeyKind::special) fill = th.key_special;
   if (key.kind == KeyKind::mark) fill = th.accent_soft, fg = th.accent_dark;
   if (key.kind == KeyKind::done) fill = th.accent, fg = th.on_accent;
   if (down) fill = th.accent_dark, fg = th.on_accent;
@@ -121,6 +131,7 @@ bool draw_key(Ui& ui, const Key& key, ImVec2 pos, ImVec2 size) {
   dl->AddRectFilled(ImVec2(bb.Min.x, bb.Min.y + 3 * th.s), ImVec2(bb.Max.x, bb.Max.y + 3 * th.s), th.border,
                     th.radius * 0.6f);
   dl->AddRectFilled(bb.Min, bb.Max, fill, th.radius * 0.6f);
+  if (th.high_contrast) dl->AddRect(bb.Min, bb.Max, th.border, th.radius * 0.6f, 0, 2 * th.s);
   ImFont* font = key.kind == KeyKind::letter ? ui.fonts.heading : ui.fonts.bold;
   const ImVec2 ts = measure(font, key.label);
   dl->AddText(font, font->FontSize, ImVec2(std::floor(bb.Min.x + (size.x - ts.x) * 0.5f),
@@ -130,11 +141,16 @@ bool draw_key(Ui& ui, const Key& key, ImVec2 pos, ImVec2 size) {
   return pressed;
 }
 
-bool apply(std::u32string& text, const Key& key, KeyboardMode mode, KeyboardState& state, std::size_t max_length,
-           KeyboardResult& result) {
+bool apply(const Ui& ui, std::u32string& text, const Key& key, KeyboardMode mode, KeyboardState& state,
+           std::size_t max_length, KeyboardResult& result) {
   const std::string& id = key.id;
   if (id == "{done}") {
     result.done = true;
+    return false;
+  }
+  if (id == "{method}") {
+    if (ui.input_method)
+      *ui.input_method = *ui.input_method == InputMethod::vni ? InputMethod::telex : InputMethod::vni;
     return false;
   }
   if (id == "{shift}") {
@@ -157,13 +173,14 @@ bool apply(std::u32string& text, const Key& key, KeyboardMode mode, KeyboardStat
         {"{mark:breve}", telex::Mark::breve},         {"{mark:horn}", telex::Mark::horn},
         {"{mark:dbar}", telex::Mark::dbar}};
     for (const auto& [name, mark] : kMarks)
-      if (id == name) return telex::add_mark(text, mark);
+      if (id == name) return telex::add_mark(text, mark, ui.tone_style);
     return false;
   }
   if (text.size() >= max_length) return false;
   const char32_t c = id == "{space}" ? U' ' : utf8::to_u32(id).front();
   if (mode == KeyboardMode::telex) {
-    telex::type(text, c);
+    if (ui.input_method && *ui.input_method == InputMethod::vni) vni::type(text, c, ui.tone_style);
+    else telex::type(text, c, ui.tone_style);
     state.shift = false;
   } else {
     text.push_back(c);
@@ -183,9 +200,10 @@ KeyboardResult keyboard(Ui& ui, std::u32string& text, KeyboardMode mode, Keyboar
   KeyboardResult result;
   ui.reg.keyboard_visible = true;
   ui.reg.keyboard_mode = mode;
+  ui.reg.input_method = ui.input_method ? *ui.input_method : InputMethod::telex;
   const bool upper =
       mode == KeyboardMode::telex && (state.shift || (capitalize_words && (text.empty() || text.back() == U' ')));
-  const auto rows = layout(ui, mode, upper);
+  const auto rows = layout(ui, mode, upper, ui.input_method != nullptr);
   const float gap = key_gap(ui);
   const float width = avail_width(ui);
   const float kh = row_height(ui, mode);
@@ -193,7 +211,7 @@ KeyboardResult keyboard(Ui& ui, std::u32string& text, KeyboardMode mode, Keyboar
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const float total_h = keyboard_height(ui, mode);
   dl->AddRectFilled(ImVec2(origin.x - ui.th.pad, origin.y), ImVec2(origin.x + width + ui.th.pad, origin.y + total_h),
-                    ImGui::GetColorU32(ImVec4(0.87f, 0.89f, 0.92f, 1)));
+                    ui.th.keyboard_bg);
   // Key unit: the widest row (10 units in every layout) fills the width; the
   // digits keypad is capped so its keys stay a thumb's reach apart.
   float max_units = 0;
@@ -212,7 +230,7 @@ KeyboardResult keyboard(Ui& ui, std::u32string& text, KeyboardMode mode, Keyboar
     for (const auto& k : row) {
       const float kw = k.units * unit + (k.units - 1) * gap;
       if (draw_key(ui, k, ImVec2(x, y), ImVec2(kw, kh)))
-        result.changed = apply(text, k, mode, state, max_length, result) || result.changed;
+        result.changed = apply(ui, text, k, mode, state, max_length, result) || result.changed;
       x += kw + gap;
     }
     y += kh + gap;

@@ -11,13 +11,10 @@
 #include <cstddef>
 #include <string>
 
+#include "widgets/keyboard_state.hpp"
 #include "widgets/ui.hpp"
 
 namespace motcua::kiosk {
-
-struct KeyboardState {
-  bool shift = false;  // one-shot upper case (telex layout)
-};
 
 struct KeyboardResult {
   bool changed = false;

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "widgets/keyboard_state.hpp"
+
 namespace motcua::kiosk {
 
 struct Rect {
@@ -17,12 +19,11 @@ struct Rect {
   bool empty() const { return x1 <= x0 || y1 <= y0; }
 };
 
-enum class KeyboardMode { telex, code, digits };
-
 struct Clickable {
   std::string label;  // visible text (may be several lines joined by spaces)
   std::string key;    // on-screen keyboard key id ("a", "A", "{bksp}"), else empty
   Rect rect;          // visible part only (clipped by its scroll region)
+  Rect full;          // the whole target, before clipping (touch-size checks)
 };
 
 struct FrameRegistry {
@@ -30,6 +31,7 @@ struct FrameRegistry {
   std::vector<std::string> texts;
   bool keyboard_visible = false;
   KeyboardMode keyboard_mode = KeyboardMode::telex;
+  InputMethod input_method = InputMethod::telex;  // how `type` spells Vietnamese
   // Values a screen publishes for tours (the receipt's code and secret);
   // they persist across frames.
   std::map<std::string, std::string> vars;

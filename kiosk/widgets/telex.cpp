@@ -1,122 +1,16 @@
 #include "widgets/telex.hpp"
 
-#include <array>
 #include <optional>
+#include <string_view>
 #include <utility>
 
 namespace motcua::kiosk::telex {
 
 namespace {
 
-// Base vowels in this order; each row: no tone, sắc, huyền, hỏi, ngã, nặng.
-enum Base { A, A_BREVE, A_HAT, E, E_HAT, I, O, O_HAT, O_HORN, U, U_HORN, Y, kBases };
-constexpr std::array<std::u32string_view, kBases> kLower = {
-    U"aáàảãạ", U"ăắằẳẵặ", U"âấầẩẫậ", U"eéèẻẽẹ", U"êếềểễệ", U"iíìỉĩị",
-    U"oóòỏõọ", U"ôốồổỗộ", U"ơớờởỡợ", U"uúùủũụ", U"ưứừửữự", U"yýỳỷỹỵ"};
-constexpr std::array<std::u32string_view, kBases> kUpper = {
-    U"AÁÀẢÃẠ", U"ĂẮẰẲẴẶ", U"ÂẤẦẨẪẬ", U"EÉÈẺẼẸ", U"ÊẾỀỂỄỆ", U"IÍÌỈĨỊ",
-    U"OÓÒỎÕỌ", U"ÔỐỒỔỖỘ", U"ƠỚỜỞỠỢ", U"UÚÙỦŨỤ", U"ƯỨỪỬỮỰ", U"YÝỲỶỸỴ"};
+using namespace viet;
+
 constexpr std::u32string_view kToneKeys = U"sfrxj";  // index + 1 = tone
-
-struct Vowel {
-  int base = 0;
-  int tone = 0;
-  bool upper = false;
-};
-
-std::optional<Vowel> vowel(char32_t c) {
-  for (int b = 0; b < kBases; ++b) {
-    const auto bi = static_cast<std::size_t>(b);
-    if (auto p = kLower[bi].find(c); p != std::u32string_view::npos) return Vowel{b, static_cast<int>(p), false};
-    if (auto p = kUpper[bi].find(c); p != std::u32string_view::npos) return Vowel{b, static_cast<int>(p), true};
-  }
-  return std::nullopt;
-}
-
-char32_t compose(Vowel v) {
-  const auto& row = v.upper ? kUpper : kLower;
-  return row[static_cast<std::size_t>(v.base)][static_cast<std::size_t>(v.tone)];
-}
-
-// The plain Latin letter a vowel is typed from.
-char32_t plain_letter(int base) {
-  constexpr std::u32string_view plain = U"aaaeeiooouuy";
-  return plain[static_cast<std::size_t>(base)];
-}
-
-bool modified(int base) {
-  return base == A_BREVE || base == A_HAT || base == E_HAT || base == O_HAT || base == O_HORN || base == U_HORN;
-}
-
-char32_t lower_ascii(char32_t c) { return (c >= U'A' && c <= U'Z') ? c - U'A' + U'a' : c; }
-bool is_ascii_letter(char32_t c) { return (c >= U'a' && c <= U'z') || (c >= U'A' && c <= U'Z'); }
-bool is_letter(char32_t c) { return is_ascii_letter(c) || c == U'đ' || c == U'Đ' || vowel(c).has_value(); }
-
-std::size_t word_start(const std::u32string& text) {
-  std::size_t i = text.size();
-  while (i > 0 && is_letter(text[i - 1])) --i;
-  return i;
-}
-
-int word_tone(const std::u32string& text, std::size_t ws) {
-  for (std::size_t i = ws; i < text.size(); ++i)
-    if (auto v = vowel(text[i]); v && v->tone) return v->tone;
-  return 0;
-}
-
-void strip_tone(std::u32string& text, std::size_t ws) {
-  for (std::size_t i = ws; i < text.size(); ++i)
-    if (auto v = vowel(text[i]); v && v->tone) {
-      v->tone = 0;
-      text[i] = compose(*v);
-    }
-}
-
-// Where the tone mark goes: the vowel nucleus of the word, skipping the u of
-// "qu" and the i of "gi" when another vowel follows.
-std::optional<std::size_t> tone_position(const std::u32string& text, std::size_t ws) {
-  std::size_t i0 = ws;
-  while (i0 < text.size() && !vowel(text[i0])) ++i0;
-  if (i0 == text.size()) return std::nullopt;
-  std::size_t i1 = i0;
-  while (i1 < text.size() && vowel(text[i1])) ++i1;
-  if (i1 - i0 > 1 && i0 > ws) {
-    const char32_t before = lower_ascii(text[i0 - 1]);
-    const char32_t first = lower_ascii(text[i0]);
-    if ((before == U'q' && first == U'u') || (before == U'g' && first == U'i')) ++i0;
-  }
-  std::optional<std::size_t> last_modified;
-  for (std::size_t i = i0; i < i1; ++i)
-    if (modified(vowel(text[i])->base)) last_modified = i;
-  if (last_modified) return last_modified;
-  const std::size_t n = i1 - i0;
-  if (n == 1) return i0;
-  if (n >= 3) return i0 + 1;
-  return i1 < text.size() ? i0 + 1 : i0;  // two vowels: the second if a consonant follows
-}
-
-void place_tone(std::u32string& text, std::size_t ws, int tone) {
-  strip_tone(text, ws);
-  if (tone == 0) return;
-  if (auto at = tone_position(text, ws)) {
-    auto v = *vowel(text[*at]);
-    v.tone = tone;
-    text[*at] = compose(v);
-  }
-}
-
-bool has_vowel(const std::u32string& text, std::size_t ws) {
-  for (std::size_t i = ws; i < text.size(); ++i)
-    if (vowel(text[i])) return true;
-  return false;
-}
-
-// Replaces the base of the vowel at i, keeping its tone and case.
-void rebase(std::u32string& text, std::size_t i, int base) {
-  auto v = *vowel(text[i]);
-  v.base = base;
-  text[i] = compose(v);
-}
 
 bool apply_modifier(std::u32string& text, std::size_t ws, char32_t kl, char32_t key) {
   if (text.size() == ws) {
@@ -176,7 +70,7 @@ bool apply_modifier(std::u32string& text, std::size_t ws, char32_t kl, char32_t 
 
 }  // namespace
 
-void type(std::u32string& text, char32_t key) {
+void type(std::u32string& text, char32_t key, ToneStyle style) {
   if (!is_ascii_letter(key)) {
     text.push_back(key);
     return;
@@ -191,7 +85,7 @@ void type(std::u32string& text, char32_t key) {
       strip_tone(text, ws);
       text.push_back(key);
     } else {
-      place_tone(text, ws, wanted);
+      place_tone(text, ws, wanted, style);
     }
     return;
   }
@@ -200,16 +94,16 @@ void type(std::u32string& text, char32_t key) {
     return;
   }
   if (!apply_modifier(text, ws, kl, key)) text.push_back(key);
-  if (tone) place_tone(text, ws, tone);  // the nucleus may have moved
+  if (tone) place_tone(text, ws, tone, style);  // the nucleus may have moved
 }
 
-bool add_mark(std::u32string& text, Mark mark) {
+bool add_mark(std::u32string& text, Mark mark, ToneStyle style) {
   const std::size_t ws = word_start(text);
   const int tone = word_tone(text, ws);
   if (mark <= Mark::dot) {
     if (!has_vowel(text, ws)) return false;
     const int wanted = static_cast<int>(mark) + 1;
-    place_tone(text, ws, tone == wanted ? 0 : wanted);
+    place_tone(text, ws, tone == wanted ? 0 : wanted, style);
     return true;
   }
   if (mark == Mark::dbar) {
@@ -259,8 +153,43 @@ bool add_mark(std::u32string& text, Mark mark) {
     }
     if (to < 0) continue;
     rebase(text, i - 1, to);
-    if (tone) place_tone(text, ws, tone);
+    if (tone) place_tone(text, ws, tone, style);
     return true;
+  }
+  return false;
+}
+
+bool has_mark(const std::u32string& text, Mark mark) {
+  const std::size_t ws = word_start(text);
+  if (mark <= Mark::dot) return word_tone(text, ws) == static_cast<int>(mark) + 1;
+  if (mark == Mark::dbar) {
+    for (std::size_t i = ws; i < text.size(); ++i) {
+      const char32_t c = text[i];
+      if (c == U'd' || c == U'D') return false;
+      if (c == U'đ' || c == U'Đ') return true;
+    }
+    return false;
+  }
+  // The same vowel add_mark() acts on: the last one the mark can sit on.
+  for (std::size_t i = text.size(); i > ws; --i) {
+    const auto v = vowel(text[i - 1]);
+    if (!v) continue;
+    const int b = v->base;
+    switch (mark) {
+      case Mark::circumflex:
+        if (b == A || b == A_BREVE || b == E || b == O || b == O_HORN) return false;
+        if (b == A_HAT || b == E_HAT || b == O_HAT) return true;
+        break;
+      case Mark::breve:
+        if (b == A || b == A_HAT) return false;
+        if (b == A_BREVE) return true;
+        break;
+      case Mark::horn:
+        if (b == O || b == O_HAT || b == U) return false;
+        if (b == O_HORN || b == U_HORN) return true;
+        break;
+      default: break;
+    }
   }
   return false;
 }

@@ -66,6 +66,7 @@ float centered_lines_height(ImFont* font, float width, std::string_view s) {
 float avail_width(const Ui& ui) { return ImGui::GetContentRegionAvail().x - ui.inset_right; }
 
 ImVec2 measure(ImFont* font, std::string_view s, float wrap_width) {
+  if (s.empty()) return ImVec2(0, 0);  // an empty view may hold no pointer at all
   return font->CalcTextSizeA(font->FontSize, FLT_MAX, wrap_width, b(s), e(s));
 }
 
@@ -74,10 +75,11 @@ void register_clickable(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max, 
   Rect r{std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y), std::min(max.x, clip.Max.x),
          std::min(max.y, clip.Max.y)};
   if (r.empty()) return;
-  ui.reg.clickables.push_back(Clickable{std::string(label), std::string(key), r});
+  ui.reg.clickables.push_back(Clickable{std::string(label), std::string(key), r, Rect{min.x, min.y, max.x, max.y}});
 }
 
 void text(Ui& ui, std::string_view s, ImFont* font, ImU32 color, bool wrap) {
+  if (s.empty()) return;
   ui.reg.texts.emplace_back(s);
   ImGui::PushFont(font);
   ImGui::PushStyleColor(ImGuiCol_Text, color);
@@ -98,6 +100,7 @@ void text_centered(Ui& ui, std::string_view s, ImFont* font, ImU32 color) {
 }
 
 void draw_text(Ui& ui, ImDrawList* dl, ImVec2 pos, std::string_view s, ImFont* font, ImU32 color, float wrap_width) {
+  if (s.empty()) return;
   ui.reg.texts.emplace_back(s);
   dl->AddText(font, font->FontSize, pos, color, b(s), e(s), wrap_width);
 }
@@ -109,6 +112,8 @@ bool button(Ui& ui, std::string_view label, ButtonKind kind, float width, float 
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   if (width <= 0) width = avail_width(ui);
   if (height <= 0) height = th.button_h;
+  width = std::max(width, th.min_touch);
+  height = std::max(height, th.min_touch);
   ImFont* font = ui.fonts.heading;
   const float text_h = centered_lines_height(font, width - 2 * th.pad, label);
   height = std::max(height, text_h + th.pad);
@@ -201,6 +206,14 @@ void draw_icon(ImDrawList* dl, Icon icon, ImVec2 c, float size, ImU32 color) {
       dl->AddRect(ImVec2(c.x - r * 0.4f, c.y - r * 0.8f), ImVec2(c.x + r * 0.4f, c.y + r * 0.8f), color, r * 0.15f, 0, t);
       dl->AddLine(ImVec2(c.x - r * 0.12f, c.y + r * 0.55f), ImVec2(c.x + r * 0.12f, c.y + r * 0.55f), color, t);
       break;
+    case Icon::question: {
+      // Two speech bubbles: a question and its answer.
+      dl->AddRect(ImVec2(c.x - r * 0.85f, c.y - r * 0.75f), ImVec2(c.x + r * 0.25f, c.y + r * 0.05f), color, r * 0.15f, 0, t);
+      dl->AddLine(ImVec2(c.x - r * 0.55f, c.y + r * 0.05f), ImVec2(c.x - r * 0.65f, c.y + r * 0.35f), color, t);
+      dl->AddRectFilled(ImVec2(c.x - r * 0.15f, c.y - r * 0.15f), ImVec2(c.x + r * 0.85f, c.y + r * 0.6f), color, r * 0.15f);
+      dl->AddLine(ImVec2(c.x + r * 0.55f, c.y + r * 0.6f), ImVec2(c.x + r * 0.65f, c.y + r * 0.88f), color, t);
+      break;
+    }
     case Icon::pin:
       dl->AddCircle(ImVec2(c.x, c.y - r * 0.25f), r * 0.45f, color, 32, t);
       dl->AddLine(ImVec2(c.x - r * 0.3f, c.y + r * 0.05f), ImVec2(c.x, c.y + r * 0.8f), color, t);
@@ -237,7 +250,8 @@ bool tile(Ui& ui, std::string_view title, std::string_view subtitle, Icon icon, 
   const float tw = bb.Max.x - tx - th.pad * 2.5f;
   const ImVec2 title_size = measure(ui.fonts.title, title, tw);
   const ImVec2 sub_size = measure(ui.fonts.body, subtitle, tw);
-  const float ty = bb.Min.y + (height - title_size.y - sub_size.y - 10 * th.s) * 0.5f;
+  const float sub_gap = subtitle.empty() ? 0 : 10 * th.s;
+  const float ty = bb.Min.y + (height - title_size.y - sub_size.y - sub_gap) * 0.5f;
   draw_text(ui, dl, ImVec2(tx, ty), title, ui.fonts.title, th.text, tw);
   draw_text(ui, dl, ImVec2(tx, ty + title_size.y + 10 * th.s), subtitle, ui.fonts.body, th.muted, tw);
   const float cx = bb.Max.x - th.pad * 1.3f, cy = bb.Min.y + height * 0.5f, k = 14 * th.s;
@@ -248,7 +262,7 @@ bool tile(Ui& ui, std::string_view title, std::string_view subtitle, Icon icon, 
 }
 
 bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::string_view meta,
-              std::string_view badge_text) {
+              std::string_view badge_text, bool selected) {
   const Theme& th = ui.th;
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const float width = avail_width(ui);
@@ -279,8 +293,10 @@ bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::str
   const bool down = held && hovered && !dragging;
 
   ImDrawList* dl = window->DrawList;
-  dl->AddRectFilled(bb.Min, bb.Max, down ? th.accent_soft : th.surface, th.radius);
-  dl->AddRect(bb.Min, bb.Max, down ? th.accent : th.border, th.radius, 0, 2 * th.s);
+  dl->AddRectFilled(bb.Min, bb.Max, down || selected ? th.accent_soft : th.surface, th.radius);
+  dl->AddRect(bb.Min, bb.Max, down || selected ? th.accent : th.border, th.radius, 0, (selected ? 5.0f : 2.0f) * th.s);
+  if (selected)  // a bar on the left: "this one", not by colour alone
+    dl->AddRectFilled(bb.Min, ImVec2(bb.Min.x + 12 * th.s, bb.Max.y), th.accent, th.radius, ImDrawFlags_RoundCornersLeft);
   const float y = bb.Min.y + (height - ts.y - 8 * th.s - ms.y) * 0.5f;
   draw_text(ui, dl, ImVec2(bb.Min.x + th.pad, y), title, ui.fonts.bold, th.text, tw);
   draw_text(ui, dl, ImVec2(bb.Min.x + th.pad, y + ts.y + 8 * th.s), meta, ui.fonts.small, th.muted, tw);
@@ -452,34 +468,153 @@ void image(Ui& ui, ImTextureID texture, ImVec2 size, ImU32 border) {
   if (border) ImGui::GetWindowDrawList()->AddRect(pos, pos + size, border, 0, 0, 2 * ui.th.s);
 }
 
-void begin_touch_scroll(Ui& ui, std::string_view id, float height) {
+void begin_touch_scroll(Ui& ui, std::string_view id, float height, float width) {
   ImGui::PushStyleColor(ImGuiCol_ChildBg, 0);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   const std::string name(id);
-  ImGui::BeginChild(name.c_str(), ImVec2(avail_width(ui), height), false, ImGuiWindowFlags_NoNav);
-  (void)ui;
+  // ImGui's own scrollbar is a thin drag target: too small for a finger. The
+  // region scrolls by dragging its content; end_touch_scroll() draws a
+  // position indicator that is not a target.
+  ImGui::BeginChild(name.c_str(), ImVec2(width > 0 ? width : avail_width(ui), std::max(height, 1.0f)), false,
+                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  // Room on the right for the indicator, so it never covers text.
+  ui.inset_right += 14 * ui.th.s;
 }
 
 void end_touch_scroll(Ui& ui) {
   ImGuiWindow* window = ImGui::GetCurrentWindow();
   const ImGuiIO& io = ImGui::GetIO();
-  // Drag-to-scroll: a press that starts inside this region and moves past the
+  const Theme& th = ui.th;
+  ui.inset_right -= 14 * th.s;
+  ImGui::Dummy(ImVec2(0, th.gap));
+  // Drag-to-scroll with inertia. A press inside the region and a move past the
   // tap threshold scrolls it with the finger (rows under it are not pressed,
-  // see dragged_too_far()).
-  const ImGuiID key = window->GetID("##touch-drag");
+  // see dragged_too_far()); lifting the finger while it moves flings the list,
+  // which slows down exponentially. A finger held still before lifting does
+  // not fling. A touch stops a fling.
   ImGuiStorage* storage = ImGui::GetStateStorage();
-  if (ImGui::IsMouseClicked(0))
-    storage->SetBool(key, ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows |
-                                                 ImGuiHoveredFlags_AllowWhenBlockedByActiveItem));
-  if (!ImGui::IsMouseDown(0)) {
-    storage->SetBool(key, false);
-  } else if (storage->GetBool(key) && dragged_too_far(ui) && io.MouseDelta.y != 0) {
-    ImGui::SetScrollY(window, std::clamp(window->Scroll.y - io.MouseDelta.y, 0.0f, window->ScrollMax.y));
+  const ImGuiID drag_key = window->GetID("##touch-drag");
+  const ImGuiID vel_key = window->GetID("##touch-velocity");
+  bool dragging = storage->GetBool(drag_key);
+  float velocity = storage->GetFloat(vel_key);  // px/s, positive = content moves up
+  const float dt = std::max(io.DeltaTime, 1.0f / 240.0f);
+  if (ImGui::IsMouseClicked(0)) {
+    dragging = ImGui::IsWindowHovered(ImGuiHoveredFlags_ChildWindows | ImGuiHoveredFlags_AllowWhenBlockedByActiveItem);
+    if (dragging) velocity = 0;
   }
-  ImGui::Dummy(ImVec2(0, ui.th.gap));
+  float scroll = window->Scroll.y;
+  const float max_scroll = window->ScrollMax.y;
+  if (ImGui::IsMouseDown(0) && dragging) {
+    if (dragged_too_far(ui)) {
+      scroll -= io.MouseDelta.y;
+      if (io.MouseDelta.y != 0) {
+        const float instant = -io.MouseDelta.y / dt;
+        velocity = 0.6f * instant + 0.4f * velocity;
+      } else {
+        velocity *= 0.5f;  // the finger rests: it will not fling
+      }
+    }
+  } else {
+    dragging = false;
+    if (velocity != 0) {
+      scroll += velocity * dt;
+      velocity *= std::exp(-3.2f * dt);  // ~0.3 s half-life
+      if (std::fabs(velocity) < 30 * th.s || scroll <= 0 || scroll >= max_scroll) velocity = 0;
+    }
+  }
+  const float cap = 9000 * th.s;
+  velocity = std::clamp(velocity, -cap, cap);
+  scroll = std::clamp(scroll, 0.0f, max_scroll);
+  if (scroll != window->Scroll.y) ImGui::SetScrollY(window, scroll);
+  if (velocity != 0) ui.animate = true;  // keep drawing while it moves, and only then
+  storage->SetBool(drag_key, dragging);
+  storage->SetFloat(vel_key, velocity);
+
+  // Where the view is in the content: a thin bar, not a target.
+  if (max_scroll > 0) {
+    const ImRect r = window->InnerRect;
+    const float track = r.GetHeight();
+    const float content = track + max_scroll;
+    const float bar_h = std::max(track * track / content, 48 * th.s);
+    const float y = r.Min.y + (track - bar_h) * (scroll / max_scroll);
+    const float x = r.Max.x - 8 * th.s;
+    window->DrawList->AddRectFilled(ImVec2(x, y), ImVec2(x + 6 * th.s, y + bar_h), th.muted, 3 * th.s);
+  }
   ImGui::EndChild();
   ImGui::PopStyleVar();
   ImGui::PopStyleColor();
+}
+
+float chip_width(const Ui& ui, std::string_view label) {
+  return std::max(measure(ui.fonts.bold, label).x + 2 * ui.th.pad, ui.th.min_touch);
+}
+
+bool chip(Ui& ui, std::string_view label, bool selected, float width) {
+  const Theme& th = ui.th;
+  ImGuiWindow* window = ImGui::GetCurrentWindow();
+  if (width <= 0) width = chip_width(ui, label);
+  const float height = std::max(th.min_touch, ui.fonts.bold->FontSize + th.pad * 1.3f);
+  const ImVec2 pos = window->DC.CursorPos;
+  const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
+  const ImGuiID id = window->GetID(b(label), e(label));
+  ImGui::ItemSize(bb);
+  if (!ImGui::ItemAdd(bb, id)) return false;
+  bool hovered = false, held = false;
+  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+  const bool dragging = dragged_too_far(ui);
+  if (dragging) pressed = false;
+  const bool down = held && hovered && !dragging;
+  ImDrawList* dl = window->DrawList;
+  const ImU32 fill = selected ? (down ? th.accent_dark : th.accent) : (down ? th.accent_soft : th.surface);
+  const ImU32 fg = selected ? th.on_accent : th.accent;
+  const ImVec2 shift = down ? ImVec2(0, 2 * th.s) : ImVec2(0, 0);
+  dl->AddRectFilled(bb.Min + shift, bb.Max + shift, fill, height * 0.5f);
+  dl->AddRect(bb.Min + shift, bb.Max + shift, th.accent, height * 0.5f, 0, 3 * th.s);
+  const ImVec2 ts = measure(ui.fonts.bold, label);
+  // A check mark says "on" without relying on colour alone.
+  const float k = ui.fonts.bold->FontSize * 0.75f, k_gap = 12 * th.s;
+  const bool mark = selected && width >= ts.x + k + k_gap + th.pad;
+  const float content = ts.x + (mark ? k + k_gap : 0);
+  float x = bb.Min.x + (width - content) * 0.5f;
+  if (mark) {
+    draw_icon(dl, Icon::check, ImVec2(x + k * 0.5f, bb.Min.y + height * 0.5f) + shift, k, fg);
+    x += k + k_gap;
+  }
+  draw_text(ui, dl, ImVec2(std::floor(x), std::floor(bb.Min.y + (height - ts.y) * 0.5f)) + shift, label, ui.fonts.bold, fg);
+  register_clickable(ui, label, bb.Min, bb.Max);
+  return pressed;
+}
+
+Columns begin_columns(Ui& ui, std::string_view id, float left_fraction, float height) {
+  const Theme& th = ui.th;
+  Columns c;
+  c.id = std::string(id);
+  const float width = avail_width(ui);
+  c.height = height > 0 ? height : ImGui::GetContentRegionAvail().y;
+  c.left_w = std::floor((width - th.pad) * left_fraction);
+  c.right_w = width - th.pad - c.left_w;
+  c.saved_inset = ui.inset_right;
+  ui.inset_right = 0;
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, 0);
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::BeginChild((c.id + "-left").c_str(), ImVec2(c.left_w, c.height), false,
+                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+  return c;
+}
+
+void next_column(Ui& ui, const Columns& c) {
+  ImGui::EndChild();
+  ImGui::SameLine(0, ui.th.pad);
+  ui.inset_right = 0;
+  ImGui::BeginChild((c.id + "-right").c_str(), ImVec2(c.right_w, c.height), false,
+                    ImGuiWindowFlags_NoNav | ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+}
+
+void end_columns(Ui& ui, const Columns& c) {
+  ImGui::EndChild();
+  ImGui::PopStyleVar();
+  ImGui::PopStyleColor();
+  ui.inset_right = c.saved_inset;
 }
 
 }  // namespace motcua::kiosk

@@ -1,0 +1,95 @@
+// Privacy: when the citizen leaves (Home, or the idle timeout) nothing of
+// theirs stays in the UI's memory — name, phone, scanned page, preview,
+// receipt, lookup code, secret and answer, search text — and the idle reset
+// also gives the next person the kiosk's default text size and contrast.
+
+#include <gtest/gtest.h>
+
+#include "app/session.hpp"
+
+using namespace motcua;
+using namespace motcua::kiosk;
+
+namespace {
+
+// A session in the middle of everything a citizen can do.
+AppState busy_session() {
+  AppState s;
+  s.kiosk_id = "KIOSK-01";
+  s.agency_id = "H41.26.01";
+  s.screen = ScreenId::submit;
+  s.history = {ScreenId::home, ScreenId::catalog, ScreenId::service};
+  s.catalog_view.query = U"khai sinh";
+  s.catalog_view.searched = "khai sinh";
+  s.catalog_view.hits = {SearchHit{1, 10}};
+  s.service_code = "1.001193";
+  s.service_record = std::make_shared<const domain::Service>();
+  s.submit.service_code = "1.001193";
+  s.submit.name = U"Nguyễn Văn An";
+  s.submit.phone = U"0912345678";
+  auto page = std::make_shared<ScannedPage>();
+  page->jpeg = {0xFF, 0xD8, 0xFF};
+  s.submit.page = page;
+  s.submit.preview.id = &s;  // any non-null texture handle
+  s.submit.submit_request = 7;
+  Receipt r;
+  r.code = "H41.26.01-260305-0001";
+  r.secret = "K7PX";
+  r.applicant_masked = "Nguyễn V** A*";
+  s.receipt.receipt = r;
+  s.receipt.qr.id = &s;
+  s.status.code = U"H41.26.01-260305-0001";
+  s.status.secret = U"K7PX";
+  s.status.result = LookupResult{};
+  s.status.request = 3;
+  s.qa.open = "q1";
+  s.prefs.large_text = true;
+  s.prefs.high_contrast = true;
+  s.prefs.input = InputMethod::vni;
+  s.idle.counting = true;
+  s.idle.seconds_left = 1;
+  return s;
+}
+
+}  // namespace
+
+TEST(Session, ABusySessionHoldsPersonalDataAndTheProbeSaysWhere) {
+  const AppState s = busy_session();
+  const auto left = personal_data_left(s);
+  for (const char* where : {"submit.name", "submit.phone", "submit.scanned_page", "submit.preview_texture", "receipt",
+                            "receipt.qr_texture", "status.code", "status.secret", "status.result", "catalog.query"})
+    EXPECT_NE(std::find(left.begin(), left.end(), where), left.end()) << where;
+}
+
+TEST(Session, IdleResetLeavesNoPersonalDataAndGoesHome) {
+  AppState s = busy_session();
+  std::weak_ptr<const ScannedPage> page = s.submit.page;
+  Preferences defaults;
+  wipe_session(s, true, defaults);
+  EXPECT_TRUE(personal_data_left(s).empty());
+  EXPECT_EQ(s.screen, ScreenId::home);
+  EXPECT_TRUE(s.history.empty());
+  EXPECT_TRUE(page.expired()) << "the scanned page's bytes are freed, not just unreferenced by the view";
+  EXPECT_FALSE(s.submit.preview.id);
+  EXPECT_FALSE(s.receipt.receipt);
+  EXPECT_TRUE(s.status.code.empty());
+  EXPECT_TRUE(s.status.secret.empty());
+  EXPECT_FALSE(s.status.result);
+  EXPECT_TRUE(s.catalog_view.query.empty());
+  EXPECT_FALSE(s.idle.counting);
+  // The next person starts from the kiosk's defaults.
+  EXPECT_FALSE(s.prefs.large_text);
+  EXPECT_FALSE(s.prefs.high_contrast);
+  EXPECT_EQ(s.prefs.input, InputMethod::telex);
+  // What belongs to the kiosk stays.
+  EXPECT_EQ(s.kiosk_id, "KIOSK-01");
+  EXPECT_EQ(s.agency_id, "H41.26.01");
+}
+
+TEST(Session, GoingHomeKeepsTheAccessibilityChoicesOfThePersonStillThere) {
+  AppState s = busy_session();
+  wipe_session(s, false);
+  EXPECT_TRUE(personal_data_left(s).empty());
+  EXPECT_TRUE(s.prefs.large_text);
+  EXPECT_TRUE(s.prefs.high_contrast);
+}
