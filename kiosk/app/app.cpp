@@ -485,13 +485,20 @@ void App::frame(bool& quit, int& exit_code) {
   if (state_.idle.counting) draw_idle_overlay(ui, intents);
 
   ImGui::Render();
-  const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme_.bg);
-  SDL_SetRenderDrawColor(renderer_.get(), static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),
-                         static_cast<Uint8>(bg.z * 255), 255);
-  SDL_RenderClear(renderer_.get());
-  ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  auto rasterise = [this] {
+    const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme_.bg);
+    SDL_SetRenderDrawColor(renderer_.get(), static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),
+                           static_cast<Uint8>(bg.z * 255), 255);
+    SDL_RenderClear(renderer_.get());
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+  };
+  // A headless tour looks at pixels only for shots and goldens (and a
+  // failure): other frames are laid out but not rasterised.
+  const bool rasterised = !tour_ || !options_.headless || tour_->wants_pixels();
+  if (rasterised) rasterise();
   if (tour_) {
-    const auto status = tour_->after_frame(registry_, renderer_.get(), state_.sync);
+    const auto status = tour_->after_frame(registry_, renderer_.get(), state_.sync,
+                                           rasterised ? std::function<void()>() : std::function<void()>(rasterise));
     if (status != TourRunner::Status::running) {
       quit = true;
       if (status == TourRunner::Status::failed) {
@@ -504,7 +511,7 @@ void App::frame(bool& quit, int& exit_code) {
       }
     }
   }
-  SDL_RenderPresent(renderer_.get());
+  if (rasterised) SDL_RenderPresent(renderer_.get());
   for (const auto& intent : intents) handle(intent);
   if (state_.prefs.large_text != applied_.large_text || state_.prefs.high_contrast != applied_.high_contrast) {
     // Between frames: the atlas and style must not change while ImGui draws.

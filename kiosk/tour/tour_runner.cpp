@@ -271,11 +271,19 @@ bool TourRunner::step_type(const TourStep& step, const FrameRegistry& reg) {
   return false;
 }
 
-TourRunner::Status TourRunner::after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync) {
+bool TourRunner::wants_pixels() const {
+  if (!pointer_.empty() || current_ >= steps_.size()) return false;
+  const TourOp op = steps_[current_].op;
+  return op == TourOp::shot || op == TourOp::golden;
+}
+
+TourRunner::Status TourRunner::after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync,
+                                           const std::function<void()>& render) {
   if (!failure_.empty()) return Status::failed;
   const Status status = step_frame(reg, renderer, sync);
   if (status == Status::failed) {
     // The screen at the moment of failure is the first thing anyone asks for.
+    if (render) render();
     std::string ignored;
     write_shot(renderer, "failure", ignored);
   }

@@ -46,8 +46,14 @@ class TourRunner {
 
   // Before ImGui::NewFrame(): this frame's pointer state.
   void inject(ImGuiIO& io);
-  // After the frame is rendered, before it is presented.
-  Status after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync);
+  // Whether this frame's pixels will be looked at (a shot or golden step).
+  // Headless tours rasterise only those frames: the software renderer costs
+  // ~60 ms a frame at 1080×1920, and every other step reads the registry.
+  bool wants_pixels() const;
+  // After the frame is laid out (and rendered when wants_pixels()), before it
+  // is presented. `render` draws the frame when it was not (a failure's shot).
+  Status after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync,
+                     const std::function<void()>& render = {});
 
   const std::string& failure() const { return failure_; }
   // Screenshots written so far.
