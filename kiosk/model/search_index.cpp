@@ -21,6 +21,9 @@ constexpr std::size_t kShortPrefix = 3;
 constexpr std::size_t kShortLimit = 200;
 // Below this many exact hits, words one typo away are tried too.
 constexpr std::size_t kFuzzyBelow = 5;
+// From this many postings on, candidates are scored in tie-break order with an
+// early stop instead of all of them.
+constexpr std::uint64_t kOrderedScanFrom = 4096;
 
 // Optimal string alignment distance ≤ 1 (one insertion, deletion, substitution
 // or transposition of neighbours).
@@ -60,7 +63,15 @@ SearchIndex::SearchIndex(SearchIndex&& o) noexcept
       names_(std::move(o.names_)),
       short_answers_(std::move(o.short_answers_)),
       deletions_(std::move(o.deletions_)),
+      order_(std::move(o.order_)),
+      pos_(std::move(o.pos_)),
+      name_group_(std::move(o.name_group_)),
+      group_count_(o.group_count_),
+      code_words_before_(std::move(o.code_words_before_)),
       stamp_(std::move(o.stamp_)),
+      name_stamp_(std::move(o.name_stamp_)),
+      group_stamp_(std::move(o.group_stamp_)),
+      group_score_(std::move(o.group_score_)),
       generation_(o.generation_) {}
 
 SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
@@ -73,7 +84,15 @@ SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
   names_ = std::move(o.names_);
   short_answers_ = std::move(o.short_answers_);
   deletions_ = std::move(o.deletions_);
+  order_ = std::move(o.order_);
+  pos_ = std::move(o.pos_);
+  name_group_ = std::move(o.name_group_);
+  group_count_ = o.group_count_;
+  code_words_before_ = std::move(o.code_words_before_);
   stamp_ = std::move(o.stamp_);
+  name_stamp_ = std::move(o.name_stamp_);
+  group_stamp_ = std::move(o.group_stamp_);
+  group_score_ = std::move(o.group_score_);
   generation_ = o.generation_;
   return *this;
 }
@@ -86,6 +105,9 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
   std::unordered_map<std::string, std::uint32_t> interned;
   std::vector<std::string> vocab;
   std::vector<std::vector<std::uint32_t>> per_service(services.size());
+  std::vector<bool> from_code;  // by temporary word id
+  std::unordered_map<std::string, std::uint32_t> groups;
+  name_group_.reserve(services.size());
   names_.reserve(services.size());
   for (std::size_t s = 0; s < services.size(); ++s) {
     const auto& svc = services[s];
@@ -100,8 +122,20 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
       }
     };
     add(svc.name, true);
-    add(svc.code, true);
-    for (const auto& k : svc.keywords) add(k, true);
+    for (const auto& w : words_of(svc.code)) {
+      auto [it, fresh] = interned.try_emplace(w, static_cast<std::uint32_t>(vocab.size()));
+      if (fresh) vocab.push_back(it->first);
+      if (from_code.size() <= it->second) from_code.resize(it->second + 1, false);
+      from_code[it->second] = true;
+      list.push_back(it->second << 1 | kInName);
+    }
+    std::string group_key = names_.back();
+    for (const auto& k : svc.keywords) {
+      add(k, true);
+      group_key += '\x1f' + text::fold(k);
+    }
+    auto [g, fresh_group] = groups.try_emplace(std::move(group_key), static_cast<std::uint32_t>(groups.size()));
+    name_group_.push_back(g->second);
     add(svc.official_name, false);
     if (auto it = field_of.find(svc.field); it != field_of.end()) add(fields[it->second].name, false);
     add(svc.summary, false);
@@ -121,6 +155,11 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
     words_.push_back(std::move(vocab[order[r]]));
     word_len_.push_back(static_cast<std::uint8_t>(std::min<std::size_t>(words_.back().size(), 255)));
   }
+  group_count_ = static_cast<std::uint32_t>(groups.size());
+  code_words_before_.assign(words_.size() + 1, 0);
+  for (std::uint32_t r = 0; r < order.size(); ++r)
+    code_words_before_[r + 1] =
+        code_words_before_[r] + ((order[r] < from_code.size() && from_code[order[r]]) ? 1u : 0u);
 
   // 3. Forward index: each service's words, sorted, flags merged.
   fwd_begin_.assign(services.size() + 1, 0);
@@ -149,7 +188,7 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
     for (std::uint32_t i = fwd_begin_[s]; i < fwd_begin_[s + 1]; ++i)
       postings_[fill[forward_[i] >> 1]++] = s << 1 | (forward_[i] & kInName);
 
-  stamp_.assign(services.size(), 0);
+  build_order();
 
   // 5. Words with one letter deleted, for typo tolerance (words of 3+ letters).
   for (std::uint32_t w = 0; w < words_.size(); ++w) {
@@ -175,6 +214,24 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
       short_answers_.emplace(std::move(prefix), rank({t}, kShortLimit, false));
     }
   }
+}
+
+void SearchIndex::build_order() {
+  // Counting sort by name length: stable, so catalog order breaks the ties.
+  std::size_t longest = 0;
+  for (const auto& n : names_) longest = std::max(longest, n.size());
+  std::vector<std::uint32_t> start(longest + 2, 0);
+  for (const auto& n : names_) ++start[n.size() + 1];
+  for (std::size_t l = 0; l + 1 < start.size(); ++l) start[l + 1] += start[l];
+  order_.assign(names_.size(), 0);
+  for (std::uint32_t s = 0; s < names_.size(); ++s) order_[start[names_[s].size()]++] = s;
+  pos_.assign(names_.size(), 0);
+  for (std::uint32_t i = 0; i < order_.size(); ++i) pos_[order_[i]] = i;
+  stamp_.assign(names_.size(), 0);
+  name_stamp_.assign(names_.size(), 0);
+  group_stamp_.assign(group_count_, 0);
+  group_score_.assign(group_count_, 0);
+  generation_ = 0;
 }
 
 void SearchIndex::word_range(const std::string& prefix, bool prefix_match, std::uint32_t& lo,
@@ -257,89 +314,182 @@ std::vector<SearchHit> SearchIndex::rank(const std::vector<Term>& terms, std::si
   std::lock_guard lock(scratch_mutex_);
   if (++generation_ == 0) {  // wrapped: clear once in four billion searches
     std::fill(stamp_.begin(), stamp_.end(), 0);
+    std::fill(name_stamp_.begin(), name_stamp_.end(), 0);
+    std::fill(group_stamp_.begin(), group_stamp_.end(), 0);
     generation_ = 1;
-  }
-  // Candidates in two groups: services with the selective term in their name,
-  // then the others. The second group is skipped when it cannot reach the
-  // limit-th best score of the first (see the bound below).
-  std::vector<std::uint32_t> in_name, elsewhere;
-  auto collect = [&](std::uint32_t w) {
-    for (std::uint32_t p = post_begin_[w]; p < post_begin_[w + 1]; ++p) {
-      const std::uint32_t s = postings_[p] >> 1;
-      if (stamp_[s] == generation_) continue;
-      if (postings_[p] & kInName) {
-        stamp_[s] = generation_;
-        in_name.push_back(s);
-      } else {
-        elsewhere.push_back(s);  // deduplicated below: it may still show up in the name group
-      }
-    }
-  };
-  for (std::uint32_t w = terms[pick].lo; w < terms[pick].hi; ++w) collect(w);
-  if (fuzzy)
-    for (auto w : terms[pick].fuzzy) collect(w);
-  {
-    std::size_t keep = 0;
-    for (auto s : elsewhere)
-      if (stamp_[s] != generation_) {
-        stamp_[s] = generation_;
-        elsewhere[keep++] = s;
-      }
-    elsewhere.resize(keep);
   }
 
   std::string phrase;
   for (const auto& t : terms) phrase += (phrase.empty() ? "" : " ") + t.text;
-  std::vector<SearchHit> hits;
-  auto score_all = [&](const std::vector<std::uint32_t>& group) {
-    for (auto s : group) {
-      std::uint32_t total = 0;
-      bool all = true, all_in_name = true;
-      for (const auto& t : terms) {
-        bool name = false;
-        const std::uint32_t sc = term_score(s, t, fuzzy, name);
-        if (sc == 0) {
-          all = false;
-          break;
-        }
-        total += sc;
-        all_in_name = all_in_name && name;
-      }
-      if (!all) continue;
-      std::uint32_t score = total * 4;
-      // The phrase can only be in the name if every word is.
-      if (all_in_name) {
-        if (terms.size() > 1 && names_[s].find(phrase) != std::string::npos) score += 16;
-        if (names_[s].rfind(phrase, 0) == 0) score += 8;
-      }
-      hits.push_back({s, score});
-    }
+  auto better = [&](const SearchHit& a, const SearchHit& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return pos_[a.service] < pos_[b.service];  // shorter name, then catalog order
   };
-  score_all(in_name);
+  // A name group's score can be shared unless a term can match a code.
+  bool share = true;
+  for (const auto& t : terms) {
+    share = share && code_words_before_[t.hi] == code_words_before_[t.lo];
+    for (auto w : t.fuzzy) share = share && code_words_before_[w + 1] == code_words_before_[w];
+  }
+  // The score of one candidate; 0 when a term is missing.
+  // Group scores: exact when every term is in the group's name; otherwise an
+  // upper bound (the name's terms exactly, at most 3 for each other term, no
+  // phrase bonus) that lets the ordered scan skip the group's services once
+  // the kept hits are better.
+  constexpr std::uint32_t kExact = 1u << 31;
+  std::uint32_t floor = 0;  // skip candidates that cannot score at least this
+  auto score_of = [&](std::uint32_t s) -> std::uint32_t {
+    const std::uint32_t group = name_group_[s];
+    const bool known = share && group_stamp_[group] == generation_;
+    if (known) {
+      const std::uint32_t v = group_score_[group];
+      if (v & kExact) return v & ~kExact;
+      if (v < floor) return 0;
+    }
+    std::uint32_t total = 0, name_part = 0, outside = 0;
+    bool missing = false;
+    for (const auto& t : terms) {
+      bool name = false;
+      const std::uint32_t sc = term_score(s, t, fuzzy, name);
+      if (name) {
+        name_part += sc;
+      } else {
+        ++outside;
+        if (sc == 0) {
+          missing = true;
+          if (known) break;  // nothing more to learn about the group
+        }
+      }
+      total += sc;
+    }
+    if (outside > 0) {
+      if (share && !known) {
+        group_stamp_[group] = generation_;
+        group_score_[group] = (name_part + 3u * outside) * 4u;
+      }
+      return missing ? 0 : total * 4;
+    }
+    // Every term is among the name's words, which outscore any other word:
+    // the whole group scores the same.
+    std::uint32_t score = total * 4;
+    if (terms.size() > 1 && names_[s].find(phrase) != std::string::npos) score += 16;
+    if (names_[s].rfind(phrase, 0) == 0) score += 8;
+    if (share) {
+      group_stamp_[group] = generation_;
+      group_score_[group] = score | kExact;
+    }
+    return score;
+  };
   // A service without the selective term in its name scores at most 3 for it,
   // 6 for each other term, and gets no phrase bonus.
   const std::uint32_t bound = (3u + 6u * static_cast<std::uint32_t>(terms.size() - 1)) * 4u;
-  bool skip = false;
-  if (hits.size() >= limit && limit > 0) {
-    std::vector<std::uint32_t> scores;
-    scores.reserve(hits.size());
-    for (const auto& h : hits) scores.push_back(h.score);
-    std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(limit - 1), scores.end(),
-                     std::greater<>());
-    skip = scores[limit - 1] > bound;
-  }
-  if (!skip) score_all(elsewhere);
-  const std::size_t n = std::min(limit, hits.size());
-  auto better = [&](const SearchHit& a, const SearchHit& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (names_[a.service].size() != names_[b.service].size())
-      return names_[a.service].size() < names_[b.service].size();
-    return a.service < b.service;
+  auto finish = [&](std::vector<SearchHit>& hits) {
+    const std::size_t n = std::min(limit, hits.size());
+    if (n < hits.size())
+      std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
+    hits.resize(n);
+    std::sort(hits.begin(), hits.end(), better);
+    return hits;
   };
-  if (n < hits.size()) std::nth_element(hits.begin(), hits.begin() + static_cast<std::ptrdiff_t>(n), hits.end(), better);
-  hits.resize(n);
-  std::sort(hits.begin(), hits.end(), better);
-  return hits;
+  if (limit == 0) return {};
+
+  if (best_size < kOrderedScanFrom) {
+    // Few candidates: score them all. Two groups: services with the selective
+    // term in their name, then the others — skipped when they cannot reach
+    // the limit-th best score of the first.
+    std::vector<std::uint32_t> in_name, elsewhere;
+    auto collect = [&](std::uint32_t w) {
+      for (std::uint32_t p = post_begin_[w]; p < post_begin_[w + 1]; ++p) {
+        const std::uint32_t s = postings_[p] >> 1;
+        if (stamp_[s] == generation_) continue;
+        if (postings_[p] & kInName) {
+          stamp_[s] = generation_;
+          in_name.push_back(s);
+        } else {
+          elsewhere.push_back(s);  // deduplicated below: it may still show up in the name group
+        }
+      }
+    };
+    for (std::uint32_t w = terms[pick].lo; w < terms[pick].hi; ++w) collect(w);
+    if (fuzzy)
+      for (auto w : terms[pick].fuzzy) collect(w);
+    std::vector<SearchHit> hits;
+    for (auto s : in_name)
+      if (auto sc = score_of(s)) hits.push_back({s, sc});
+    bool skip = false;
+    if (hits.size() >= limit) {
+      std::vector<std::uint32_t> scores;
+      scores.reserve(hits.size());
+      for (const auto& h : hits) scores.push_back(h.score);
+      std::nth_element(scores.begin(), scores.begin() + static_cast<std::ptrdiff_t>(limit - 1), scores.end(),
+                       std::greater<>());
+      skip = scores[limit - 1] > bound;
+    }
+    if (!skip)
+      for (auto s : elsewhere)
+        if (stamp_[s] != generation_) {
+          stamp_[s] = generation_;
+          if (auto sc = score_of(s)) hits.push_back({s, sc});
+        }
+    return finish(hits);
+  }
+
+  // Many candidates (a common word or a short last word over a large
+  // catalog): mark them, then score them in tie-break order keeping the best
+  // `limit` in a heap, and stop as soon as the worst kept hit scores at least
+  // the best any service can — a later service could only tie, and loses ties.
+  auto mark = [&](std::uint32_t w) {
+    for (std::uint32_t p = post_begin_[w]; p < post_begin_[w + 1]; ++p) {
+      const std::uint32_t s = postings_[p] >> 1;
+      stamp_[s] = generation_;
+      if (postings_[p] & kInName) name_stamp_[s] = generation_;
+    }
+  };
+  for (std::uint32_t w = terms[pick].lo; w < terms[pick].hi; ++w) mark(w);
+  if (fuzzy)
+    for (auto w : terms[pick].fuzzy) mark(w);
+  std::uint32_t best_possible = 0;
+  for (const auto& t : terms) {
+    const bool whole = t.lo < t.hi && words_[t.lo] == t.text;
+    best_possible += 4u + (whole ? 2u : 1u);
+  }
+  best_possible = best_possible * 4u + (terms.size() > 1 ? 16u : 0u) + 8u;
+
+  std::vector<SearchHit> heap;  // worst kept hit on top
+  heap.reserve(limit + 1);
+  auto keep = [&](const SearchHit& h) {
+    if (heap.size() < limit) {
+      heap.push_back(h);
+      std::push_heap(heap.begin(), heap.end(), better);
+    } else if (better(h, heap.front())) {
+      std::pop_heap(heap.begin(), heap.end(), better);
+      heap.back() = h;
+      std::push_heap(heap.begin(), heap.end(), better);
+    }
+  };
+  for (const auto s : order_) {
+    if (name_stamp_[s] != generation_) continue;
+    if (auto sc = score_of(s)) {
+      keep({s, sc});
+      if (heap.size() == limit) {
+        floor = heap.front().score;
+        if (floor >= best_possible) break;
+      }
+    }
+  }
+  if (!(heap.size() == limit && heap.front().score > bound)) {
+    for (const auto s : order_) {
+      if (stamp_[s] != generation_ || name_stamp_[s] == generation_) continue;
+      if (auto sc = score_of(s)) {
+        keep({s, sc});
+        if (heap.size() == limit) {
+          floor = heap.front().score;
+          if (floor > bound) break;
+        }
+      }
+    }
+  }
+  return finish(heap);
 }
 
 std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t limit) const {
@@ -376,7 +526,7 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t l
 
 namespace {
 
-constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '2'};
+constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '3'};
 
 // A fast 64-bit checksum (FNV-1a over 8-byte words). The file is written
 // atomically (temporary file, fsync, rename), so this guards against damage on
@@ -468,6 +618,9 @@ Result<void> SearchIndex::save(const std::filesystem::path& file, std::uint64_t 
   w.u32s(forward_);
   w.u32(static_cast<std::uint32_t>(names_.size()));
   for (const auto& s : names_) w.str(s);
+  w.u32(group_count_);
+  w.u32s(name_group_);
+  w.u32s(code_words_before_);
   w.u32(static_cast<std::uint32_t>(short_answers_.size()));
   for (const auto& [key, hits] : short_answers_) {
     w.str(key);
@@ -519,6 +672,9 @@ Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::ui
   idx.forward_ = r.u32s();
   const std::uint32_t nnames = r.u32();
   for (std::uint32_t i = 0; i < nnames && r.ok(); ++i) idx.names_.push_back(r.str());
+  idx.group_count_ = r.u32();
+  idx.name_group_ = r.u32s();
+  idx.code_words_before_ = r.u32s();
   const std::uint32_t nshort = r.u32();
   for (std::uint32_t i = 0; i < nshort && r.ok(); ++i) {
     std::string key = r.str();
@@ -539,16 +695,21 @@ Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::ui
   // The structure must be consistent before any search trusts it.
   const bool consistent = r.ok() && r.at_end() && idx.post_begin_.size() == idx.words_.size() + 1 &&
                           idx.fwd_begin_.size() == idx.names_.size() + 1 &&
-                          idx.post_begin_.back() == idx.postings_.size() && idx.fwd_begin_.back() == idx.forward_.size();
+                          idx.post_begin_.back() == idx.postings_.size() && idx.fwd_begin_.back() == idx.forward_.size() &&
+                          idx.name_group_.size() == idx.names_.size() &&
+                          idx.code_words_before_.size() == idx.words_.size() + 1;
   bool in_range = consistent;
   for (std::size_t i = 0; in_range && i < idx.postings_.size(); ++i) in_range = (idx.postings_[i] >> 1) < idx.names_.size();
   for (std::size_t i = 0; in_range && i < idx.forward_.size(); ++i) in_range = (idx.forward_[i] >> 1) < idx.words_.size();
+  for (std::size_t i = 0; in_range && i < idx.name_group_.size(); ++i) in_range = idx.name_group_[i] < idx.group_count_;
+  for (std::size_t i = 0; in_range && i + 1 < idx.code_words_before_.size(); ++i)
+    in_range = idx.code_words_before_[i + 1] - idx.code_words_before_[i] <= 1;
   for (const auto& [key, hits] : idx.short_answers_)
     for (const auto& h : hits) in_range = in_range && h.service < idx.names_.size();
   for (const auto& [key, ids] : idx.deletions_)
     for (auto w : ids) in_range = in_range && w < idx.words_.size();
   if (!in_range) return fail(Errc::corrupt, file.string() + " is inconsistent");
-  idx.stamp_.assign(idx.names_.size(), 0);
+  idx.build_order();
   return idx;
 }
 

@@ -89,9 +89,28 @@ class SearchIndex {
   std::unordered_map<std::string, std::vector<SearchHit>> short_answers_;  // 1–2 letter queries
   std::unordered_map<std::string, std::vector<std::uint32_t>> deletions_;  // word minus one letter → word ids
 
+  // Services in tie-break order (shorter folded name first, then catalog
+  // order): large candidate sets are scored in this order, so the search can
+  // stop once it holds `limit` hits no later service can beat.
+  std::vector<std::uint32_t> order_;
+  std::vector<std::uint32_t> pos_;  // inverse of order_
+  void build_order();
+  // Services whose name and keywords fold to the same words share a name
+  // group: when every query word is found in the name, the score depends on
+  // the name alone, so it is computed once per group and query (a large
+  // catalog repeats the same procedures for many agencies).
+  std::vector<std::uint32_t> name_group_;
+  std::uint32_t group_count_ = 0;
+  // code_words_before_[w]: how many of the words before w come from a
+  // service's code (codes differ within a group: no sharing for those).
+  std::vector<std::uint32_t> code_words_before_;
+
   // Scratch for one search at a time: a stamp per service avoids clearing O(N) arrays.
   mutable std::mutex scratch_mutex_;
   mutable std::vector<std::uint32_t> stamp_;
+  mutable std::vector<std::uint32_t> name_stamp_;  // == generation_: the selective term is in the name
+  mutable std::vector<std::uint32_t> group_stamp_;  // == generation_: group_score_ holds this query's score
+  mutable std::vector<std::uint32_t> group_score_;
   mutable std::uint32_t generation_ = 0;
 };
 
