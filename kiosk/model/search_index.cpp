@@ -21,9 +21,9 @@ constexpr std::size_t kShortPrefix = 3;
 constexpr std::size_t kShortLimit = 200;
 // Below this many exact hits, words one typo away are tried too.
 constexpr std::size_t kFuzzyBelow = 5;
-// From this many postings on, candidates are scored in tie-break order with an
-// early stop instead of all of them.
-constexpr std::uint64_t kOrderedScanFrom = 4096;
+// From shortcuts.ordered_scan_from postings on, candidates are scored in
+// tie-break order with an early stop instead of all of them.
+SearchIndex::Shortcuts g_shortcuts;
 
 // Optimal string alignment distance ≤ 1 (one insertion, deletion, substitution
 // or transposition of neighbours).
@@ -216,6 +216,8 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
   }
 }
 
+void SearchIndex::set_shortcuts_for_tests(Shortcuts s) { g_shortcuts = s; }
+
 void SearchIndex::build_order() {
   // Counting sort by name length: stable, so catalog order breaks the ties.
   std::size_t longest = 0;
@@ -326,7 +328,7 @@ std::vector<SearchHit> SearchIndex::rank(const std::vector<Term>& terms, std::si
     return pos_[a.service] < pos_[b.service];  // shorter name, then catalog order
   };
   // A name group's score can be shared unless a term can match a code.
-  bool share = true;
+  bool share = g_shortcuts.share_group_scores;
   for (const auto& t : terms) {
     share = share && code_words_before_[t.hi] == code_words_before_[t.lo];
     for (auto w : t.fuzzy) share = share && code_words_before_[w + 1] == code_words_before_[w];
@@ -393,7 +395,7 @@ std::vector<SearchHit> SearchIndex::rank(const std::vector<Term>& terms, std::si
   };
   if (limit == 0) return {};
 
-  if (best_size < kOrderedScanFrom) {
+  if (best_size < g_shortcuts.ordered_scan_from) {
     // Few candidates: score them all. Two groups: services with the selective
     // term in their name, then the others — skipped when they cannot reach
     // the limit-th best score of the first.

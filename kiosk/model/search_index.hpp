@@ -64,6 +64,14 @@ class SearchIndex {
   static Result<SearchIndex> load(const std::filesystem::path& file, std::uint64_t stamp);
   std::size_t service_count() const { return names_.size(); }
 
+  // The shortcuts taken for large candidate sets, switchable so tests can
+  // check that they change no result (defaults: both on).
+  struct Shortcuts {
+    std::uint64_t ordered_scan_from = 4096;  // postings from which the ordered scan with early stop is used
+    bool share_group_scores = true;          // one score per name group
+  };
+  static void set_shortcuts_for_tests(Shortcuts s);
+
  private:
   static constexpr std::uint32_t kInName = 1;
 

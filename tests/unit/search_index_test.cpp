@@ -125,3 +125,36 @@ TEST(Search, ShortPrefixesAnswerFromThePrecomputedLists) {
     for (std::size_t i = 1; i < hits.size(); ++i) EXPECT_GE(hits[i - 1].score, hits[i].score) << q;
   }
 }
+
+TEST(Search, LargeCatalogShortcutsChangeNoResult) {
+  // 12,000 generated services: common words have thousands of postings, so the
+  // ordered scan with early stop and the shared name-group scores are used.
+  // Every prefix of these queries must rank exactly as scoring every
+  // candidate one by one does. Services with keywords and codes typed as
+  // queries check that shared scores are not used where they differ.
+  auto catalog = domain::synthetic_catalog(12000);
+  for (std::size_t i = 0; i < catalog.services.size(); i += 97) catalog.services[i].keywords = {"khai sinh con"};
+  const SearchIndex index(catalog.services, catalog.fields);
+  const char* queries[] = {"cap giay phep xay dung", "đăng ký hộ kinh doanh", "tro cap xa hoi cho nguoi cao tuoi",
+                           "xac nhan tinh trang hon nhan", "chứng thực", "khai sinh", "9.0001", "ho so nguoi co cong",
+                           "giay chung nhan cho to chuc", "thu tuc so 12", "cap lai giay phep xay dng"};
+  std::vector<std::vector<SearchHit>> fast;
+  for (const char* q : queries) {
+    const std::string s(q);
+    for (std::size_t i = 1; i <= s.size(); ++i) fast.push_back(index.search(s.substr(0, i), 50));
+  }
+  SearchIndex::set_shortcuts_for_tests({UINT64_MAX, false});
+  std::size_t k = 0;
+  for (const char* q : queries) {
+    const std::string s(q);
+    for (std::size_t i = 1; i <= s.size(); ++i, ++k) {
+      const auto slow = index.search(s.substr(0, i), 50);
+      ASSERT_EQ(fast[k].size(), slow.size()) << s.substr(0, i);
+      for (std::size_t h = 0; h < slow.size(); ++h) {
+        EXPECT_EQ(fast[k][h].service, slow[h].service) << '"' << s.substr(0, i) << "\" hit " << h;
+        EXPECT_EQ(fast[k][h].score, slow[h].score) << '"' << s.substr(0, i) << "\" hit " << h;
+      }
+    }
+  }
+  SearchIndex::set_shortcuts_for_tests({});
+}
