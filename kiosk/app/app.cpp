@@ -1,10 +1,14 @@
 #include "app/app.hpp"
 
+#include <cstdio>
+#include <ctime>
+
 #include "motcua/domain/service_rules.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include <SDL.h>
@@ -19,6 +23,10 @@
 #include "app/palette.hpp"
 #include "app/session.hpp"
 #include "devices/sane_scanner.hpp"
+#include "speech/espeak_synthesizer.hpp"
+#include "speech/sdl_audio_sink.hpp"
+#include "speech/speech_text.hpp"
+#include "speech/wav_file_sink.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/text/utf8.hpp"
@@ -52,7 +60,17 @@ App::ImGuiSession::~ImGuiSession() {
 App::App(AppOptions options) : options_(std::move(options)) {}
 
 App::~App() {
+  if (options_.frame_stats) {
+    static constexpr const char* kScreens[] = {"home", "catalog", "service", "submit", "receipt", "status", "agencies", "qa"};
+    if (std::FILE* f = std::fopen(options_.frame_stats->c_str(), "w")) {
+      for (const auto& [screen, us] : frame_cpu_us_)
+        std::fprintf(f, "%s,%.1f\n", screen >= 0 && screen < 8 ? kScreens[screen] : "?", static_cast<double>(us));
+      std::fclose(f);
+    }
+  }
   // Workers first: their wake callbacks push SDL events.
+  speech_.reset();
+  camera_.reset();
   scanner_.reset();
   if (backend_) backend_->stop();
 }
@@ -101,6 +119,7 @@ Result<void> App::init() {
     hooks.shot_scale = options_.shot_scale;
     hooks.golden_dir = options_.golden_dir;
     tour_->set_hooks(std::move(hooks));
+    load_tour_vars();
   }
 
   if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0) return fail(Errc::unavailable, std::string("SDL_Init: ") + SDL_GetError());
@@ -157,6 +176,27 @@ Result<void> App::init() {
   backend_->start();
   if (options_.scanner_device)
     scanner_ = std::make_unique<ScanService>(std::make_unique<SaneScanner>(*options_.scanner_device), wake);
+  // The camera is opened only while the status screen looks for a QR code.
+  auto source = make_frame_source(options_.camera);
+  if (!source) return fail(Errc::invalid_argument, "--camera " + options_.camera + ": " + source.error().detail);
+  if (*source) {
+    log::info(kLog, "camera: " + (*source)->describe());
+    camera_ = std::make_unique<CameraService>(std::move(*source), wake);
+  }
+  if (options_.speech) {
+    // Read-aloud (docs/accessibility.md): espeak-ng into the loudspeaker, or
+    // into WAV files with --speech-wav. Without an audio device the button
+    // is not shown rather than doing nothing.
+    std::unique_ptr<speech::AudioSink> sink;
+    if (options_.speech_wav) {
+      sink = std::make_unique<speech::WavFileSink>(*options_.speech_wav);
+    } else if (auto out = speech::SdlAudioSink::open()) {
+      sink = std::move(*out);
+    } else {
+      log::warn(kLog, "no read-aloud: " + out.error().describe());
+    }
+    if (sink) speech_ = std::make_unique<speech::SpeechService>(std::make_unique<speech::EspeakSynthesizer>(), std::move(sink), wake);
+  }
 
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started_);
   log::info(kLog, "initialised in " + std::to_string(ms.count()) + " ms (" + std::to_string(w) + "x" +
@@ -261,6 +301,95 @@ void App::drain_workers(bool& changed) {
     if (p != state_.scan_progress) changed = true;
     state_.scan_progress = p;
   }
+  if (camera_) {
+    LookupView& v = state_.status;
+    for (auto& event : camera_->drain()) {
+      changed = true;
+      std::visit(Overloaded{
+                     [&](ReceiptScanned& e) {
+                       if (!v.camera) return;  // the citizen went back to typing meanwhile
+                       close_camera();
+                       v.code = utf8::to_u32(e.receipt.code);
+                       v.secret = utf8::to_u32(e.receipt.secret);
+                       v.typing = false;
+                       v.input_error.clear();
+                       handle(intent::start_lookup());
+                     },
+                     [&](ForeignQrSeen&) {
+                       if (v.camera) v.camera_notice = "camera.not_receipt";
+                     },
+                     [&](CameraFailed& e) {
+                       if (!v.camera) return;
+                       close_camera();
+                       v.input_error = std::string(message_key(e.error.kind));
+                     },
+                 },
+                 event);
+    }
+    if (v.camera) {
+      if (auto p = camera_->preview_since(camera_preview_seen_)) {
+        changed = true;
+        camera_preview_seen_ = p->serial;
+        v.preview = make_texture(camera_texture_, p->rgb.data(), p->width, p->height, false, false);
+      }
+    }
+  }
+  if (speech_ && speech_->speaking() != speaking_shown_) changed = true;  // the button's label
+}
+
+void App::load_tour_vars() {
+  if (!options_.tour_vars) return;
+  std::ifstream in(*options_.tour_vars);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto eq = line.find('=');
+    if (eq != std::string::npos && eq > 0) registry_.vars[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+}
+
+void App::save_tour_vars() const {
+  if (!options_.tour_vars) return;
+  std::ofstream out(*options_.tour_vars, std::ios::trunc);
+  for (const auto& [name, value] : registry_.vars) out << name << '=' << value << '\n';
+  if (!out) log::warn(kLog, "cannot write " + options_.tour_vars->string());
+}
+
+void App::close_camera() {
+  if (camera_) camera_->stop();
+  LookupView& v = state_.status;
+  v.camera = false;
+  v.camera_notice = std::string();
+  v.preview = {};
+  camera_texture_.reset();
+}
+
+void App::sync_devices() {
+  // Leaving the status screen, or its QR mode, turns the camera off.
+  if (state_.status.camera && state_.screen != ScreenId::status) close_camera();
+  if (!state_.status.camera && (camera_texture_ || (camera_ && camera_->active()))) close_camera();
+  // What is being read belongs to the screen it was read from.
+  if (speech_ && speech_->speaking() && state_.screen != spoken_screen_) speech_->stop();
+}
+
+void App::read_aloud() {
+  read_aloud_requested_ = false;
+  if (!speech_) return;
+  const std::span<const std::string> body(registry_.texts.data() + body_text_begin_,
+                                          registry_.texts.size() - body_text_begin_);
+  const Lang lang = i18n_->lang();
+  speech::Utterance u{speech::screen_utterance(body, lang), std::string(speech::voice_for(lang))};
+  if (u.text.empty()) return;
+  spoken_screen_ = state_.screen;
+  if (options_.speech_wav) {
+    // Beside the WAV files, what was said: tests check the words.
+    char name[32];
+    std::snprintf(name, sizeof name, "said-%04u.txt", ++utterances_);
+    std::error_code ec;
+    std::filesystem::create_directories(*options_.speech_wav, ec);
+    std::ofstream(*options_.speech_wav / name, std::ios::binary) << u.text;
+  }
+  log::debug(kLog, "read aloud: " + std::to_string(u.text.size()) + " bytes");
+  speech_->speak(std::move(u));
 }
 
 bool App::footer_visible() const {
@@ -345,6 +474,30 @@ void App::draw_header(Ui& ui) {
                dl->AddText(fonts_.bold, fonts_.bold->FontSize, ImVec2(std::floor(x + a.x), std::floor(bb.Min.y + (bb.GetHeight() - a.y) * 0.5f)) + shift, color, "+");
              }))
     state_.prefs.large_text = !state_.prefs.large_text;
+  // Read aloud: a loudspeaker, filled while it speaks; a second touch stops it.
+  if (speech_) {
+    const bool speaking = speech_->speaking();
+    speaking_shown_ = speaking;
+    right -= th.target_gap + toggle_w;
+    if (toggle("##read-aloud", {}, ui.tr(speaking ? "speech.stop" : "speech.read"), speaking, ImDrawFlags_RoundCornersAll,
+               right, [&](const ImRect& bb, ImU32 color, ImVec2 shift) {
+                 const ImVec2 c = bb.GetCenter() + shift;
+                 const float r = std::min(bb.GetWidth(), bb.GetHeight()) * 0.3f;
+                 const float x0 = c.x - r * 0.85f;
+                 dl->AddRectFilled(ImVec2(x0, c.y - r * 0.3f), ImVec2(x0 + r * 0.4f, c.y + r * 0.3f), color);
+                 const ImVec2 cone[4] = {ImVec2(x0 + r * 0.4f, c.y - r * 0.3f), ImVec2(x0 + r * 0.95f, c.y - r * 0.8f),
+                                         ImVec2(x0 + r * 0.95f, c.y + r * 0.8f), ImVec2(x0 + r * 0.4f, c.y + r * 0.3f)};
+                 dl->AddConvexPolyFilled(cone, 4, color);
+                 for (float k : {0.45f, 0.85f}) {
+                   dl->PathClear();
+                   dl->PathArcTo(ImVec2(x0 + r * 0.95f, c.y), r * k, -0.85f, 0.85f, 16);
+                   dl->PathStroke(color, 0, 3.5f * th.s);
+                 }
+               })) {
+      if (speaking) speech_->stop();
+      else read_aloud_requested_ = true;
+    }
+  }
   const std::string clock = format_clock(state_.now);
   const ImVec2 cs = measure(fonts_.heading, clock);
   right -= th.gap + cs.x;
@@ -366,7 +519,10 @@ void App::draw_header(Ui& ui) {
   };
   std::string status;
   ImU32 dot = th.success;
-  const SyncStatus& s = state_.sync;
+  SyncStatus s = state_.sync;
+  // --fixed-time: every "now" the header shows is that time, so screenshots
+  // and golden images do not change with the minute of the last sync.
+  if (options_.fixed_time && s.last_success) s.last_success = options_.fixed_time;
   if (!s.hub_configured) {
     status = ui.tr("header.offline_mode");
     dot = IM_COL32(255, 196, 87, 255);
@@ -426,7 +582,17 @@ void App::draw_footer(Ui& ui, Intents& out) {
             44 * th.s, th.text);
 }
 
+namespace {
+double thread_cpu_us() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) * 1e6 + static_cast<double>(ts.tv_nsec) / 1e3;
+}
+}  // namespace
+
 void App::frame(bool& quit, int& exit_code) {
+  const double cpu0 = options_.frame_stats ? thread_cpu_us() : 0.0;
+  const ScreenId frame_screen = state_.screen;
   ImGui_ImplSDLRenderer_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
@@ -453,6 +619,7 @@ void App::frame(bool& quit, int& exit_code) {
                    ImGuiWindowFlags_NoNav);
   ImGui::PopStyleVar();
   draw_header(ui);
+  body_text_begin_ = registry_.texts.size();
 
   const float body_h = io.DisplaySize.y - theme_.header_h - (footer_visible() ? theme_.footer_h : 0);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(theme_.pad, theme_.pad * 0.6f));
@@ -483,8 +650,11 @@ void App::frame(bool& quit, int& exit_code) {
   if (footer_visible()) draw_footer(ui, intents);
   ImGui::End();
   if (state_.idle.counting) draw_idle_overlay(ui, intents);
+  if (read_aloud_requested_) read_aloud();
 
   ImGui::Render();
+  if (options_.frame_stats)
+    frame_cpu_us_.emplace_back(static_cast<int>(frame_screen), static_cast<float>(thread_cpu_us() - cpu0));
   auto rasterise = [this] {
     const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme_.bg);
     SDL_SetRenderDrawColor(renderer_.get(), static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),
@@ -505,6 +675,7 @@ void App::frame(bool& quit, int& exit_code) {
         std::cerr << "tour failed: " << tour_->failure() << "\n";
         exit_code = 1;
       } else {
+        save_tour_vars();
         std::cout << "tour passed: " << tour_->shots().size() << " screenshot(s) in "
                   << std::filesystem::absolute(options_.shots_dir).string() << "\n";
         exit_code = 0;
@@ -513,6 +684,7 @@ void App::frame(bool& quit, int& exit_code) {
   }
   if (rasterised) SDL_RenderPresent(renderer_.get());
   for (const auto& intent : intents) handle(intent);
+  sync_devices();
   if (state_.prefs.large_text != applied_.large_text || state_.prefs.high_contrast != applied_.high_contrast) {
     // Between frames: the atlas and style must not change while ImGui draws.
     if (auto ok = apply_look(); !ok) log::error(kLog, ok.error().describe());
@@ -632,6 +804,7 @@ std::vector<std::string> App::personal_data_probe() const {
   std::vector<std::string> left = personal_data_left(state_);
   if (preview_texture_) left.emplace_back("preview texture");
   if (qr_texture_) left.emplace_back("receipt QR texture");
+  if (camera_texture_) left.emplace_back("camera picture");
   if (!registry_.vars.empty()) left.emplace_back("published tour values (code, secret)");
   return left;
 }
@@ -650,6 +823,8 @@ void App::reset_session(bool preferences) {
   wipe_session(state_, preferences, defaults_);
   preview_texture_.reset();
   qr_texture_.reset();
+  close_camera();
+  if (speech_) speech_->stop();
   if (scanner_) scanner_->cancel();
   if (!tour_) registry_.vars.clear();  // tours reuse the receipt's values later
 }
@@ -735,11 +910,25 @@ void App::handle(const Intent& in) {
       break;
     }
     case IntentKind::confirm_submit: confirm_submit(); break;
-    case IntentKind::scan_receipt_qr:
-      // Hook for the camera (devices/camera*, devices/qr_reader*): it fills
-      // code + secret from the receipt's QR and starts the lookup. Without a
-      // camera the citizen is told to type the code.
-      state_.status.input_error = "status.camera_unavailable";
+    case IntentKind::scan_receipt_qr: {
+      // The camera fills code + secret from the receipt's QR code and starts
+      // the lookup (drain_workers). Without a camera the citizen is told to
+      // type the code.
+      LookupView& v = state_.status;
+      if (!camera_) {
+        v.input_error = "status.camera_unavailable";
+        break;
+      }
+      v.input_error.clear();
+      v.result.reset();
+      v.camera_notice.clear();
+      v.camera = true;
+      camera_->start();
+      break;
+    }
+    case IntentKind::stop_camera:
+      close_camera();
+      state_.status.typing = true;
       break;
     case IntentKind::keep_session:
       state_.idle = IdleView{};
@@ -812,6 +1001,10 @@ int App::run() {
       }
       // The idle countdown: when it starts, and each of its seconds.
       if (const int idle = idle_wait_ms(); idle > 0) timeout = std::min(timeout, idle);
+    } else if (tour && options_.headless && !tour_->acting() && !animate_) {
+      // The tour waits for the kiosk (a scan, the hub, a countdown): a frame
+      // every few milliseconds is plenty, and leaves the CPU to the workers.
+      timeout = 4;
     }
     SDL_Event ev;
     bool got = false;

@@ -18,9 +18,11 @@
 
 #include "app/i18n.hpp"
 #include "app/state.hpp"
+#include "devices/camera_service.hpp"
 #include "devices/scan_service.hpp"
 #include "model/backend.hpp"
 #include "motcua/util/clock.hpp"
+#include "speech/speech_service.hpp"
 #include "tour/tour_runner.hpp"
 #include "widgets/ui.hpp"
 #include "widgets/viet.hpp"
@@ -59,6 +61,20 @@ struct AppOptions {
   float shot_scale = 1;
   // Where the tour's `golden` command finds its reference images.
   std::filesystem::path golden_dir;
+  // When set, the CPU time of building each frame (ImGui, without drawing the
+  // pixels) is written here at exit, one "screen,microseconds" line per frame
+  // (tests/bench/kiosk_figures.sh).
+  std::optional<std::filesystem::path> frame_stats;
+  // Published tour values (code, secret) read at start and written when the
+  // tour passes, so a later tour can use what an earlier one published.
+  std::optional<std::filesystem::path> tour_vars;
+  // The camera for receipt QR codes: "" or "none", "/dev/videoN", "file:a.png,…"
+  // (devices/camera.hpp, docs/camera.md).
+  std::string camera;
+  // Read-aloud: where utterances go instead of the loudspeaker (WAV files and
+  // their text, for headless runs and tests); `speech = false` turns it off.
+  std::optional<std::filesystem::path> speech_wav;
+  bool speech = true;
 };
 
 class App {
@@ -113,10 +129,18 @@ class App {
   void navigate(ScreenId screen);
   void reset_session(bool preferences = false);
   std::vector<std::string> personal_data_probe() const;
+  // The camera follows the screen: on only while the status screen's QR mode is open.
+  void close_camera();
+  void sync_devices();
+  // Read-aloud: says the texts the body drew this frame (from body_text_begin_).
+  void read_aloud();
+  void load_tour_vars();
+  void save_tour_vars() const;
   TextureView make_texture(Texture& slot, const std::uint8_t* pixels, int w, int h, bool rgba, bool crisp);
   bool footer_visible() const;
 
   AppOptions options_;
+  std::vector<std::pair<int, float>> frame_cpu_us_;  // (screen, µs) per frame, with --frame-stats
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   SystemClock clock_;
   std::optional<I18n> i18n_;
@@ -132,6 +156,12 @@ class App {
   std::chrono::steady_clock::time_point last_input_ = std::chrono::steady_clock::now();
   std::chrono::steady_clock::time_point countdown_end_{};
   FrameRegistry registry_;
+  std::size_t body_text_begin_ = 0;  // registry_.texts before this are the header's
+  bool read_aloud_requested_ = false;
+  bool speaking_shown_ = false;  // what the read-aloud button showed last frame
+  ScreenId spoken_screen_ = ScreenId::home;  // speech stops when the screen changes
+  unsigned utterances_ = 0;                  // --speech-wav: numbering of the transcripts
+  std::uint64_t camera_preview_seen_ = 0;
   AppState state_;
   bool animate_ = false;
   std::optional<TourRunner> tour_;
@@ -151,8 +181,11 @@ class App {
   std::optional<ImGuiSession> imgui_;
   Texture qr_texture_;
   Texture preview_texture_;
+  Texture camera_texture_;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<ScanService> scanner_;
+  std::unique_ptr<CameraService> camera_;
+  std::unique_ptr<speech::SpeechService> speech_;
 };
 
 }  // namespace motcua::kiosk

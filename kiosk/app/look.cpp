@@ -89,10 +89,11 @@ Result<Fonts> load_fonts(const std::filesystem::path& regular, const std::filesy
   io.Fonts->FontBuilderIO = ImGuiFreeType::GetBuilderForFreeType();
   io.Fonts->FontBuilderFlags = ImGuiFreeTypeBuilderFlags_LightHinting;
 
-  // ImGui's Vietnamese ranges lack ₫ — … “ ” • (and ’ ‘ – ·, common in catalog text).
+  // ImGui's Vietnamese ranges lack ₫ — … “ ” • (and ’ ‘ – ·, common in catalog
+  // text), and ‹ › of the catalog's way back up ("‹  Tư pháp"), which drew as "?".
   ImFontGlyphRangesBuilder builder;
   builder.AddRanges(io.Fonts->GetGlyphRangesVietnamese());
-  builder.AddText("₫—–…“”‘’•·×");
+  builder.AddText("₫—–…“”‘’•·×‹›");
   ImVector<ImWchar> ranges;  // read during Build() below, not after
   builder.BuildRanges(&ranges);
 

@@ -1,6 +1,7 @@
 // motcua-kiosk: the touchscreen kiosk of a commune one-stop office.
 //   motcua-kiosk --data DIR [--size WxH] [--fullscreen] [--headless]
 //                [--tour FILE] [--shots DIR] [--scanner DEVICE] [--lang vi|en]
+//                [--camera SPEC] [--speech-wav DIR] …
 // See docs/kiosk.md.
 
 #include <cstdlib>
@@ -46,6 +47,16 @@ int main(int argc, char** argv) {
   cli.add_option("--fixed-time", fixed_time, "the header clock shows this RFC 3339 time (screenshots, golden images)");
   cli.add_option("--shot-scale", shot_scale, "scale of tour screenshots (0.5 = half size)")->check(CLI::Range(0.1, 1.0));
   cli.add_option("--golden", golden, "directory of golden images for the tour's golden command");
+  std::string frame_stats;
+  cli.add_option("--frame-stats", frame_stats, "write the CPU time of building each frame to this file at exit (benchmarks)");
+  std::string tour_vars, camera, speech_wav;
+  bool no_speech = false;
+  cli.add_option("--tour-vars", tour_vars,
+                 "file of published tour values (code, secret): read at start, written when the tour passes");
+  cli.add_option("--camera", camera,
+                 "camera for receipt QR codes: /dev/videoN, file:a.png,b.jpg (frames from files), none (default)");
+  cli.add_option("--speech-wav", speech_wav, "read-aloud into DIR/speech-NNNN.wav (+ said-NNNN.txt) instead of the loudspeaker");
+  cli.add_flag("--no-speech", no_speech, "no read-aloud button");
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,7 +85,12 @@ int main(int argc, char** argv) {
     opt.fixed_time = t;
   }
   opt.shot_scale = shot_scale;
+  if (!tour_vars.empty()) opt.tour_vars = std::filesystem::path(tour_vars);
+  opt.camera = camera;
+  if (!speech_wav.empty()) opt.speech_wav = std::filesystem::path(speech_wav);
+  opt.speech = !no_speech;
   opt.golden_dir = golden;
+  if (!frame_stats.empty()) opt.frame_stats = frame_stats;
   if (int w = 0, h = 0; std::sscanf(size.c_str(), "%dx%d", &w, &h) == 2 && w >= 320 && h >= 320) {
     opt.width = w;
     opt.height = h;
@@ -92,6 +108,9 @@ int main(int argc, char** argv) {
 
   // Process-wide environment is set here, before any thread starts.
   if (headless) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+  // Headless, the read-aloud plays into nothing at real-time speed unless it
+  // goes to WAV files.
+  if (headless && speech_wav.empty()) setenv("SDL_AUDIODRIVER", "dummy", 1);
   if (scanner == "none") {
     opt.scanner_device.reset();
   } else if (scanner == "test") {

@@ -44,6 +44,8 @@ std::vector<std::string> personal_data_left(const AppState& s) {
   check(!l.secret.empty(), "status.secret");
   check(l.result.has_value(), "status.result");
   check(l.busy || l.request != 0, "status.request");
+  check(l.camera, "status.camera");
+  check(l.preview.id != nullptr, "status.camera_preview");
   check(!s.qa.open.empty(), "qa.open");
   check(!s.history.empty(), "history");
   return left;

@@ -82,6 +82,11 @@ struct LookupView {
   bool busy = false;
   std::uint64_t request = 0;
   std::optional<LookupResult> result;
+  // The camera looks for the receipt's QR code (docs/camera.md): what it sees
+  // (mirrored), and a note when it sees a QR code that is not a receipt.
+  bool camera = false;
+  TextureView preview;
+  std::string camera_notice;  // i18n key
 };
 
 // Accessibility and input preferences of the person at the kiosk. They reset
@@ -155,6 +160,7 @@ struct AppState {
 enum class IntentKind {
   go_to, back, home, open_catalog, open_service, start_submit, start_scan, confirm_submit, start_lookup,
   scan_receipt_qr,  // status: read the receipt's QR code with the camera (devices/camera*, devices/qr_reader*)
+  stop_camera,      // status: back to typing the code
   keep_session,     // idle countdown: "Tiếp tục"
 };
 
@@ -176,6 +182,7 @@ inline Intent start_scan() { return Intent{IntentKind::start_scan, ScreenId::sub
 inline Intent confirm_submit() { return Intent{IntentKind::confirm_submit, ScreenId::submit, false, {}}; }
 inline Intent start_lookup() { return Intent{IntentKind::start_lookup, ScreenId::status, false, {}}; }
 inline Intent scan_receipt_qr() { return Intent{IntentKind::scan_receipt_qr, ScreenId::status, false, {}}; }
+inline Intent stop_camera() { return Intent{IntentKind::stop_camera, ScreenId::status, false, {}}; }
 inline Intent keep_session() { return Intent{IntentKind::keep_session, ScreenId::home, false, {}}; }
 }  // namespace intent
 

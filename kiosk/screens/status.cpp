@@ -4,6 +4,9 @@
 // and the timeline of events. Answers from the hub when online; from the
 // kiosk's cache ("as of <time>") or its own outbox when not.
 
+#include <algorithm>
+#include <cmath>
+
 #include "app/format.hpp"
 #include "app/next_step.hpp"
 #include "motcua/domain/dossier.hpp"
@@ -152,11 +155,39 @@ std::string failure_key(LookupFailure f) {
   return "status.err_not_found";
 }
 
+// The receipt's QR code held to the camera: what the camera sees, mirrored,
+// so the citizen can aim; the lookup starts by itself once the code is read.
+void camera_view(Ui& ui, LookupView& v, Intents& out) {
+  const Theme& th = ui.th;
+  text(ui, ui.tr("camera.title"), ui.fonts.heading, th.text);
+  vspace(ui, 8 * th.s);
+  text(ui, ui.tr("camera.explain"), ui.fonts.body, th.text);
+  vspace(ui, th.gap * 0.5f);
+  if (!v.camera_notice.empty()) notice(ui, ui.tr(v.camera_notice), th.warning_soft, th.warning);
+  const float room_h = ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f;
+  if (v.preview.id && v.preview.width > 0 && room_h > 0) {
+    float w = std::min(avail_width(ui), 720 * th.s);
+    float h = w * static_cast<float>(v.preview.height) / static_cast<float>(v.preview.width);
+    if (h > room_h) {
+      h = room_h;
+      w = h * static_cast<float>(v.preview.width) / static_cast<float>(v.preview.height);
+    }
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + std::floor((avail_width(ui) - w) * 0.5f));
+    image(ui, v.preview.id, ImVec2(w, h), th.accent);
+  } else {
+    vspace(ui, th.gap);
+    spinner(ui, 44 * th.s, th.accent);
+    text_centered(ui, ui.tr("camera.starting"), ui.fonts.body, th.muted);
+  }
+  vspace(ui, th.gap * 0.5f);
+  if (button(ui, ui.tr("camera.cancel"), ButtonKind::secondary)) out.push_back(intent::stop_camera());
+}
+
 void lookup_form(Ui& ui, LookupView& v, Intents& out) {
   const Theme& th = ui.th;
   text(ui, ui.tr("status.explain"), ui.fonts.body, th.muted);
   vspace(ui, th.gap * 0.5f);
-  // Hook for the camera helper: the receipt's QR code instead of typing.
+  // The receipt's QR code instead of typing (the App says when there is no camera).
   if (button(ui, ui.tr("status.scan_qr"), ButtonKind::secondary)) out.push_back(intent::scan_receipt_qr());
   vspace(ui, th.gap * 0.5f);
   const std::string code = utf8::from_u32(v.code);
@@ -250,6 +281,12 @@ void draw_status(Ui& ui, AppState& state, Intents& out) {
     return;
   }
 
+  if (v.camera) {
+    text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
+    vspace(ui, 6 * th.s);
+    camera_view(ui, v, out);
+    return;
+  }
   if (ui.landscape) {
     const Columns cols = begin_columns(ui, "##lookup", 0.5f);
     text(ui, ui.tr("status.title"), ui.fonts.title, th.text);

@@ -90,6 +90,7 @@ TourRunner::Status TourRunner::fail(const TourStep& step, const std::string& why
 }
 
 TourRunner::Status TourRunner::advance() {
+  progressed_ = true;
   ++current_;
   started_.reset();
   keys_.clear();
@@ -280,6 +281,7 @@ bool TourRunner::wants_pixels() const {
 TourRunner::Status TourRunner::after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync,
                                            const std::function<void()>& render) {
   if (!failure_.empty()) return Status::failed;
+  progressed_ = false;
   const Status status = step_frame(reg, renderer, sync);
   if (status == Status::failed) {
     // The screen at the moment of failure is the first thing anyone asks for.
@@ -390,6 +392,15 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
       hooks_.set_idle(step.timeout, step.countdown);
       return advance();
     case TourOp::golden: return golden(step, renderer);
+    case TourOp::expect_visible:
+    case TourOp::expect_hidden: {
+      // Texts are recorded whether scrolled into view or not; tappable items
+      // only where they can be touched — so these tell whether a list scrolled.
+      const bool shown = find_clickable(reg, step.arg) != nullptr;
+      if (shown == (step.op == TourOp::expect_visible)) return advance();
+      if (late) return fail(step, "\"" + step.arg + (shown ? "\" can still be tapped" : "\" cannot be tapped (not on screen)"));
+      return Status::running;
+    }
   }
   return Status::running;
 }

@@ -50,6 +50,10 @@ class TourRunner {
   // Headless tours rasterise only those frames: the software renderer costs
   // ~60 ms a frame at 1080×1920, and every other step reads the registry.
   bool wants_pixels() const;
+  // Whether the next frame should come at once: a touch is being played, or
+  // the last frame finished a step. Otherwise the tour is waiting for the
+  // kiosk (a scan, the hub) and the loop may rest a few milliseconds.
+  bool acting() const { return !pointer_.empty() || progressed_; }
   // After the frame is laid out (and rendered when wants_pixels()), before it
   // is presented. `render` draws the frame when it was not (a failure's shot).
   Status after_frame(const FrameRegistry& reg, SDL_Renderer* renderer, const SyncStatus& sync,
@@ -85,6 +89,7 @@ class TourRunner {
   std::deque<std::optional<Pointer>> pointer_;  // queued frames; nullopt = pointer away
   std::u32string keys_;  // remaining keystrokes of a type step
   bool keys_ready_ = false;
+  bool progressed_ = true;  // a step ended in the last frame
   std::string failure_;
   std::vector<std::filesystem::path> shots_;
   TourHooks hooks_;

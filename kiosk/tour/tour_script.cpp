@@ -88,6 +88,8 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
     else if (cmd == "check-targets") step.op = TourOp::check_targets, takes_text = false;
     else if (cmd == "idle-timeout") step.op = TourOp::idle_timeout, takes_text = false;
     else if (cmd == "golden") step.op = TourOp::golden;
+    else if (cmd == "expect-visible") step.op = TourOp::expect_visible, takes_timeout = true;
+    else if (cmd == "expect-hidden") step.op = TourOp::expect_hidden, takes_timeout = true;
     else return bad("unknown command '" + cmd + "'");
 
     if (takes_text) {

@@ -16,6 +16,8 @@
 //   check-targets          every touch target on screen ≥ 15 mm, none overlapping
 //   idle-timeout DUR [DUR] start the idle timeout (and countdown) from now
 //   golden NAME [PCT]      compare the screen with a golden image (≤ PCT % pixels differ)
+//   expect-visible "label" [10s]  wait until an item with that label can be tapped (on screen)
+//   expect-hidden "label" [10s]   wait until no item with that label can be tapped (scrolled away)
 //   # comment
 
 #include <chrono>
@@ -29,7 +31,7 @@ namespace motcua::kiosk {
 
 enum class TourOp {
   tap, drag, fling, type, type_var, expect, expect_var, shot, wait_sync, wait,
-  expect_absent, expect_no_personal_data, check_targets, idle_timeout, golden,
+  expect_absent, expect_no_personal_data, check_targets, idle_timeout, golden, expect_visible, expect_hidden,
 };
 
 struct TourStep {

@@ -143,6 +143,11 @@ TEST(TourScript, ErrorsNameTheLineAndTheProblem) {
       {"type \"abc\" 10s", "unexpected '10s'"},
       {"shot \"ảnh chụp\"", "shot names use letters, digits"},
       {"shot a/b", "shot names use letters, digits"},
+      {"golden home 120", "bad golden tolerance '120'"},
+      {"golden home nhiều", "bad golden tolerance"},
+      {"idle-timeout", "idle-timeout needs a duration"},
+      {"expect-visible", "missing argument"},
+      {"check-targets now", "unexpected 'now'"},
   };
   for (const auto& c : cases) {
     const std::string message = error_for(c.line);
@@ -157,4 +162,40 @@ TEST(TourScript, StopsAtTheFirstBadLine) {
   auto steps = parse_tour("tap \"A\"\nfrobnicate\ntap \"B\nexpect \"C\" never\n");
   ASSERT_FALSE(steps);
   EXPECT_EQ(steps.error().message.rfind("line 2: ", 0), 0u) << steps.error().message;
+}
+
+TEST(TourScript, ReadsTheCheckingCommands) {
+  auto steps = parse_tour(
+      "fling \"Đăng ký khai sinh\" -400\n"
+      "expect-absent \"Ông/bà còn dùng máy không?\" 3s\n"
+      "expect-no-personal-data\n"
+      "check-targets\n"
+      "idle-timeout 500ms 20s\n"
+      "idle-timeout 1s\n"
+      "golden home-portrait 1.5\n"
+      "golden catalog\n"
+      "expect-visible \"Đăng ký giám hộ\" 2s\n"
+      "expect-hidden \"Đăng ký khai sinh\"\n");
+  ASSERT_TRUE(steps) << steps.error().message;
+  ASSERT_EQ(steps->size(), 10u);
+  const auto& s = *steps;
+  EXPECT_EQ(s[0].op, TourOp::fling);
+  EXPECT_EQ(s[0].dy, -400);
+  EXPECT_EQ(s[1].op, TourOp::expect_absent);
+  EXPECT_EQ(s[1].timeout, 3s);
+  EXPECT_EQ(s[2].op, TourOp::expect_no_personal_data);
+  EXPECT_EQ(s[3].op, TourOp::check_targets);
+  EXPECT_EQ(s[4].op, TourOp::idle_timeout);
+  EXPECT_EQ(s[4].timeout, 500ms);
+  EXPECT_EQ(s[4].countdown, 20s);
+  EXPECT_EQ(s[5].countdown, 20s);  // the default: the least a person is given
+  EXPECT_EQ(s[6].op, TourOp::golden);
+  EXPECT_EQ(s[6].arg, "home-portrait");
+  EXPECT_DOUBLE_EQ(s[6].tolerance_pct, 1.5);
+  EXPECT_DOUBLE_EQ(s[7].tolerance_pct, 0.5);
+  EXPECT_EQ(s[8].op, TourOp::expect_visible);
+  EXPECT_EQ(s[8].arg, "Đăng ký giám hộ");
+  EXPECT_EQ(s[8].timeout, 2s);
+  EXPECT_EQ(s[9].op, TourOp::expect_hidden);
+  EXPECT_EQ(s[9].timeout, 10s);
 }
