@@ -249,7 +249,7 @@ void details(Ui& ui, const CatalogSnapshot& c, const domain::Service& s) {
       std::string line = "•  " + l.number;
       if (!l.title.empty()) line += " — " + l.title;
       std::string when;
-      if (l.date) when = ui.i18n.format("service.legal_date", {*l.date});
+      if (l.date) when = ui.i18n.format("service.legal_date", {format_iso_date(*l.date)});  // "ngày 15/11/2015"
       if (l.issuer && !l.issuer->empty()) when += (when.empty() ? "" : ", ") + *l.issuer;
       if (!when.empty()) line += " (" + when + ")";
       text(ui, line, ui.fonts.body, th.text);

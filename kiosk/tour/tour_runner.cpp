@@ -35,6 +35,16 @@ const Clickable* find_clickable(const FrameRegistry& reg, const std::string& lab
   return nullptr;
 }
 
+// Where a finger can be put on a label: a tappable item, else a visible text
+// (pages with nothing to tap, like a service's record).
+std::optional<Rect> find_spot(const FrameRegistry& reg, const std::string& label) {
+  if (const Clickable* c = find_clickable(reg, label)) return c->rect;
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& t : reg.spots)
+      if (pass == 0 ? t.text == label : contains(t.text, label)) return t.rect;
+  return std::nullopt;
+}
+
 const Clickable* find_key(const FrameRegistry& reg, const std::string& id) {
   for (const auto& c : reg.clickables)
     if (c.key == id) return &c;
@@ -311,11 +321,11 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
     }
     case TourOp::drag:
     case TourOp::fling: {
-      if (const Clickable* c = find_clickable(reg, step.arg)) {
+      if (const auto spot = find_spot(reg, step.arg)) {
         // A finger: down, a dozen moves, up — as SDL reports a real swipe. A
         // drag rests a few frames before lifting (no inertia); a fling lifts
         // while moving, and the list coasts.
-        const ImVec2 from(c->rect.cx(), c->rect.cy());
+        const ImVec2 from(spot->cx(), spot->cy());
         constexpr int kSteps = 12;
         pointer_.push_back(Pointer{from, true});
         for (int i = 1; i <= kSteps; ++i)
@@ -396,9 +406,9 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
     case TourOp::expect_hidden: {
       // Texts are recorded whether scrolled into view or not; tappable items
       // only where they can be touched — so these tell whether a list scrolled.
-      const bool shown = find_clickable(reg, step.arg) != nullptr;
+      const bool shown = find_spot(reg, step.arg).has_value();
       if (shown == (step.op == TourOp::expect_visible)) return advance();
-      if (late) return fail(step, "\"" + step.arg + (shown ? "\" can still be tapped" : "\" cannot be tapped (not on screen)"));
+      if (late) return fail(step, "\"" + step.arg + (shown ? "\" is still on screen" : "\" is not on screen (scrolled away?)"));
       return Status::running;
     }
   }

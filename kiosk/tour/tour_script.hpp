@@ -2,7 +2,7 @@
 // Tour files (docs/tour-format.md): one command per line, replayed by the
 // headless driver against the real UI.
 //   tap "label" [10s]      tap the visible item whose label contains the text
-//   drag "label" DY        press on that item, move the finger DY pixels, rest, release
+//   drag "label" DY        press on that item (or text), move the finger DY pixels, rest, release
 //   fling "label" DY       the same, lifting the finger while it moves (the list coasts)
 //   type "text"            type through the on-screen keyboard (Telex for Vietnamese)
 //   type-var NAME          type a value a screen published (receipt: code, secret)
@@ -16,8 +16,8 @@
 //   check-targets          every touch target on screen ≥ 15 mm, none overlapping
 //   idle-timeout DUR [DUR] start the idle timeout (and countdown) from now
 //   golden NAME [PCT]      compare the screen with a golden image (≤ PCT % pixels differ)
-//   expect-visible "label" [10s]  wait until an item with that label can be tapped (on screen)
-//   expect-hidden "label" [10s]   wait until no item with that label can be tapped (scrolled away)
+//   expect-visible "label" [10s]  wait until an item or text with that label is on screen
+//   expect-hidden "label" [10s]   wait until it is not (scrolled away, or gone)
 //   # comment
 
 #include <chrono>

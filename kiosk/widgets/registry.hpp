@@ -26,9 +26,18 @@ struct Clickable {
   Rect full;          // the whole target, before clipping (touch-size checks)
 };
 
+// Where a text was drawn (the part of it on screen). Recorded for the texts of
+// pages — paragraphs, headings, label/value rows, notices — so a tour can put
+// a finger on a page that has nothing to tap and see what scrolled into view.
+struct TextSpot {
+  std::string text;
+  Rect rect;
+};
+
 struct FrameRegistry {
   std::vector<Clickable> clickables;
   std::vector<std::string> texts;
+  std::vector<TextSpot> spots;
   bool keyboard_visible = false;
   KeyboardMode keyboard_mode = KeyboardMode::telex;
   InputMethod input_method = InputMethod::telex;  // how `type` spells Vietnamese
@@ -39,6 +48,7 @@ struct FrameRegistry {
   void begin_frame() {
     clickables.clear();
     texts.clear();
+    spots.clear();
     keyboard_visible = false;
   }
 };

@@ -78,6 +78,16 @@ void register_clickable(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max, 
   ui.reg.clickables.push_back(Clickable{std::string(label), std::string(key), r, Rect{min.x, min.y, max.x, max.y}});
 }
 
+namespace {
+// The visible part of a text's box, for tours (TextSpot).
+void register_spot(Ui& ui, std::string_view s, ImVec2 min, ImVec2 max) {
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  Rect r{std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y), std::min(max.x, clip.Max.x),
+         std::min(max.y, clip.Max.y)};
+  if (!r.empty()) ui.reg.spots.push_back(TextSpot{std::string(s), r});
+}
+}  // namespace
+
 void text(Ui& ui, std::string_view s, ImFont* font, ImU32 color, bool wrap) {
   if (s.empty()) return;
   ui.reg.texts.emplace_back(s);
@@ -85,6 +95,7 @@ void text(Ui& ui, std::string_view s, ImFont* font, ImU32 color, bool wrap) {
   ImGui::PushStyleColor(ImGuiCol_Text, color);
   if (wrap) ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + avail_width(ui));
   ImGui::TextUnformatted(b(s), e(s));
+  register_spot(ui, s, ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
   if (wrap) ImGui::PopTextWrapPos();
   ImGui::PopStyleColor();
   ImGui::PopFont();
@@ -97,6 +108,7 @@ void text_centered(Ui& ui, std::string_view s, ImFont* font, ImU32 color) {
   const ImVec2 pos = ImGui::GetCursorScreenPos();
   draw_centered_lines(ImGui::GetWindowDrawList(), font, pos, width, s, color);
   ImGui::Dummy(ImVec2(width, h));
+  register_spot(ui, s, pos, ImVec2(pos.x + width, pos.y + h));
 }
 
 void draw_text(Ui& ui, ImDrawList* dl, ImVec2 pos, std::string_view s, ImFont* font, ImU32 color, float wrap_width) {
@@ -421,6 +433,8 @@ void field_row(Ui& ui, std::string_view label, std::string_view value) {
   draw_text(ui, dl, pos, label, ui.fonts.body, th.muted, lw - 16 * th.s);
   draw_text(ui, dl, ImVec2(pos.x + lw, pos.y), value, ui.fonts.bold, th.text, width - lw);
   ImGui::Dummy(ImVec2(width, std::max(ls.y, vs.y) + 10 * th.s));
+  register_spot(ui, label, pos, pos + ls);
+  register_spot(ui, value, ImVec2(pos.x + lw, pos.y), ImVec2(pos.x + lw + vs.x, pos.y + vs.y));
 }
 
 void notice(Ui& ui, std::string_view s, ImU32 bg, ImU32 fg) {
@@ -435,6 +449,7 @@ void notice(Ui& ui, std::string_view s, ImU32 bg, ImU32 fg) {
   draw_text(ui, dl, ImVec2(pos.x + th.pad, pos.y + th.pad * 0.6f), s, ui.fonts.body, fg == th.warning ? th.text : fg,
             width - 2 * th.pad);
   ImGui::Dummy(size);
+  register_spot(ui, s, pos, pos + size);
   vspace(ui, th.gap * 0.5f);
 }
 
