@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "motcua/domain/vietqr.hpp"
+
 namespace motcua::domain {
 
 namespace {
@@ -96,9 +98,15 @@ std::int64_t Service::base_fee() const {
 }
 
 Json to_json(const Agency& a) {
-  return Json{{"id", a.id},       {"name", a.name},   {"short_name", a.short_name},
-              {"address", a.address}, {"phone", a.phone}, {"email", a.email},
-              {"hours", a.hours}, {"aliases", a.aliases}};
+  Json j{{"id", a.id},       {"name", a.name},   {"short_name", a.short_name},
+         {"address", a.address}, {"phone", a.phone}, {"email", a.email},
+         {"hours", a.hours}, {"aliases", a.aliases}};
+  // Only when set: agencies without an account keep the JSON (and the change
+  // feed's content) they had before the field existed.
+  if (a.bank)
+    j["bank"] = Json{{"bin", a.bank->bin}, {"account", a.bank->account},
+                     {"account_name", a.bank->account_name}, {"bank_name", a.bank->bank_name}};
+  return j;
 }
 
 Json to_json(const Sector& s) { return Json{{"id", s.id}, {"name", s.name}}; }
@@ -224,6 +232,17 @@ Result<Agency> agency_from_json(const Json& j) {
     a.hours = str_or(j, "hours");
     a.aliases = strings(j, "aliases");
     if (a.id.empty()) throw nlohmann::json::other_error::create(501, "id must not be empty", &j);
+    if (const auto it = j.find("bank"); it != j.end() && !it->is_null()) {
+      BankAccount b;
+      b.bin = it->at("bin").get<std::string>();
+      b.account = it->at("account").get<std::string>();
+      b.account_name = str_or(*it, "account_name");
+      b.bank_name = str_or(*it, "bank_name");
+      // Refused at import: a published account no banking app can pay to.
+      if (auto ok = check_bank_account(b); !ok)
+        throw nlohmann::json::other_error::create(501, "bank: " + ok.error().message, &j);
+      a.bank = std::move(b);
+    }
     return a;
   });
 }

@@ -43,7 +43,7 @@ Catalog synthetic_catalog(int count, std::uint64_t seed) {
   Catalog c;
   c.agencies.push_back({"X99.01.01", "Ủy ban nhân dân xã Thử Nghiệm", "UBND xã Thử Nghiệm",
                         "Số 1 đường Trung Tâm, xã Thử Nghiệm", "0210 3000 000", "motcua@thunghiem.example",
-                        "Sáng 07:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu", {}});
+                        "Sáng 07:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu", {}, std::nullopt});
   for (std::size_t i = 0; i < std::size(kSectors); ++i)
     c.sectors.push_back({"s" + std::to_string(i + 1), kSectors[i]});
   for (std::size_t i = 0; i < std::size(kFields); ++i)

@@ -16,6 +16,17 @@
 
 namespace motcua::domain {
 
+// The account an agency publishes for fees paid by bank transfer (the
+// regulation: "bank transfer to the agency's published account"). The kiosk
+// turns it into a VietQR code (motcua/domain/vietqr.hpp).
+struct BankAccount {
+  std::string bin;           // NAPAS bank identification number, 6 digits (e.g. 970436)
+  std::string account;       // account number, 1–19 letters or digits
+  std::string account_name;  // holder's name as registered at the bank (upper case, no diacritics)
+  std::string bank_name;     // display name of the bank
+  friend bool operator==(const BankAccount&, const BankAccount&) = default;
+};
+
 struct Agency {
   std::string id;  // QCVN 102:2016-style identifier, e.g. "H41.26.01"
   std::string name;
@@ -25,6 +36,7 @@ struct Agency {
   std::string email;
   std::string hours;
   std::vector<std::string> aliases;  // old ids that still resolve (administrative mergers)
+  std::optional<BankAccount> bank;   // absent: the agency takes no bank transfers
 };
 
 struct Sector {
