@@ -398,19 +398,30 @@ bool App::footer_visible() const {
   return true;
 }
 
-void App::draw_header(Ui& ui) {
+float App::draw_header(Ui& ui) {
   const Theme& th = theme_;
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 origin = ImGui::GetWindowPos();
   const float w = ImGui::GetWindowWidth();
-  dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + th.header_h), th.accent);
-  if (th.high_contrast) dl->AddLine(ImVec2(origin.x, origin.y + th.header_h - 1), ImVec2(origin.x + w, origin.y + th.header_h - 1), th.border, 2 * th.s);
 
-  // Right: the accessibility toggles, the language toggle and the clock —
-  // on every screen, so anyone can make the kiosk readable for them at once.
+  // The accessibility toggles, the language toggle and the clock — on every
+  // screen, so anyone can make the kiosk readable for them at once. Landscape
+  // has them right of the office; portrait has no room for the office, the
+  // connection line and five toggles side by side (large text even less), so
+  // the toggles get a row of their own under it.
   const float toggle_h = std::max(th.min_touch, std::round(th.header_h * 0.62f));
   const float toggle_w = std::max(th.min_touch, std::round(104 * th.s * (1.0f + (th.text_scale - 1.0f) * 0.5f)));
-  const float ty = origin.y + (th.header_h - toggle_h) * 0.5f;
+  const bool toolbar = !state_.landscape;
+  const float bar_h = toolbar ? toggle_h + 2 * th.target_gap : 0;
+  const float total_h = th.header_h + bar_h;
+  dl->AddRectFilled(origin, ImVec2(origin.x + w, origin.y + total_h), th.accent);
+  if (th.high_contrast) dl->AddLine(ImVec2(origin.x, origin.y + total_h - 1), ImVec2(origin.x + w, origin.y + total_h - 1), th.border, 2 * th.s);
+  if (toolbar) {
+    // A faint line between the office and the toolbar.
+    dl->AddLine(ImVec2(origin.x + th.pad, origin.y + th.header_h), ImVec2(origin.x + w - th.pad, origin.y + th.header_h),
+                th.header_muted & 0x40FFFFFFu, 2 * th.s);
+  }
+  const float ty = toolbar ? origin.y + th.header_h + th.target_gap : origin.y + (th.header_h - toggle_h) * 0.5f;
   float right = origin.x + w - th.pad;
   auto toggle = [&](const char* id, std::string_view label, std::string_view name, bool on, ImDrawFlags corners,
                     float x, auto&& draw_face) {
@@ -498,28 +509,34 @@ void App::draw_header(Ui& ui) {
       else read_aloud_requested_ = true;
     }
   }
+  // The clock: beside the toggles, or alone at the right of the office row.
+  if (toolbar) right = origin.x + w - th.pad;
   const std::string clock = format_clock(state_.now);
   const ImVec2 cs = measure(fonts_.heading, clock);
-  right -= th.gap + cs.x;
+  right -= (toolbar ? 0 : th.gap) + cs.x;
   draw_text(ui, dl, ImVec2(right, origin.y + (th.header_h - cs.y) * 0.5f), clock, fonts_.heading, th.on_accent);
 
   // Left: the office, and the connection state with the last sync (always
-  // visible). Cut to the room the right side leaves.
+  // visible). Cut to the room the right side leaves, at a whole character.
   const domain::Agency* agency = state_.agency();
   std::string office = agency ? (agency->short_name.empty() ? agency->name : agency->short_name) : ui.tr("header.office");
   const float x = origin.x + th.pad;
-  const float room = right - th.gap - x;
-  auto fit = [&](std::string line, ImFont* font) {
+  auto fit = [&](std::string line, ImFont* font, float room) {
     if (measure(font, line).x <= room) return line;
     while (!line.empty() && measure(font, line + "…").x > room) {
-      line.pop_back();
       while (!line.empty() && (static_cast<unsigned char>(line.back()) & 0xC0) == 0x80) line.pop_back();
+      if (!line.empty()) line.pop_back();  // the lead byte
     }
     return line + "…";
   };
+  const float room = right - th.gap - x;
   std::string status;
   ImU32 dot = th.success;
   SyncStatus s = state_.sync;
+  // After a restart with no network the engine has not reached the hub yet;
+  // the last complete catalog pull (kept in the database) is then the last
+  // time this kiosk's information was brought up to date.
+  if (!s.last_success) s.last_success = s.catalog_synced_at;
   // --fixed-time: every "now" the header shows is that time, so screenshots
   // and golden images do not change with the minute of the last sync.
   if (options_.fixed_time && s.last_success) s.last_success = options_.fixed_time;
@@ -530,34 +547,23 @@ void App::draw_header(Ui& ui) {
     status = s.last_success ? ui.i18n.format("header.online_at", {format_clock(*s.last_success)}) : ui.tr("header.online");
     dot = IM_COL32(120, 220, 140, 255);
   } else {
-    status = s.last_success ? ui.i18n.format("header.offline_since", {format_short_time(*s.last_success)})
+    status = s.last_success ? ui.i18n.format("header.offline_since", {format_since(*s.last_success, state_.now)})
                             : ui.tr("header.offline");
     dot = IM_COL32(255, 196, 87, 255);
   }
   if (s.outbox_depth > 0) status += "  ·  " + ui.i18n.format("header.outbox", {std::to_string(s.outbox_depth)});
   const float block_h = fonts_.heading->FontSize + 10 * th.s + fonts_.small->FontSize;
   const float oy = origin.y + (th.header_h - block_h) * 0.5f;
-  draw_text(ui, dl, ImVec2(x, oy), fit(office, fonts_.heading), fonts_.heading, th.on_accent);
+  draw_text(ui, dl, ImVec2(x, oy), fit(office, fonts_.heading, room), fonts_.heading, th.on_accent);
   const float sy = oy + fonts_.heading->FontSize + 10 * th.s;
   const float dot_r = 10 * th.s;
   if (th.high_contrast) dl->AddCircle(ImVec2(x + dot_r, sy + fonts_.small->FontSize * 0.55f), dot_r + 1.5f * th.s, th.on_accent, 20, 2 * th.s);
   dl->AddCircleFilled(ImVec2(x + dot_r, sy + fonts_.small->FontSize * 0.55f), dot_r, dot, 20);
   const float sx = x + 2 * dot_r + 10 * th.s;
-  std::string shown = status;
-  {
-    const float keep = room;
-    const float status_room = keep - (sx - x);
-    if (measure(fonts_.small, shown).x > status_room) {
-      while (!shown.empty() && measure(fonts_.small, shown + "…").x > status_room) {
-        shown.pop_back();
-        while (!shown.empty() && (static_cast<unsigned char>(shown.back()) & 0xC0) == 0x80) shown.pop_back();
-      }
-      shown += "…";
-    }
-  }
-  draw_text(ui, dl, ImVec2(sx, sy), shown, fonts_.small, th.header_muted);
+  draw_text(ui, dl, ImVec2(sx, sy), fit(status, fonts_.small, room - (sx - x)), fonts_.small, th.header_muted);
   ui.reg.texts.push_back(status);  // the whole line, for tours
-  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + th.header_h));
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, origin.y + total_h));
+  return total_h;
 }
 
 void App::draw_footer(Ui& ui, Intents& out) {
@@ -618,10 +624,10 @@ void App::frame(bool& quit, int& exit_code) {
                    ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoScrollWithMouse |
                    ImGuiWindowFlags_NoNav);
   ImGui::PopStyleVar();
-  draw_header(ui);
+  const float header_h = draw_header(ui);
   body_text_begin_ = registry_.texts.size();
 
-  const float body_h = io.DisplaySize.y - theme_.header_h - (footer_visible() ? theme_.footer_h : 0);
+  const float body_h = io.DisplaySize.y - header_h - (footer_visible() ? theme_.footer_h : 0);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(theme_.pad, theme_.pad * 0.6f));
   ImGui::BeginChild("##body", ImVec2(io.DisplaySize.x, body_h), false,
                     ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar |

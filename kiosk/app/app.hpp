@@ -110,7 +110,8 @@ class App {
   Result<void> init();
   void drain_workers(bool& changed);
   void frame(bool& quit, int& exit_code);
-  void draw_header(Ui& ui);
+  // Returns its height: portrait puts the toggles on a second row.
+  float draw_header(Ui& ui);
   void draw_footer(Ui& ui, Intents& out);
   void draw_idle_overlay(Ui& ui, Intents& out);
   // Idle timeout: starts or advances the countdown, resets when it runs out.

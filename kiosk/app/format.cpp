@@ -49,6 +49,13 @@ std::string format_clock(TimePoint t) {
   return two(v.hour) + ":" + two(v.minute);
 }
 
+std::string format_since(TimePoint t, TimePoint now) {
+  const VietnamTime v = to_vietnam(t), n = to_vietnam(now);
+  const std::string clock = two(v.hour) + ":" + two(v.minute);
+  if (v.year == n.year && v.month == n.month && v.day == n.day) return clock;
+  return clock + " " + two(v.day) + "/" + two(v.month);
+}
+
 std::string format_date_long(TimePoint t, Lang lang) {
   const VietnamTime v = to_vietnam(t);
   const std::chrono::year_month_day ymd{std::chrono::year{v.year}, std::chrono::month{static_cast<unsigned>(v.month)},

@@ -21,6 +21,9 @@ std::string format_received_time(TimePoint t, Lang lang);
 std::string format_short_time(TimePoint t);
 // "10:32"
 std::string format_clock(TimePoint t);
+// A past moment as short as the header needs: "10:32" on the same day as
+// `now` (Vietnam time), else "10:32 04/03".
+std::string format_since(TimePoint t, TimePoint now);
 // "Thứ Năm, 05/03/2026" / "Thursday, 05/03/2026"
 std::string format_date_long(TimePoint t, Lang lang);
 // RFC 3339 text from the hub → short time; the input unchanged when it does not parse.

@@ -66,6 +66,14 @@ TEST(ShortTimes, ShowVietnamClockAndDate) {
   EXPECT_EQ(format_date_long(kLastSecondOf2025, Lang::vi), "Thứ Tư, 31/12/2025");
 }
 
+TEST(ShortTimes, TheLastSyncIsTheClockTheSameDayAndTheDateOtherwise) {
+  using namespace std::chrono_literals;
+  // The day is Vietnam's: 00:05 on the 6th is already another day than 10:32 on the 5th.
+  EXPECT_EQ(format_since(k0332Utc, k0332Utc + 5h), "10:32");
+  EXPECT_EQ(format_since(k0332Utc, k0332Utc + 14h), "10:32 05/03");
+  EXPECT_EQ(format_since(kLastSecondOf2025, kLastSecondOf2025 + 2s), "23:59 31/12");
+}
+
 TEST(WireTime, ReadsTheHubsTimesInAnyOffset) {
   for (const char* text : {"2026-03-05T03:32:00Z", "2026-03-05T03:32:00.000Z", "2026-03-05T03:32:00.5Z",
                            "2026-03-05T10:32:00+07:00", "2026-03-04T22:32:00-05:00"}) {
