@@ -55,10 +55,14 @@ std::optional<std::uint16_t> parse_hex4(std::string_view s) {
   unsigned v = 0;
   for (char c : s) {
     v <<= 4;
-    if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-    else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-    else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-    else return std::nullopt;
+    if (c >= '0' && c <= '9')
+      v |= static_cast<unsigned>(c - '0');
+    else if (c >= 'A' && c <= 'F')
+      v |= static_cast<unsigned>(c - 'A' + 10);
+    else if (c >= 'a' && c <= 'f')
+      v |= static_cast<unsigned>(c - 'a' + 10);
+    else
+      return std::nullopt;
   }
   return static_cast<std::uint16_t>(v);
 }
@@ -70,9 +74,9 @@ Result<void> check_purpose(std::string_view purpose) {
                                             std::to_string(kEmvMaxPurpose));
   for (std::size_t i = 0; i < purpose.size(); ++i)
     if (!printable_ascii(purpose[i]))
-      return fail(Errc::invalid_argument,
-                  "purpose \"" + std::string(purpose) + "\" has a character outside printable ASCII at byte " +
-                      std::to_string(i) + " (strip Vietnamese marks with to_emv_text)");
+      return fail(Errc::invalid_argument, "purpose \"" + std::string(purpose) +
+                                              "\" has a character outside printable ASCII at byte " +
+                                              std::to_string(i) + " (strip Vietnamese marks with to_emv_text)");
   return {};
 }
 
@@ -88,8 +92,7 @@ Result<void> check_bin_and_account(std::string_view bin, std::string_view accoun
 Error bad(std::string message) { return Error{Errc::invalid_argument, "VietQR: " + std::move(message)}; }
 
 // The single field with this id, or nullptr; an error when it occurs twice.
-Result<const EmvField*> find_one(const std::vector<EmvField>& fields, std::string_view id,
-                                 std::string_view where) {
+Result<const EmvField*> find_one(const std::vector<EmvField>& fields, std::string_view id, std::string_view where) {
   const EmvField* found = nullptr;
   for (const auto& f : fields) {
     if (f.id != id) continue;
@@ -105,15 +108,16 @@ Result<const EmvField*> require(const std::vector<EmvField>& fields, std::string
                                 std::string_view where = "") {
   auto f = find_one(fields, id, where);
   if (!f) return fail(f.error());
-  if (!*f) return fail(bad("field " + std::string(id) + std::string(where) + " (" + std::string(what) + ") is missing"));
+  if (!*f)
+    return fail(bad("field " + std::string(id) + std::string(where) + " (" + std::string(what) + ") is missing"));
   return *f;
 }
 
 bool is_upper_vietnamese(char32_t cp) {
-  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;                 // Latin-1 capitals
-  if (cp >= 0x100 && cp <= 0x17F) return cp % 2 == 0;              // Ă Đ Ĩ Ũ Ā …: capitals are even
-  if (cp == 0x1A0 || cp == 0x1AF) return true;                     // Ơ Ư
-  if (cp >= 0x1EA0 && cp <= 0x1EF9) return cp % 2 == 0;            // Vietnamese extended: even
+  if (cp >= 0xC0 && cp <= 0xDE) return cp != 0xD7;       // Latin-1 capitals
+  if (cp >= 0x100 && cp <= 0x17F) return cp % 2 == 0;    // Ă Đ Ĩ Ũ Ā …: capitals are even
+  if (cp == 0x1A0 || cp == 0x1AF) return true;           // Ơ Ư
+  if (cp >= 0x1EA0 && cp <= 0x1EF9) return cp % 2 == 0;  // Vietnamese extended: even
   return false;
 }
 
@@ -197,8 +201,8 @@ Result<std::vector<EmvField>> parse_emv_fields(std::string_view text) {
                                               "\" is too short for an ID and a length");
     const std::string_view id = text.substr(pos, 2), len = text.substr(pos + 2, 2);
     if (!all_digits(id))
-      return fail(Errc::invalid_argument, "offset " + std::to_string(at) + ": ID \"" + std::string(id) +
-                                              "\" is not two digits");
+      return fail(Errc::invalid_argument,
+                  "offset " + std::to_string(at) + ": ID \"" + std::string(id) + "\" is not two digits");
     if (!all_digits(len))
       return fail(Errc::invalid_argument, "offset " + std::to_string(at + 2) + ": length \"" + std::string(len) +
                                               "\" of field " + std::string(id) + " is not two digits");
@@ -232,8 +236,8 @@ Result<ParsedVietQr> parse_vietqr(std::string_view payload) {
   if (!stated) return fail(bad("CRC \"" + std::string(payload.substr(crc_at + 4)) + "\" is not 4 hex digits"));
   const std::uint16_t computed = crc16_ccitt_false(payload.substr(0, crc_at + 4));
   if (*stated != computed)
-    return fail(bad("CRC mismatch: the payload says " + std::string(payload.substr(crc_at + 4)) + ", its content gives " +
-                    hex4(computed) + " (damaged or edited)"));
+    return fail(bad("CRC mismatch: the payload says " + std::string(payload.substr(crc_at + 4)) +
+                    ", its content gives " + hex4(computed) + " (damaged or edited)"));
 
   auto root = parse_emv_fields(payload);
   if (!root) return fail(bad(root.error().message));
@@ -263,8 +267,8 @@ Result<ParsedVietQr> parse_vietqr(std::string_view payload) {
   auto guid = require(*sub, "00", "GUID", " of 38");
   if (!guid) return fail(guid.error());
   if ((*guid)->value != kNapasGuid)
-    return fail(bad("field 38/00 is \"" + (*guid)->value + "\"; a VietQR code has the NAPAS GUID " +
-                    std::string(kNapasGuid)));
+    return fail(
+        bad("field 38/00 is \"" + (*guid)->value + "\"; a VietQR code has the NAPAS GUID " + std::string(kNapasGuid)));
   auto beneficiary = require(*sub, "01", "beneficiary organisation", " of 38");
   if (!beneficiary) return fail(beneficiary.error());
   auto ben = parse_emv_fields((*beneficiary)->value);
@@ -278,8 +282,10 @@ Result<ParsedVietQr> parse_vietqr(std::string_view payload) {
   out.transfer.account = (*account)->value;
   auto service = require(*sub, "02", "service code", " of 38");
   if (!service) return fail(service.error());
-  if ((*service)->value == kServiceAccount) out.transfer.to = TransferTo::account;
-  else if ((*service)->value == kServiceCard) out.transfer.to = TransferTo::card;
+  if ((*service)->value == kServiceAccount)
+    out.transfer.to = TransferTo::account;
+  else if ((*service)->value == kServiceCard)
+    out.transfer.to = TransferTo::card;
   else
     return fail(bad("field 38/02 (service code) is \"" + (*service)->value + "\"; expected QRIBFTTA or QRIBFTTC"));
 
@@ -326,10 +332,13 @@ Result<std::string> to_emv_text(std::string_view text) {
       continue;
     }
     switch (cp) {
-      case 0x2013: case 0x2014: out += '-'; continue;               // – —
-      case 0x2018: case 0x2019: out += '\''; continue;              // ‘ ’
-      case 0x201C: case 0x201D: out += '"'; continue;               // “ ”
-      case 0xA0: out += ' '; continue;                              // no-break space
+      case 0x2013:
+      case 0x2014: out += '-'; continue;  // – —
+      case 0x2018:
+      case 0x2019: out += '\''; continue;  // ‘ ’
+      case 0x201C:
+      case 0x201D: out += '"'; continue;  // “ ”
+      case 0xA0: out += ' '; continue;    // no-break space
       default: break;
     }
     const char32_t base = text::fold_char(cp);

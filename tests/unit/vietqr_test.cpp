@@ -125,7 +125,10 @@ TEST(VietQr, LengthFieldsCountTheCharactersOfEachValue) {
   ASSERT_TRUE(account_info);
   ASSERT_EQ(account_info->size(), 3u);
   EXPECT_EQ(account_info->at(0).value, "A000000727");
-  EXPECT_EQ(account_info->at(1).value, "0006970436" "0113" "0000000000000");
+  EXPECT_EQ(account_info->at(1).value,
+            "0006970436"
+            "0113"
+            "0000000000000");
   EXPECT_EQ(account_info->at(2).value, "QRIBFTTA");
   auto additional = parse_emv_fields(fields->at(6).value);
   ASSERT_TRUE(additional);

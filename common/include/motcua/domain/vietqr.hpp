@@ -71,7 +71,7 @@ Result<VietQrTransfer> dossier_fee_transfer(const BankAccount& account, std::int
 
 // One data object of an EMVCo payload (or of a template's value).
 struct EmvField {
-  std::string id;     // "00".."99"
+  std::string id;  // "00".."99"
   std::string value;
   std::size_t offset = 0;  // of the ID within the parsed text
 };
