@@ -78,7 +78,7 @@ std::future<std::vector<std::uint8_t>> capture_one_job(Listener& listener) {
 TEST(DevicePrinter, WritesTheWholeJobToTheDevice) {
   test::TempDir dir;
   const auto device = dir / "lp0";
-  ASSERT_TRUE(fs::write_file_atomic(device, ""));  // the device node exists before the job
+  ASSERT_TRUE(fs::write_file_durable(device, std::string_view{}));  // the device node exists before the job
   const auto bytes = receipt_bytes();
   DevicePrinter printer(device, 2s);
   auto sent = printer.send(bytes);
@@ -104,7 +104,7 @@ TEST(DevicePrinter, ReadOnlyDeviceIsAPermissionProblem) {
   if (::geteuid() == 0) GTEST_SKIP() << "root may write anywhere";
   test::TempDir dir;
   const auto device = dir / "lp0";
-  ASSERT_TRUE(fs::write_file_atomic(device, ""));
+  ASSERT_TRUE(fs::write_file_durable(device, std::string_view{}));
   std::filesystem::permissions(device, std::filesystem::perms::owner_read);
   auto sent = DevicePrinter(device, 1s).send(receipt_bytes());
   ASSERT_FALSE(sent);
