@@ -107,7 +107,13 @@ int main(int argc, char** argv) {
   opt.assets_dir = assets;
 
   // Process-wide environment is set here, before any thread starts.
-  if (headless) setenv("SDL_VIDEODRIVER", "offscreen", 1);
+  if (headless) {
+    setenv("SDL_VIDEODRIVER", "offscreen", 1);
+    // The software renderer draws into the window's surface; without this SDL
+    // presents that surface through an OpenGL texture, loading Mesa's llvmpipe
+    // (about 100 MB of the process's memory) for nothing.
+    setenv("SDL_FRAMEBUFFER_ACCELERATION", "0", 1);
+  }
   // Headless, the read-aloud plays into nothing at real-time speed unless it
   // goes to WAV files.
   if (headless && speech_wav.empty()) setenv("SDL_AUDIODRIVER", "dummy", 1);

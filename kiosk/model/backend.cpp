@@ -1,5 +1,7 @@
 #include "model/backend.hpp"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
@@ -13,6 +15,11 @@ namespace motcua::kiosk {
 namespace {
 
 constexpr std::string_view kLog = "kiosk.backend";
+
+// Loading a large catalog allocates and frees hundreds of megabytes of small
+// blocks; give the freed pages back so the kiosk's resident memory is what it
+// keeps, not what loading needed.
+void release_free_memory() { malloc_trim(0); }
 
 bool same(const SyncStatus& a, const SyncStatus& b) {
   return a.hub_configured == b.hub_configured && a.online == b.online && a.last_success == b.last_success &&
@@ -218,8 +225,10 @@ void Backend::reload_catalog() {
     return;
   }
   const auto stamp = static_cast<std::uint64_t>(*cursor);
-  auto publish = [&](std::optional<SearchIndex> index) {
-    auto snapshot = CatalogSnapshot::build(*summaries, std::move(index));
+  auto publish = [&](std::optional<SearchIndex> index, bool last) {
+    // The last publication takes the summaries instead of copying them.
+    auto snapshot = last ? CatalogSnapshot::build(std::move(*summaries), std::move(index))
+                         : CatalogSnapshot::build(*summaries, std::move(index));
     {
       std::lock_guard lk(out_mutex_);
       catalog_ = snapshot;
@@ -228,13 +237,14 @@ void Backend::reload_catalog() {
   };
   auto saved = SearchIndex::load(index_file, stamp);
   if (saved && saved->service_count() == summaries->services.size()) {
-    publish(std::move(*saved));
+    publish(std::move(*saved), true);
+    release_free_memory();
     return;
   }
   if (!saved && saved.error().code == Errc::corrupt) log::warn(kLog, saved.error().message + "; rebuilding it");
   // The index is missing or for an older catalog: the lists and a search over
   // names and keywords at once, the full index (documents, steps) when built.
-  publish(std::nullopt);
+  publish(std::nullopt, false);
   auto full = store_->load_catalog();
   if (!full) {
     log::error(kLog, "cannot load the catalog: " + full.error().describe());
@@ -242,7 +252,9 @@ void Backend::reload_catalog() {
   }
   SearchIndex index(full->services, full->fields);
   if (auto r = index.save(index_file, stamp); !r) log::warn(kLog, "cannot keep the search index: " + r.error().message);
-  publish(std::move(index));
+  *full = domain::Catalog{};  // the full records are not kept: screens read a service when opened
+  publish(std::move(index), true);
+  release_free_memory();
 }
 
 void Backend::handle(ServiceCmd& cmd) {

@@ -194,6 +194,9 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
   for (std::uint32_t w = 0; w < words_.size(); ++w) {
     const std::string& word = words_[w];
     if (word.size() < 3) continue;
+    // Numbers (codes, counts) are typed exactly; a neighbourhood for each of
+    // them would be most of this map in a large catalog.
+    if (std::any_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
     for (std::size_t i = 0; i < word.size(); ++i) {
       std::string del = word.substr(0, i) + word.substr(i + 1);
       auto& ids = deletions_[std::move(del)];
@@ -528,7 +531,7 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t l
 
 namespace {
 
-constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '3'};
+constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '4'};
 
 // A fast 64-bit checksum (FNV-1a over 8-byte words). The file is written
 // atomically (temporary file, fsync, rename), so this guards against damage on
@@ -564,46 +567,83 @@ class Writer {
   std::vector<std::uint8_t> out;
 };
 
+// Reads the index file in pieces straight into the index's arrays (no copy
+// of the whole file in memory: it is tens of megabytes for a large catalog),
+// computing the checksum of the body as it goes. Every length is checked
+// against what the file still holds before anything is allocated.
 class Reader {
  public:
-  explicit Reader(std::span<const std::uint8_t> in) : in_(in) {}
+  Reader(std::FILE* f, std::uint64_t body_size) : f_(f), left_(body_size) {}
   bool ok() const { return ok_; }
   std::uint32_t u32() { return pod<std::uint32_t>(); }
   std::uint64_t u64() { return pod<std::uint64_t>(); }
   std::string str() {
     const std::uint32_t n = u32();
-    if (!take(n)) return {};
-    std::string s(reinterpret_cast<const char*>(in_.data() + pos_ - n), n);
+    std::string s;
+    if (!fits(n)) return s;
+    s.resize(n);
+    read(s.data(), n);
     return s;
   }
   std::vector<std::uint32_t> u32s() {
     const std::uint32_t n = u32();
     std::vector<std::uint32_t> v;
-    if (!take(std::size_t{n} * sizeof(std::uint32_t))) return v;
+    if (!fits(std::uint64_t{n} * sizeof(std::uint32_t))) return v;
     v.resize(n);
-    std::memcpy(v.data(), in_.data() + pos_ - std::size_t{n} * sizeof(std::uint32_t), std::size_t{n} * sizeof(std::uint32_t));
+    read(v.data(), std::size_t{n} * sizeof(std::uint32_t));
     return v;
   }
-  bool at_end() const { return pos_ == in_.size(); }
+  bool at_end() const { return left_ == 0; }
+  void read(void* dst, std::size_t n) {
+    if (!fits(n)) return;
+    if (std::fread(dst, 1, n, f_) != n) {
+      ok_ = false;
+      return;
+    }
+    left_ -= n;
+    feed(static_cast<const std::uint8_t*>(dst), n);
+  }
+  // The checksum of everything read, as checksum() computes it over the body.
+  std::uint64_t digest() const {
+    std::uint64_t h = h_;
+    for (std::size_t i = 0; i < ncarry_; ++i) h = (h ^ carry_[i]) * 0x100000001b3ull;
+    return h;
+  }
 
  private:
   template <class T>
   T pod() {
     T v{};
-    if (take(sizeof v)) std::memcpy(&v, in_.data() + pos_ - sizeof v, sizeof v);
+    read(&v, sizeof v);
     return v;
   }
-  bool take(std::size_t n) {
-    if (!ok_ || n > in_.size() - pos_) {
-      ok_ = false;
-      return false;
-    }
-    pos_ += n;
-    return true;
+  bool fits(std::uint64_t n) {
+    if (!ok_ || n > left_) ok_ = false;
+    return ok_;
   }
-  std::span<const std::uint8_t> in_;
-  std::size_t pos_ = 0;
+  void mix(const std::uint8_t* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h_ = (h_ ^ w) * 0x100000001b3ull;
+  }
+  void feed(const std::uint8_t* p, std::size_t n) {
+    while (n > 0 && ncarry_ > 0) {  // complete the word begun by the last read
+      carry_[ncarry_++] = *p++;
+      --n;
+      if (ncarry_ == 8) {
+        mix(carry_);
+        ncarry_ = 0;
+      }
+    }
+    for (; n >= 8; p += 8, n -= 8) mix(p);
+    for (; n > 0; --n) carry_[ncarry_++] = *p++;
+  }
+  std::FILE* f_;
+  std::uint64_t left_;
   bool ok_ = true;
+  std::uint64_t h_ = 0xcbf29ce484222325ull;
+  std::uint8_t carry_[8]{};
+  std::size_t ncarry_ = 0;
 };
 
 }  // namespace
@@ -645,22 +685,16 @@ Result<void> SearchIndex::save(const std::filesystem::path& file, std::uint64_t 
 Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::uint64_t stamp) {
   std::error_code ec;
   if (!std::filesystem::exists(file, ec)) return fail(Errc::not_found, "no search index at " + file.string());
-  // One read into one buffer: this file is tens of megabytes for a large catalog.
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(std::filesystem::file_size(file, ec)));
+  const auto size = std::filesystem::file_size(file, ec);
   if (ec) return fail(Errc::io, "cannot stat " + file.string());
-  {
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
-    if (!f || std::fread(bytes.data(), 1, bytes.size(), f.get()) != bytes.size())
-      return fail(Errc::io, "cannot read " + file.string());
-  }
-  const std::span<const std::uint8_t> all(bytes);
-  if (all.size() < sizeof kIndexMagic + 8 + 8 || std::memcmp(all.data(), kIndexMagic, sizeof kIndexMagic) != 0)
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> f(std::fopen(file.c_str(), "rb"), &std::fclose);
+  if (!f) return fail(Errc::io, "cannot read " + file.string());
+  if (size < sizeof kIndexMagic + 8 + 8) return fail(Errc::corrupt, file.string() + " is not a search index");
+  Reader r(f.get(), size - 8);  // the last 8 bytes: the checksum of the rest
+  char magic[sizeof kIndexMagic];
+  r.read(magic, sizeof magic);
+  if (!r.ok() || std::memcmp(magic, kIndexMagic, sizeof kIndexMagic) != 0)
     return fail(Errc::corrupt, file.string() + " is not a search index");
-  const auto body = all.first(all.size() - 8);
-  std::uint64_t stored = 0;
-  std::memcpy(&stored, all.data() + body.size(), 8);
-  if (checksum(body) != stored) return fail(Errc::corrupt, file.string() + " is damaged (checksum mismatch)");
-  Reader r(body.subspan(sizeof kIndexMagic));
   if (r.u64() != stamp) return fail(Errc::conflict, "the search index is for another version of the catalog");
   SearchIndex idx;
   const std::uint32_t nwords = r.u32();
@@ -694,8 +728,12 @@ Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::ui
     std::string key = r.str();
     idx.deletions_.emplace(std::move(key), r.u32s());
   }
+  std::uint64_t stored = 0;
+  if (!r.ok() || !r.at_end()) return fail(Errc::corrupt, file.string() + " is damaged (truncated or malformed)");
+  if (std::fread(&stored, 1, 8, f.get()) != 8 || r.digest() != stored)
+    return fail(Errc::corrupt, file.string() + " is damaged (checksum mismatch)");
   // The structure must be consistent before any search trusts it.
-  const bool consistent = r.ok() && r.at_end() && idx.post_begin_.size() == idx.words_.size() + 1 &&
+  const bool consistent = r.ok() && r.at_end() && std::fgetc(f.get()) == EOF && idx.post_begin_.size() == idx.words_.size() + 1 &&
                           idx.fwd_begin_.size() == idx.names_.size() + 1 &&
                           idx.post_begin_.back() == idx.postings_.size() && idx.fwd_begin_.back() == idx.forward_.size() &&
                           idx.name_group_.size() == idx.names_.size() &&

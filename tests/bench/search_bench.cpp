@@ -101,6 +101,21 @@ void BM_SearchKeystrokeTail(benchmark::State& state) {
 }
 BENCHMARK(BM_SearchKeystrokeTail)->Arg(5000)->Arg(50000)->Unit(benchmark::kMillisecond);
 
+// Start-up reads the persisted search index instead of building it.
+void BM_IndexLoad(benchmark::State& state) {
+  const auto& snap = snapshot(static_cast<int>(state.range(0)));
+  const auto file = std::filesystem::temp_directory_path() / ("motcua-bench-index-" + std::to_string(state.range(0)));
+  if (!snap.index.save(file, 1)) state.SkipWithError("cannot save the index");
+  for (auto _ : state) {
+    auto idx = kiosk::SearchIndex::load(file, 1);
+    if (!idx) state.SkipWithError("cannot load the index");
+    benchmark::DoNotOptimize(idx->word_count());
+  }
+  state.counters["file_MB"] = static_cast<double>(std::filesystem::file_size(file)) / 1e6;
+  std::filesystem::remove(file);
+}
+BENCHMARK(BM_IndexLoad)->Arg(5000)->Arg(50000)->Unit(benchmark::kMillisecond);
+
 void BM_SnapshotBuild(benchmark::State& state) {
   const auto catalog = domain::synthetic_catalog(static_cast<int>(state.range(0)));
   for (auto _ : state) {
