@@ -65,6 +65,7 @@ SearchIndex::SearchIndex(SearchIndex&& o) noexcept
       deletions_(std::move(o.deletions_)),
       order_(std::move(o.order_)),
       pos_(std::move(o.pos_)),
+      by_name_(std::move(o.by_name_)),
       name_group_(std::move(o.name_group_)),
       group_count_(o.group_count_),
       code_words_before_(std::move(o.code_words_before_)),
@@ -86,6 +87,7 @@ SearchIndex& SearchIndex::operator=(SearchIndex&& o) noexcept {
   deletions_ = std::move(o.deletions_);
   order_ = std::move(o.order_);
   pos_ = std::move(o.pos_);
+  by_name_ = std::move(o.by_name_);
   name_group_ = std::move(o.name_group_);
   group_count_ = o.group_count_;
   code_words_before_ = std::move(o.code_words_before_);
@@ -189,6 +191,9 @@ SearchIndex::SearchIndex(const std::vector<domain::Service>& services, const std
       postings_[fill[forward_[i] >> 1]++] = s << 1 | (forward_[i] & kInName);
 
   build_order();
+  by_name_.resize(names_.size());
+  std::iota(by_name_.begin(), by_name_.end(), 0u);
+  std::sort(by_name_.begin(), by_name_.end(), [&](std::uint32_t a, std::uint32_t b) { return names_[a] < names_[b]; });
 
   // 5. Words with one letter deleted, for typo tolerance (words of 3+ letters).
   for (std::uint32_t w = 0; w < words_.size(); ++w) {
@@ -458,7 +463,11 @@ std::vector<SearchHit> SearchIndex::rank(const std::vector<Term>& terms, std::si
     const bool whole = t.lo < t.hi && words_[t.lo] == t.text;
     best_possible += 4u + (whole ? 2u : 1u);
   }
-  best_possible = best_possible * 4u + (terms.size() > 1 ? 16u : 0u) + 8u;
+  // The +8 for a name starting with the query only if some name does.
+  const auto first_name = std::lower_bound(by_name_.begin(), by_name_.end(), phrase,
+                                           [&](std::uint32_t s, const std::string& p) { return names_[s] < p; });
+  const bool can_start = first_name != by_name_.end() && names_[*first_name].rfind(phrase, 0) == 0;
+  best_possible = best_possible * 4u + (terms.size() > 1 ? 16u : 0u) + (can_start ? 8u : 0u);
 
   std::vector<SearchHit> heap;  // worst kept hit on top
   heap.reserve(limit + 1);
@@ -531,7 +540,7 @@ std::vector<SearchHit> SearchIndex::search(std::string_view query, std::size_t l
 
 namespace {
 
-constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '4'};
+constexpr char kIndexMagic[8] = {'M', 'C', 'I', 'D', 'X', '0', '0', '5'};
 
 // A fast 64-bit checksum (FNV-1a over 8-byte words). The file is written
 // atomically (temporary file, fsync, rename), so this guards against damage on
@@ -660,6 +669,7 @@ Result<void> SearchIndex::save(const std::filesystem::path& file, std::uint64_t 
   w.u32s(forward_);
   w.u32(static_cast<std::uint32_t>(names_.size()));
   for (const auto& s : names_) w.str(s);
+  w.u32s(by_name_);
   w.u32(group_count_);
   w.u32s(name_group_);
   w.u32s(code_words_before_);
@@ -708,6 +718,7 @@ Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::ui
   idx.forward_ = r.u32s();
   const std::uint32_t nnames = r.u32();
   for (std::uint32_t i = 0; i < nnames && r.ok(); ++i) idx.names_.push_back(r.str());
+  idx.by_name_ = r.u32s();
   idx.group_count_ = r.u32();
   idx.name_group_ = r.u32s();
   idx.code_words_before_ = r.u32s();
@@ -736,12 +747,13 @@ Result<SearchIndex> SearchIndex::load(const std::filesystem::path& file, std::ui
   const bool consistent = r.ok() && r.at_end() && std::fgetc(f.get()) == EOF && idx.post_begin_.size() == idx.words_.size() + 1 &&
                           idx.fwd_begin_.size() == idx.names_.size() + 1 &&
                           idx.post_begin_.back() == idx.postings_.size() && idx.fwd_begin_.back() == idx.forward_.size() &&
-                          idx.name_group_.size() == idx.names_.size() &&
+                          idx.name_group_.size() == idx.names_.size() && idx.by_name_.size() == idx.names_.size() &&
                           idx.code_words_before_.size() == idx.words_.size() + 1;
   bool in_range = consistent;
   for (std::size_t i = 0; in_range && i < idx.postings_.size(); ++i) in_range = (idx.postings_[i] >> 1) < idx.names_.size();
   for (std::size_t i = 0; in_range && i < idx.forward_.size(); ++i) in_range = (idx.forward_[i] >> 1) < idx.words_.size();
   for (std::size_t i = 0; in_range && i < idx.name_group_.size(); ++i) in_range = idx.name_group_[i] < idx.group_count_;
+  for (std::size_t i = 0; in_range && i < idx.by_name_.size(); ++i) in_range = idx.by_name_[i] < idx.names_.size();
   for (std::size_t i = 0; in_range && i + 1 < idx.code_words_before_.size(); ++i)
     in_range = idx.code_words_before_[i + 1] - idx.code_words_before_[i] <= 1;
   for (const auto& [key, hits] : idx.short_answers_)

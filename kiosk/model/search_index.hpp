@@ -102,6 +102,7 @@ class SearchIndex {
   // stop once it holds `limit` hits no later service can beat.
   std::vector<std::uint32_t> order_;
   std::vector<std::uint32_t> pos_;  // inverse of order_
+  std::vector<std::uint32_t> by_name_;  // services sorted by folded name: does any name start with the query?
   void build_order();
   // Services whose name and keywords fold to the same words share a name
   // group: when every query word is found in the name, the score depends on
