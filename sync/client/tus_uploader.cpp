@@ -273,6 +273,7 @@ struct TusUploader::Impl {
   // the hub keeps no part of a checksummed chunk), doubled back after a chunk
   // that arrived. Kept across upload() calls: the link is the same.
   std::int64_t chunk = 0;
+  bool growing = false;  // the last whole chunk made the next one larger
   HubEndpoint ep;
   TusUploaderOptions opt;
   std::unique_ptr<CURL, CurlFree> curl;
@@ -467,9 +468,10 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
     return fail(Errc::invalid_argument, up.file.string() + " is larger than the server accepts (" +
                                             std::to_string(*caps->max_size) + " bytes)");
   const auto& opt = impl_->opt;
-  const std::int64_t max_chunk = std::max<std::int64_t>(1, opt.chunk_size);
+  const std::int64_t base_chunk = std::max<std::int64_t>(1, opt.chunk_size);
+  const std::int64_t max_chunk = std::max(base_chunk, opt.max_chunk_size);
   constexpr std::int64_t kMinChunk = 16 * 1024;
-  if (impl_->chunk <= 0 || impl_->chunk > max_chunk) impl_->chunk = max_chunk;
+  if (impl_->chunk <= 0 || impl_->chunk > max_chunk) impl_->chunk = base_chunk;
 
   TusOutcome out;
   out.length = length;
@@ -567,19 +569,27 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
         auto d = ahead.take(fd.get(), *offset, len);
         if (!d) return fail(d.error());
         headers.push_back("Upload-Checksum: sha256 " + crypto::base64(std::span<const std::uint8_t>(*d)));
-        if (*offset + len < length) ahead.start(fd.get(), *offset + len, std::min(chunk_size, length - *offset - len));
       }
+      // The next chunk's digest, while this one travels: the size it will have
+      // if this chunk goes as the last one did (growing while chunks are fast).
+      const std::int64_t next_at = *offset + len;
+      const std::int64_t guess = impl_->growing ? std::min(max_chunk, chunk_size * 2) : chunk_size;
+      const bool next_precomputed = up.chunk_digest_size == guess && next_at % guess == 0 &&
+                                    static_cast<std::size_t>(next_at / guess) < up.chunk_digests.size();
+      if (next_at < length && !next_precomputed) ahead.start(fd.get(), next_at, std::min(guess, length - next_at));
     }
     ChunkSource src{fd.get(), *offset, *offset, *offset + len, 0, false};
     Progress progress{up.on_progress, *offset, length, false};
+    const auto sent_at = std::chrono::steady_clock::now();
     auto r = impl_->perform({"PATCH", url, headers, &src, &progress});
     ++out.patches;
     out.bytes_sent += src.handed;
     if (!r) {
       if (r.error().code == Errc::network) {
         // The chunk died on the way: try smaller ones (never below 16 KiB).
-        if (chunk_size > std::min(kMinChunk, max_chunk))
-          impl_->chunk = std::max(std::min(kMinChunk, max_chunk), chunk_size / 2);
+        impl_->growing = false;
+        if (chunk_size > std::min(kMinChunk, base_chunk))
+          impl_->chunk = std::max(std::min(kMinChunk, base_chunk), chunk_size / 2);
         if (auto x = retry(r.error()); !x) return fail(x.error());
         continue;
       }
@@ -590,7 +600,15 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
       if (!next || *next < *offset || *next > length)
         return fail(Errc::protocol, "PATCH " + url + ": no valid Upload-Offset in the answer");
       if (*next > *offset) failures = 0;
-      if (*next - *offset == chunk_size) impl_->chunk = std::min(max_chunk, chunk_size * 2);
+      if (*next - *offset == chunk_size) {
+        // A whole chunk arrived: back towards the configured size after
+        // failures; beyond it while chunks go fast, back down when they go slow.
+        const auto took = std::chrono::steady_clock::now() - sent_at;
+        impl_->growing = chunk_size < base_chunk || took < opt.fast_chunk;
+        if (chunk_size < base_chunk) impl_->chunk = std::min(base_chunk, chunk_size * 2);
+        else if (took < opt.fast_chunk) impl_->chunk = std::min(max_chunk, chunk_size * 2);
+        else if (took > 4 * opt.fast_chunk) impl_->chunk = std::max(base_chunk, chunk_size / 2);
+      }
       offset = *next;
       if (up.on_progress && !up.on_progress(*next, length))
         return fail(Errc::unavailable, "upload of " + up.file.string() + " stopped by the caller (it can be resumed)");

@@ -27,7 +27,18 @@ namespace motcua::client {
 struct TusUploaderOptions {
   // The uploads collection: a path appended to the endpoint's base_url.
   std::string collection = "/api/v1/uploads";
+  // Bytes per PATCH. A chunk cut on the way is lost (the hub keeps nothing of a
+  // checksummed request it did not receive whole), so the chunk halves after
+  // each such failure (down to 16 KiB) and grows back after chunks that arrive.
   std::int64_t chunk_size = std::int64_t{8} << 20;
+  // On a fast link the chunk doubles after each chunk acknowledged within
+  // fast_chunk, up to max_chunk_size, so the fixed cost of a chunk (a round
+  // trip, two fsyncs at the hub) stays small next to its transfer; it halves
+  // back towards chunk_size after one that took more than 4 × fast_chunk. A cut
+  // therefore costs about a second of transfer at most, whatever the link.
+  // max_chunk_size ≤ chunk_size: every chunk is chunk_size.
+  std::int64_t max_chunk_size = std::int64_t{64} << 20;
+  std::chrono::milliseconds fast_chunk{1000};
   // Attempts in one upload() call that make no progress before it gives up
   // (the sync engine's backoff takes over; the upload stays resumable).
   int max_attempts = 4;
@@ -59,8 +70,9 @@ struct TusUpload {
   // URL of an upload started earlier (persisted by the caller); empty: create one.
   std::string resume_url;
   // sha256 of each chunk of `chunk_digest_size` bytes, computed when the file was
-  // written (the kiosk's outbox does): used for chunks that start on those
-  // boundaries, so the upload itself hashes nothing. Empty: hash while sending.
+  // written (the kiosk's outbox does): used for chunks of that size that start
+  // on those boundaries, so the upload itself hashes nothing. Other chunks are
+  // hashed while sending (the next one on another thread while one travels).
   std::vector<std::array<std::uint8_t, 32>> chunk_digests;
   std::int64_t chunk_digest_size = 0;
   // Called with the URL of a newly created upload before its first byte is
