@@ -201,7 +201,8 @@ std::vector<std::uint8_t> encrypt_chunked(const DataKey& key, std::span<const st
 }
 
 Result<std::uint64_t> decrypt_chunked_file(const DataKey& key, const std::filesystem::path& file,
-                                           const std::function<Result<void>(std::span<const std::uint8_t>)>& sink) {
+                                           const std::function<Result<void>(std::span<const std::uint8_t>)>& sink,
+                                           const std::function<void(std::span<const std::uint8_t>)>& raw) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return fail(Errc::io, "cannot open " + file.string());
   std::error_code ec;
@@ -211,10 +212,15 @@ Result<std::uint64_t> decrypt_chunked_file(const DataKey& key, const std::filesy
   if (!in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(kHeaderLen)) ||
       std::memcmp(header.data(), kMagic, kMagicLen) != 0)
     return fail(Errc::corrupt, file.string() + " is not an encrypted document");
+  if (raw) raw(header);
   const std::size_t chunk = get_u32(header.data() + kMagicLen);
   if (chunk == 0 || chunk > (64u << 20)) return fail(Errc::corrupt, "encrypted document has an invalid chunk size");
   std::uint64_t remaining = total - kHeaderLen;
-  std::vector<std::uint8_t> buf(chunk + kTag), plain(chunk);
+  // Not zeroed: every byte is read or decrypted into before it is used.
+  const auto buf_owner = std::make_unique_for_overwrite<std::uint8_t[]>(chunk + kTag);
+  const auto plain_owner = std::make_unique_for_overwrite<std::uint8_t[]>(chunk);
+  std::uint8_t* const buf = buf_owner.get();
+  std::uint8_t* const plain = plain_owner.get();
   std::uint64_t written = 0;
   for (std::uint32_t i = 0;; ++i) {
     // Every chunk but the last is full; the last is shorter than a chunk (maybe
@@ -227,15 +233,16 @@ Result<std::uint64_t> decrypt_chunked_file(const DataKey& key, const std::filesy
       n = static_cast<std::size_t>(remaining - kTag);
       if (n >= chunk) return fail(Errc::corrupt, "encrypted document is truncated");
     }
-    if (!in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(n + kTag)))
+    if (!in.read(reinterpret_cast<char*>(buf), static_cast<std::streamsize>(n + kTag)))
       return fail(Errc::corrupt, "encrypted document is truncated");
+    if (raw) raw(std::span<const std::uint8_t>(buf, n + kTag));
     std::uint8_t nonce[kNonce];
     std::memcpy(nonce, header.data() + kMagicLen + 4, 8);
     put_u32(nonce + 8, i);
     const auto aad = chunk_aad(header, i, final);
-    if (!gcm(false, key, nonce, aad, std::span<const std::uint8_t>(buf.data(), n), plain.data(), buf.data() + n))
+    if (!gcm(false, key, nonce, aad, std::span<const std::uint8_t>(buf, n), plain, buf + n))
       return fail(Errc::corrupt, "encrypted document does not authenticate (tampered, truncated, or the wrong key)");
-    if (auto r = sink(std::span<const std::uint8_t>(plain.data(), n)); !r) return fail(r.error());
+    if (auto r = sink(std::span<const std::uint8_t>(plain, n)); !r) return fail(r.error());
     written += n;
     remaining -= n + kTag;
     if (final) break;

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
+#include <vector>
 #include <optional>
 
 #include "motcua/crypto/hash.hpp"
@@ -74,6 +76,42 @@ Result<void> BlobStore::put(const std::string& expected_sha, std::int64_t expect
   if (::rename(tmp.c_str(), final_path.c_str()) != 0) return fail(fs::errno_error("cannot store", final_path, errno));
   guard.keep = true;
   return fs::fsync_dir(final_path.parent_path());
+}
+
+Result<BlobStore::Stored> BlobStore::adopt(const stdfs::path& file, const std::string& sha, std::int64_t size) {
+  if (contains(sha)) return Stored{sha, size};
+  {
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return fail(fs::errno_error("cannot open", file, errno));
+    const int synced = ::fsync(fd);
+    const int err = errno;
+    ::close(fd);
+    if (synced != 0) return fail(fs::errno_error("cannot fsync", file, err));
+  }
+  const stdfs::path final_path = path_for(sha);
+  if (auto r = fs::ensure_dir(final_path.parent_path(), 0700); !r) return fail(r.error());
+  if (::rename(file.c_str(), final_path.c_str()) != 0) {
+    if (errno != EXDEV) return fail(fs::errno_error("cannot store", final_path, errno));
+    // Another file system: copy it (verified again while copying).
+    auto copied = put(sha, size, [&](const Sink& sink) {
+      std::FILE* f = std::fopen(file.c_str(), "rb");
+      if (f == nullptr) return false;
+      std::vector<char> buf(1 << 20);
+      bool ok = true;
+      for (std::size_t n; ok && (n = std::fread(buf.data(), 1, buf.size(), f)) > 0;) ok = sink(buf.data(), n);
+      ok = ok && !std::ferror(f);
+      std::fclose(f);
+      return ok;
+    });
+    if (!copied) return fail(copied.error());
+    return Stored{sha, size};
+  }
+  // The old name's directory first: after a power cut the file has at most one
+  // name (or none — then nothing was acknowledged and the client sends again),
+  // never two, so whatever is done to the old name can never touch the blob.
+  if (auto r = fs::fsync_dir(file.has_parent_path() ? file.parent_path() : stdfs::path(".")); !r) return fail(r.error());
+  if (auto r = fs::fsync_dir(final_path.parent_path()); !r) return fail(r.error());
+  return Stored{sha, size};
 }
 
 Result<BlobStore::Stored> BlobStore::put_stream(

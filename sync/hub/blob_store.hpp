@@ -1,8 +1,9 @@
 #pragma once
 // Received documents, content-addressed: DATA/blobs/ab/abcdef…(sha256). A blob
 // is streamed to a temporary file while hashing, checked against the declared
-// digest and size, fsynced and renamed into place — so a stored blob is always
-// complete and correct, and storing the same content twice is a no-op.
+// digest and size (or a file already checked is adopted), fsynced and renamed
+// into place — so a stored blob is always complete and correct, and storing the
+// same content twice is a no-op.
 
 #include <cstdint>
 #include <filesystem>
@@ -34,6 +35,12 @@ class BlobStore {
     std::string sha256;
     std::int64_t size = 0;
   };
+  // A file already checked to hold exactly this content (sha256 and size)
+  // becomes the blob itself: fsynced and renamed into place, no copy. The file
+  // must be on the blob store's file system (else it is copied). When the
+  // content is stored already, the file is left alone.
+  Result<Stored> adopt(const std::filesystem::path& file, const std::string& sha256_hex, std::int64_t size);
+
   Result<Stored> put_stream(const std::function<Result<void>(const std::function<Result<void>(std::span<const std::uint8_t>)>&)>& produce);
 
  private:

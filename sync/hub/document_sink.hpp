@@ -9,6 +9,7 @@
 #include <memory>
 
 #include "blob_store.hpp"
+#include "data_key_cache.hpp"
 #include "hub_store.hpp"
 #include "motcua/crypto/x509.hpp"
 #include "tus_server.hpp"
@@ -17,7 +18,7 @@ namespace motcua::hub {
 
 class SealedDocumentSink final : public UploadSink {
  public:
-  SealedDocumentSink(BlobStore& blobs, HubStore& store) : blobs_(blobs), store_(store) {}
+  SealedDocumentSink(BlobStore& blobs, HubStore& store, DataKeyCache& keys) : blobs_(blobs), store_(store), keys_(keys) {}
   // The hub's private sealing key (DATA/seal-key.pem), set once at start-up.
   void set_seal_key(std::shared_ptr<const crypto::PKey> key) { seal_key_ = std::move(key); }
 
@@ -27,6 +28,7 @@ class SealedDocumentSink final : public UploadSink {
  private:
   BlobStore& blobs_;
   HubStore& store_;
+  DataKeyCache& keys_;
   std::shared_ptr<const crypto::PKey> seal_key_;
 };
 

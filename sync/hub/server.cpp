@@ -58,7 +58,8 @@ struct HubServer::Impl {
   LookupGuard lookups{clock};
   // Resumable document uploads (tus 1.0.0); completed files are checked, opened
   // (sealed documents) and stored by the document sink.
-  SealedDocumentSink upload_sink{blobs, store};
+  DataKeyCache data_keys;  // one RSA decryption per dossier, not per document
+  SealedDocumentSink upload_sink{blobs, store, data_keys};
   std::shared_ptr<const crypto::PKey> seal_key;  // opens what kiosks sealed to this hub
   TusServer uploads{TusOptions{paths.dir / "uploads"}, store, upload_sink, clock};
   std::string admin_token;
@@ -193,7 +194,7 @@ struct HubServer::Impl {
       // same dossier matches whatever key order it used.
       const std::string hash = crypto::sha256_hex(protocol::to_json(*sub).dump());
       // Open the sealed applicant: the hub is where personal data may be read.
-      auto key = protocol::open_data_key(*seal_key, sub->sealed);
+      auto key = data_keys.open(*seal_key, sub->sealed);
       if (!key) return send_error(res, key.error());
       auto applicant = protocol::open_applicant(*key, sub->client_id, sub->sealed);
       OPENSSL_cleanse(key->data(), key->size());
@@ -247,7 +248,7 @@ struct HubServer::Impl {
             if (!ok || !written)
               return send_error(res, Error{got > decl->size ? Errc::invalid_argument : Errc::network,
                                            got > decl->size ? "document larger than declared" : "upload interrupted"});
-            CompletedUpload done{UploadTarget{c.id, client_id, doc_id, decl->size, decl->sha256}, tmp};
+            CompletedUpload done{UploadTarget{c.id, client_id, doc_id, decl->size, decl->sha256}, tmp, false};
             if (auto r = upload_sink.complete(done); !r) return send_error(res, r.error());
             send_json(res, 201, {{"document", {{"id", doc_id}, {"received", true}}}});
           });

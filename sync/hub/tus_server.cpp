@@ -9,7 +9,11 @@
 #include <array>
 #include <cerrno>
 #include <charconv>
+#include <condition_variable>
+#include <cstring>
 #include <map>
+#include <mutex>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -34,7 +38,15 @@ constexpr const char* kOffsetOctetStream = "application/offset+octet-stream";
 constexpr int kChecksumMismatch = 460;
 // Received bytes are gathered into blocks this large before they are hashed and
 // written: httplib hands the body over in 4 KiB pieces.
-constexpr std::size_t kWriteBlock = 1u << 20;
+constexpr std::size_t kWriteBlock = 512u << 10;
+// The committed offset lives in DATA/uploads/<id>.state: two slots this far
+// apart (one disk sector each), written alternately in place.
+constexpr std::size_t kStateSlot = 512;
+constexpr std::size_t kRecordSize = 48;
+// The upload's info (JSON) follows the two slots.
+constexpr std::size_t kInfoAt = 2 * kStateSlot;
+constexpr std::size_t kMaxInfo = 16u << 10;
+constexpr char kStateMagic[8] = {'M', 'C', 'T', 'U', 'S', 'S', 'T', '1'};
 // Files of a creation or removal cut short by a crash are swept after this long.
 constexpr auto kOrphanAge = std::chrono::hours(1);
 
@@ -126,7 +138,47 @@ struct UploadInfo {
   std::int64_t created_ms = 0;
   std::int64_t expires_ms = 0;
   std::string metadata;  // the raw Upload-Metadata, echoed by HEAD (tus 1.0.0 "Creation")
+  std::uint64_t commit = 0;  // sequence number of the state record that set `offset` (0: the info file's)
 };
+
+// One slot of the state file: magic, commit sequence, offset, expiry, flags
+// (all little-endian 64-bit), then the first 8 bytes of the sha256 of those 40.
+struct StateRecord {
+  std::uint64_t commit = 0;
+  std::int64_t offset = 0;
+  std::int64_t expires_ms = 0;
+  bool completed = false;
+};
+
+void put_le64(std::uint8_t* p, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(v >> (8 * i));
+}
+
+std::uint64_t get_le64(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+std::array<std::uint8_t, kRecordSize> encode(const StateRecord& r) {
+  std::array<std::uint8_t, kRecordSize> out{};
+  std::memcpy(out.data(), kStateMagic, 8);
+  put_le64(out.data() + 8, r.commit);
+  put_le64(out.data() + 16, static_cast<std::uint64_t>(r.offset));
+  put_le64(out.data() + 24, static_cast<std::uint64_t>(r.expires_ms));
+  put_le64(out.data() + 32, r.completed ? 1 : 0);
+  const auto check = crypto::sha256(std::span<const std::uint8_t>(out.data(), 40));
+  std::memcpy(out.data() + 40, check.data(), 8);
+  return out;
+}
+
+std::optional<StateRecord> decode(const std::uint8_t* p) {
+  if (std::memcmp(p, kStateMagic, 8) != 0) return std::nullopt;
+  const auto check = crypto::sha256(std::span<const std::uint8_t>(p, 40));
+  if (std::memcmp(p + 40, check.data(), 8) != 0) return std::nullopt;  // a torn write
+  return StateRecord{get_le64(p + 8), static_cast<std::int64_t>(get_le64(p + 16)),
+                     static_cast<std::int64_t>(get_le64(p + 24)), get_le64(p + 32) == 1};
+}
 
 Json to_json(const UploadInfo& i) {
   return {{"id", i.id},
@@ -169,57 +221,121 @@ void send_error(httplib::Response& res, int status, const Error& e) {
 void send_error(httplib::Response& res, const Error& e) { send_error(res, protocol::http_status_for(e.code), e); }
 
 // Bytes of one PATCH, gathered into blocks that are hashed (when the request
-// carries a checksum) and written at their offset. Each written block is handed
-// to the kernel's writeback at once, so the fsync before the answer has little
-// left to wait for.
+// carries a checksum) and written at their offset. A helper thread hashes and
+// writes one block while the request's thread receives the next (TLS
+// decryption), so checking a checksum costs little time. Each written block is
+// handed to the kernel's writeback at once, so the fsync before the answer has
+// little left to wait for. Memory: two blocks, whatever the body's size.
 class BodyWriter {
  public:
   BodyWriter(int fd, std::int64_t offset, crypto::Sha256* hash, stdfs::path path)
       : fd_(fd), pos_(offset), hash_(hash), path_(std::move(path)) {
-    block_.reserve(kWriteBlock);
+    filling_.reserve(kWriteBlock);
   }
+  ~BodyWriter() { finish(); }
+  BodyWriter(const BodyWriter&) = delete;
+  BodyWriter& operator=(const BodyWriter&) = delete;
 
   bool append(const char* data, std::size_t n) {
     while (n > 0) {
-      const std::size_t take = std::min(n, kWriteBlock - block_.size());
-      block_.insert(block_.end(), data, data + take);
+      const std::size_t take = std::min(n, kWriteBlock - filling_.size());
+      filling_.insert(filling_.end(), data, data + take);
       data += take;
       n -= take;
-      if (block_.size() == kWriteBlock && !flush()) return false;
+      if (filling_.size() == kWriteBlock && !hand_over()) return false;
     }
     return true;
   }
 
+  // Writes what is left and waits for the helper; false after a failed write.
   bool flush() {
-    if (error_) return false;  // never write past a failed write
-    if (block_.empty()) return true;
-    if (hash_ != nullptr) hash_->update(std::string_view(block_.data(), block_.size()));
-    std::size_t done = 0;
-    while (done < block_.size()) {
-      const ssize_t w = ::pwrite(fd_, block_.data() + done, block_.size() - done,
-                                 static_cast<off_t>(pos_ + static_cast<std::int64_t>(done)));
-      if (w < 0) {
-        if (errno == EINTR) continue;
-        error_ = fs::errno_error("cannot write", path_, errno);
-        return false;
-      }
-      done += static_cast<std::size_t>(w);
-    }
-    ::sync_file_range(fd_, static_cast<off_t>(pos_), static_cast<off_t>(block_.size()), SYNC_FILE_RANGE_WRITE);
-    pos_ += static_cast<std::int64_t>(block_.size());
-    block_.clear();
-    return true;
+    if (!filling_.empty() && !hand_over()) return false;
+    finish();
+    return !error_;
   }
 
   const std::optional<Error>& error() const { return error_; }
 
  private:
+  // Gives the full block to the helper (started on the first one) once it is
+  // done with the previous block.
+  bool hand_over() {
+    std::unique_lock lock(mutex_);
+    idle_.wait(lock, [&] { return writing_.empty(); });
+    if (error_) return false;  // never write past a failed write
+    writing_.swap(filling_);
+    filling_.clear();
+    filling_.reserve(kWriteBlock);
+    if (!helper_.joinable()) {
+      try {
+        helper_ = std::thread([this] { run(); });
+      } catch (const std::system_error&) {
+        lock.unlock();
+        write_block();  // no thread to spare: in line
+        return !error_;
+      }
+    }
+    work_.notify_one();
+    return true;
+  }
+
+  void run() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      work_.wait(lock, [&] { return !writing_.empty() || stopping_; });
+      if (writing_.empty()) return;
+      lock.unlock();
+      write_block();
+      lock.lock();
+    }
+  }
+
+  // Hashes and writes `writing_` (only the helper, or the caller when the
+  // helper is not running, touches it between hand-overs), then marks it done.
+  void write_block() {
+    std::optional<Error> failed;
+    if (hash_ != nullptr) hash_->update(std::string_view(writing_.data(), writing_.size()));
+    std::size_t done = 0;
+    while (done < writing_.size()) {
+      const ssize_t w = ::pwrite(fd_, writing_.data() + done, writing_.size() - done,
+                                 static_cast<off_t>(pos_ + static_cast<std::int64_t>(done)));
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        failed = fs::errno_error("cannot write", path_, errno);
+        break;
+      }
+      done += static_cast<std::size_t>(w);
+    }
+    if (!failed)
+      ::sync_file_range(fd_, static_cast<off_t>(pos_), static_cast<off_t>(writing_.size()), SYNC_FILE_RANGE_WRITE);
+    std::lock_guard lock(mutex_);
+    pos_ += static_cast<std::int64_t>(writing_.size());
+    if (failed && !error_) error_ = std::move(failed);
+    writing_.clear();
+    idle_.notify_all();
+  }
+
+  void finish() {
+    {
+      std::unique_lock lock(mutex_);
+      idle_.wait(lock, [&] { return writing_.empty(); });
+      stopping_ = true;
+    }
+    work_.notify_one();
+    if (helper_.joinable()) helper_.join();
+  }
+
   int fd_;
   std::int64_t pos_;
   crypto::Sha256* hash_;
   stdfs::path path_;
-  std::vector<char> block_;
+  std::vector<char> filling_;  // the request's thread only
+  std::vector<char> writing_;  // handed to the helper
   std::optional<Error> error_;
+  bool stopping_ = false;
+  std::mutex mutex_;
+  std::condition_variable work_, idle_;
+  std::thread helper_;
 };
 
 // A refused request's body: a small one is read and dropped, so that clients
@@ -245,9 +361,8 @@ struct TusServer::Impl {
 
   Impl(TusOptions o, HubStore& s, UploadSink& k, const Clock& c) : opt(std::move(o)), store(s), sink(k), clock(c) {}
 
-  stdfs::path info_path(const std::string& id) const { return opt.dir / (id + ".info"); }
   stdfs::path data_path(const std::string& id) const { return opt.dir / (id + ".data"); }
-  stdfs::path lock_path(const std::string& id) const { return opt.dir / (id + ".lock"); }
+  stdfs::path state_path(const std::string& id) const { return opt.dir / (id + ".state"); }
   std::string location(const std::string& id) const {
     return std::string(protocol::kApiPrefix) + "/uploads/" + id;
   }
@@ -258,24 +373,92 @@ struct TusServer::Impl {
     return now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(opt.lifetime).count();
   }
 
+  // The state file: the info (JSON, from byte kInfoAt, written once at
+  // creation), then the newer of its two commit records.
   Result<UploadInfo> load(const std::string& id) const {
-    auto text = fs::read_file(info_path(id));
-    if (!text) return fail(Errc::not_found, "no upload " + id);
-    auto j = parse_json(*text);
-    if (!j) return fail(Errc::corrupt, "upload " + id + ": " + j.error().message);
-    return info_from_json(*j);
+    Fd fd(::open(state_path(id).c_str(), O_RDONLY | O_CLOEXEC));
+    if (fd.get() < 0) return fail(Errc::not_found, "no upload " + id);
+    std::string bytes(kInfoAt + kMaxInfo, '\0');
+    ssize_t n = 0;
+    for (std::size_t got = 0; got < bytes.size(); got += static_cast<std::size_t>(n)) {
+      n = ::pread(fd.get(), bytes.data() + got, bytes.size() - got, static_cast<off_t>(got));
+      if (n < 0 && errno == EINTR) {
+        n = 0;
+        continue;
+      }
+      if (n <= 0) {
+        bytes.resize(got);
+        break;
+      }
+    }
+    if (n < 0) return fail(fs::errno_error("cannot read", state_path(id), errno));
+    // A creation cut short (a crash, or a power cut before the first commit
+    // made it durable) leaves no complete info: the upload never existed.
+    auto j = bytes.size() > kInfoAt ? parse_json(std::string_view(bytes).substr(kInfoAt)) : Result<Json>(fail(Errc::corrupt, ""));
+    if (!j) return fail(Errc::not_found, "no upload " + id + " (its creation did not complete)");
+    auto info = info_from_json(*j);
+    if (!info || info->completed) return info;
+    std::optional<StateRecord> best;
+    for (std::size_t at = 0; at + kRecordSize <= std::min<std::size_t>(bytes.size(), kInfoAt); at += kStateSlot)
+      if (auto r = decode(reinterpret_cast<const std::uint8_t*>(bytes.data()) + at); r && (!best || r->commit > best->commit))
+        best = r;
+    if (best && best->offset >= info->offset && best->offset <= info->target.length) {
+      info->offset = best->offset;
+      info->expires_ms = best->expires_ms;
+      info->completed = best->completed;
+      info->commit = best->commit;
+    }
+    return info;
   }
 
-  Result<void> save(const UploadInfo& i) const {
-    return fs::write_file_durable(info_path(i.id), to_json(i).dump(), 0600);
+  // A new upload's state file, info included: no fsync, no rename. A creation
+  // lost in a power cut costs the client a new upload (nothing was
+  // acknowledged yet); the first commit makes it durable.
+  Result<Fd> create_state(const UploadInfo& i) const {
+    const stdfs::path path = state_path(i.id);
+    Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    if (fd.get() < 0) return fail(fs::errno_error("cannot create", path, errno));
+    const std::string text = to_json(i).dump();
+    if (text.size() > kMaxInfo) return fail(Errc::invalid_argument, "Upload-Metadata is too long");
+    if (::pwrite(fd.get(), text.data(), text.size(), static_cast<off_t>(kInfoAt)) != static_cast<ssize_t>(text.size()))
+      return fail(fs::errno_error("cannot write", path, errno ? errno : ENOSPC));
+    return fd;
   }
 
-  // The info file goes first: from then on the upload does not exist, whatever
-  // a crash leaves of the rest (the sweep removes leftovers).
+  // The next record, written in place into the slot not holding the current one.
+  Result<void> write_record(UploadInfo& info, int state_fd, std::int64_t offset, bool completed, bool durable) const {
+    const StateRecord next{info.commit + 1, offset, next_expiry(), completed};
+    const auto record = encode(next);
+    const auto at = static_cast<off_t>((next.commit % 2) * kStateSlot);
+    if (::pwrite(state_fd, record.data(), record.size(), at) != static_cast<ssize_t>(record.size()))
+      return fail(fs::errno_error("cannot write", state_path(info.id), errno ? errno : ENOSPC));
+    if (durable && ::fdatasync(state_fd) != 0) return fail(fs::errno_error("cannot fsync", state_path(info.id), errno));
+    info.offset = next.offset;
+    info.expires_ms = next.expires_ms;
+    info.completed = next.completed;
+    info.commit = next.commit;
+    return {};
+  }
+
+  // Makes `bytes` more bytes of the data file count: the data is fsynced, then
+  // the new offset goes to the state file, fsynced — one small write in place,
+  // no rename and no directory sync per chunk. The first commit also makes the
+  // creation durable (the state file's info went with its fsync; the
+  // directory's entries now).
+  Result<void> commit(UploadInfo& info, int data_fd, int state_fd, std::int64_t bytes) const {
+    if (::fdatasync(data_fd) != 0) return fail(fs::errno_error("cannot fsync", data_path(info.id), errno));
+    const bool first = info.commit == 0;
+    if (auto r = write_record(info, state_fd, info.offset + bytes, false, true); !r) return r;
+    if (first)
+      if (auto r = fs::fsync_dir(opt.dir); !r) return r;
+    return {};
+  }
+
+  // The state file goes first: from then on the upload does not exist,
+  // whatever a crash leaves of the rest (the sweep removes leftovers).
   void remove(const std::string& id) const {
-    ::unlink(info_path(id).c_str());
+    ::unlink(state_path(id).c_str());
     ::unlink(data_path(id).c_str());
-    ::unlink(lock_path(id).c_str());
     (void)fs::fsync_dir(opt.dir);
   }
 
@@ -285,14 +468,14 @@ struct TusServer::Impl {
   // it: the holder is usually a request from a connection the client already
   // gave up, which only ends with the read timeout; the client retries.
   Result<Fd> lock(const std::string& id) const {
-    Fd fd(::open(lock_path(id).c_str(), O_RDWR | O_CLOEXEC));
+    Fd fd(::open(state_path(id).c_str(), O_RDWR | O_CLOEXEC));
     if (fd.get() < 0) {
       if (errno == ENOENT) return fail(Errc::not_found, "no upload " + id);
-      return fail(fs::errno_error("cannot open", lock_path(id), errno));
+      return fail(fs::errno_error("cannot open", state_path(id), errno));
     }
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
       if (errno == EWOULDBLOCK) return fail(Errc::unavailable, "upload " + id + " is busy with another request; retry");
-      return fail(fs::errno_error("cannot lock", lock_path(id), errno));
+      return fail(fs::errno_error("cannot lock", state_path(id), errno));
     }
     return fd;
   }
@@ -359,8 +542,6 @@ struct TusServer::Impl {
     auto have = sink.already_received(info.target);
     if (!have) return send_error(res, have.error());
     if (auto r = fs::ensure_dir(opt.dir, 0700); !r) return send_error(res, r.error());
-    Fd lock_fd(::open(lock_path(info.id).c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (lock_fd.get() < 0) return send_error(res, fs::errno_error("cannot create", lock_path(info.id), errno));
     if (*have) {
       // Already here: the upload is born complete. Our uploader reads the
       // Upload-Offset below; a client that PATCHes from 0 gets 409, asks HEAD
@@ -369,20 +550,15 @@ struct TusServer::Impl {
       info.completed = true;
     } else {
       auto space = fs::free_bytes(opt.dir);
-      if (space && *space < static_cast<std::uint64_t>(*length)) {
-        remove(info.id);
+      if (space && *space < static_cast<std::uint64_t>(*length))
         return send_error(res, Error{Errc::disk_full, "the hub has no room for " + std::to_string(*length) + " bytes now"});
-      }
       Fd data(::open(data_path(info.id).c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-      if (data.get() < 0) {
-        const Error e = fs::errno_error("cannot create", data_path(info.id), errno);
-        remove(info.id);
-        return send_error(res, e);
-      }
+      if (data.get() < 0) return send_error(res, fs::errno_error("cannot create", data_path(info.id), errno));
     }
-    if (auto r = save(info); !r) {
+    // The state file last: the upload exists from here on.
+    if (auto state = create_state(info); !state) {
       remove(info.id);
-      return send_error(res, r.error());
+      return send_error(res, state.error());
     }
     log::info(kLog, "upload " + info.id + " created by " + kiosk + " for " + info.target.dossier_client_id + "/" +
                         info.target.document_id + " (" + std::to_string(*length) + " bytes" +
@@ -458,9 +634,12 @@ struct TusServer::Impl {
 
     const stdfs::path path = data_path(id);
     Fd fd(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (fd.get() < 0) {
-      // The data is gone (a crash between completion and saving the info): the
-      // client starts a new upload, which finds the document already received.
+    struct stat st {};
+    if (fd.get() < 0 || ::fstat(fd.get(), &st) != 0 || st.st_size < info->offset) {
+      // The data is gone, or shorter than committed: a power cut lost the
+      // record of the completion (the data went to the blob store, or was
+      // emptied). The client starts a new upload, which finds the document
+      // already received.
       remove(id);
       return send_error(res, Error{Errc::not_found, "upload " + id + " lost its data; create a new upload"});
     }
@@ -499,13 +678,8 @@ struct TusServer::Impl {
       // what arrived; with a checksum nothing of it can be verified, so it goes.
       const bool payload_too_large = res.status == 413;
       bool kept = false;
-      if (!expected && received > 0 && !payload_too_large && ::fdatasync(fd.get()) == 0) {
-        UploadInfo grown = *info;
-        grown.offset += received;
-        grown.expires_ms = next_expiry();
-        kept = static_cast<bool>(save(grown));
-        if (kept) info = grown;
-      }
+      if (!expected && received > 0 && !payload_too_large) kept = info->offset + received < info->target.length &&  // the last bytes go to the sink, whole
+                                                                     static_cast<bool>(commit(*info, fd.get(), held->get(), received));
       if (!kept) rollback();
       log::info(kLog, "upload " + id + ": request cut after " + std::to_string(received) + " bytes, " +
                           (kept ? "kept" : "discarded") + " (offset " + std::to_string(info->offset) + ")");
@@ -520,17 +694,22 @@ struct TusServer::Impl {
                         Error{Errc::invalid_argument, "Upload-Checksum does not match the bytes received; send them again"});
     }
     const auto t_received = Steady::now();
-    if (::fdatasync(fd.get()) != 0) {
-      const Error e = fs::errno_error("cannot fsync", path, errno);
-      rollback();
-      return send_error(res, e);
-    }
-    const auto t_synced = Steady::now();
-    const std::int64_t previous = info->offset;
-    info->offset += received;
-    info->expires_ms = next_expiry();
-    if (info->offset == info->target.length) {
-      auto done = sink.complete({info->target, path});
+    const auto ms = [](auto a, auto b) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count()); };
+    if (info->offset + received < info->target.length) {
+      if (auto r = commit(*info, fd.get(), held->get(), received); !r) {
+        rollback();
+        return send_error(res, r.error());
+      }
+      log::debug(kLog, "upload " + id + ": +" + std::to_string(received) + " bytes → " + std::to_string(info->offset) +
+                           " (receive " + ms(t_start, t_received) + " ms, commit " + ms(t_received, Steady::now()) + " ms)");
+    } else {
+      // The last bytes: no fsync of the data file. The sink makes durable what
+      // it keeps (the file itself, renamed into the blob store, or the opened
+      // content), and only its success is answered 204.
+      const std::int64_t previous = info->offset;
+      info->offset += received;
+      const bool verified = previous == 0 && expected && crypto::hex(*expected) == info->target.sha256;
+      auto done = sink.complete({info->target, path, verified});
       if (!done) {
         const Error& e = done.error();
         if (e.code == Errc::invalid_argument || e.code == Errc::conflict) {
@@ -544,18 +723,18 @@ struct TusServer::Impl {
         else remove(id);
         return send_error(res, e);
       }
-      ::unlink(path.c_str());
-      info->completed = true;
-      log::info(kLog, "upload " + id + " complete: " + info->target.dossier_client_id + "/" + info->target.document_id);
+      // Emptied, not removed (that happens when the upload expires): a burst
+      // of uploads then frees no inodes, which some file systems (ext4
+      // without a journal) make new files pay for. No fsync: the database has
+      // it; an upload that forgot it (a power cut) finds its data gone, and the
+      // client's new upload is born complete.
+      if (::access(path.c_str(), F_OK) == 0) (void)::ftruncate(fd.get(), 0);
+      if (auto r = write_record(*info, held->get(), info->offset, true, false); !r)
+        log::warn(kLog, "upload " + id + ": " + r.error().message);
+      log::info(kLog, "upload " + id + " complete: " + info->target.dossier_client_id + "/" + info->target.document_id +
+                          " (last " + std::to_string(received) + " bytes received in " + ms(t_start, t_received) +
+                          " ms, stored in " + ms(t_received, Steady::now()) + " ms)");
     }
-    if (auto r = save(*info); !r) {
-      if (!info->completed) rollback();
-      return send_error(res, r.error());
-    }
-    const auto ms = [](auto a, auto b) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count()); };
-    log::debug(kLog, "upload " + id + ": +" + std::to_string(received) + " bytes → " + std::to_string(info->offset) + " (receive " +
-                         ms(t_start, t_received) + " ms, fsync " + ms(t_received, t_synced) + " ms, commit " +
-                         ms(t_synced, Steady::now()) + " ms)");
     res.status = 204;
     res.set_header("Upload-Offset", std::to_string(info->offset));
     set_expires(res, *info);
@@ -581,9 +760,13 @@ struct TusServer::Impl {
       const stdfs::path p = it->path();
       const std::string stem = p.stem().string();
       const std::string ext = p.extension().string();
-      if (ext == ".info" && is_upload_id(stem)) {
+      std::error_code age_ec;
+      const auto mtime = stdfs::last_write_time(p, age_ec);
+      const bool old = !age_ec && now - mtime > kOrphanAge;
+      if (ext == ".state" && is_upload_id(stem)) {
         auto info = load(stem);
         if (info && !expired(*info)) continue;
+        if (!info && !old) continue;  // maybe being created right now
         auto held = lock(stem);
         if (!held && held.error().code == Errc::unavailable) continue;  // a request is writing to it
         // Under the lock, look again: a PATCH may just have moved the expiry.
@@ -591,12 +774,12 @@ struct TusServer::Impl {
         if (info && !expired(*info)) continue;
         remove(stem);
         ++removed;
-        log::info(kLog, "upload " + stem + " expired and was removed");
-      } else if ((ext == ".data" || ext == ".lock" || p.filename().string().front() == '.')) {
-        // Leftovers: a creation or removal cut short, a temporary info file.
-        if (ext != ".info" && is_upload_id(stem) && stdfs::exists(info_path(stem), ec)) continue;
-        const auto mtime = stdfs::last_write_time(p, ec);
-        if (!ec && now - mtime > kOrphanAge) stdfs::remove(p, ec);
+        log::info(kLog, "upload " + stem + (info ? " expired and was removed" : ": leftovers of a creation cut short removed"));
+      } else if (ext == ".data" || ext == ".info" || ext == ".lock" || ext == ".offset" ||
+                 p.filename().string().front() == '.') {
+        // Leftovers: a creation or removal cut short, files of an older layout.
+        if (ext == ".data" && is_upload_id(stem) && stdfs::exists(state_path(stem), ec)) continue;
+        if (old) stdfs::remove(p, ec);
       }
     }
     if (ec) return fail(Errc::io, "cannot list " + opt.dir.string() + ": " + ec.message());

@@ -5,8 +5,11 @@
 //
 // Upload state lives on the file system, not in the database, so several hub
 // processes sharing the data directory serve the same uploads:
-//   DATA/uploads/<id>.info   JSON (kiosk, dossier, document, length, committed
-//                            offset, expiry), replaced atomically and durably
+//   DATA/uploads/<id>.info   JSON (kiosk, dossier, document, length, expiry,
+//                            completed), written at creation and completion
+//   DATA/uploads/<id>.offset the committed offset and expiry: two checksummed
+//                            slots written alternately in place and fsynced
+//                            after each PATCH that moves the offset
 //   DATA/uploads/<id>.data   the bytes received so far (only the first `offset`
 //                            of them count: bytes of a request cut short by a
 //                            crash are dropped by the next PATCH)
@@ -47,9 +50,13 @@ struct UploadTarget {
 
 struct CompletedUpload {
   UploadTarget target;
-  // The complete data file (exactly target.length bytes, fsynced). The sink may
-  // rename it away; whatever is left there afterwards is removed.
+  // The complete data file (exactly target.length bytes, not necessarily
+  // fsynced: the sink makes durable whatever it keeps). The sink may rename it
+  // away; whatever is left there afterwards is removed.
   std::filesystem::path file;
+  // The file's sha256 was checked against target.sha256 already: one request
+  // carried the whole upload with a matching checksum.
+  bool digest_verified = false;
 };
 
 // Where completed uploads go: verify, store, mark the document received.

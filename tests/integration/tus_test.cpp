@@ -14,6 +14,7 @@
 
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <random>
 #include <thread>
 
@@ -230,12 +231,34 @@ class TusUploads : public ::testing::Test {
     EXPECT_TRUE(sealed) << (sealed ? "" : sealed.error().message);
   }
 
+  // As the hub's next commit would (docs/uploads.md, "Where the state lives"):
+  // a record one commit newer, in the other slot of the state file, with the
+  // same offset and the expiry a second ago.
   void set_expiry_in_the_past(const std::string& id) {
-    const auto path = uploads() / (id + ".info");
-    auto j = parse_json(*fs::read_file(path));
-    ASSERT_TRUE(j);
-    (*j)["expires_ms"] = unix_millis(clock.now()) - 1000;
-    ASSERT_TRUE(fs::write_file_durable(path, j->dump()));
+    const auto path = uploads() / (id + ".state");
+    auto bytes = fs::read_file(path);
+    ASSERT_TRUE(bytes);
+    auto le64 = [](const char* p) {
+      std::uint64_t v = 0;
+      for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+      return v;
+    };
+    std::uint64_t commit = 0, offset = 0;
+    for (std::size_t slot = 0; slot < 2; ++slot) {
+      const char* r = bytes->data() + slot * 512;
+      if (std::string_view(r, 8) != "MCTUSST1") continue;
+      const auto check = crypto::sha256(std::string_view(r, 40));
+      if (std::memcmp(r + 40, check.data(), 8) != 0 || le64(r + 8) < commit) continue;
+      commit = le64(r + 8);
+      offset = le64(r + 16);
+    }
+    std::string record = "MCTUSST1";
+    for (std::uint64_t v : {commit + 1, offset, static_cast<std::uint64_t>(unix_millis(clock.now()) - 1000), std::uint64_t{0}})
+      for (int i = 0; i < 8; ++i) record.push_back(static_cast<char>(v >> (8 * i)));
+    const auto check = crypto::sha256(std::string_view(record));
+    record.append(reinterpret_cast<const char*>(check.data()), 8);
+    bytes->replace(((commit + 1) % 2) * 512, record.size(), record);
+    ASSERT_TRUE(fs::write_file_durable(path, *bytes, 0600));
   }
 };
 
@@ -410,7 +433,7 @@ TEST_F(TusUploads, APatchWhileAnotherWritesToTheUploadIsRefusedWith423) {
   RawTus tus(hub.url(), kiosk);
   const auto loc = tus.created(MiB, d.client_id(), "d1");
   // Another hub process sharing the data directory, mid-PATCH, holds the lock.
-  const int fd = ::open((uploads() / (id_of(loc) + ".lock")).c_str(), O_RDWR | O_CLOEXEC);
+  const int fd = ::open((uploads() / (id_of(loc) + ".state")).c_str(), O_RDWR | O_CLOEXEC);
   ASSERT_GE(fd, 0);
   ASSERT_EQ(::flock(fd, LOCK_EX), 0);
   const std::string body = slice(d.file, 0, MiB);
@@ -492,7 +515,7 @@ TEST_F(TusUploads, ExpiredUploadsAreRefusedAndSweptAway) {
   set_expiry_in_the_past(id_of(second));
   hub.stop();
   hub.start();
-  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(second) + ".info")));
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(second) + ".state")));
   EXPECT_FALSE(stdfs::exists(uploads() / (id_of(second) + ".data")));
   auto after = tus.head(second);
   ASSERT_TRUE(after);
@@ -642,7 +665,7 @@ TEST_F(TusUploads, ADocumentNotMatchingItsDeclaredDigestIsRefusedAndForgotten) {
   EXPECT_NE(r.error().message.find("sha256"), std::string::npos) << r.error().message;
   EXPECT_FALSE(stdfs::exists(blob(d.sha256())));
   for (const auto& e : stdfs::directory_iterator(uploads()))
-    EXPECT_NE(e.path().extension(), ".info") << "the refused upload is removed: " << e.path();
+    EXPECT_NE(e.path().extension(), ".state") << "the refused upload is removed: " << e.path();
   client::HubClient c(hub.kiosk_endpoint(kiosk));
   EXPECT_FALSE(c.seal_dossier(d.client_id()));
 }

@@ -51,8 +51,11 @@ std::vector<std::uint8_t> encrypt_chunked(const DataKey& key, std::span<const st
                                           std::size_t chunk_size = kDefaultChunk);
 // Streams a chunked file, handing each verified plaintext chunk to `sink` (in
 // order; nothing unverified is ever handed out). Errc::corrupt on any tampering,
-// truncation or a wrong key.
+// truncation or a wrong key. `raw`, when given, sees every byte of the file as
+// read (header, ciphertext and tags, in order): a caller can hash the file as
+// sent in the same pass.
 Result<std::uint64_t> decrypt_chunked_file(const DataKey& key, const std::filesystem::path& file,
-                                           const std::function<Result<void>(std::span<const std::uint8_t>)>& sink);
+                                           const std::function<Result<void>(std::span<const std::uint8_t>)>& sink,
+                                           const std::function<void(std::span<const std::uint8_t>)>& raw = {});
 
 }  // namespace motcua::crypto
