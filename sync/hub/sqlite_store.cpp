@@ -1,9 +1,17 @@
 // Embedded SQLite backend of the hub (development, demos, one commune or district).
 // One connection guarded by a mutex: SQLite serialises writers anyway, and the
-// hub's writes are small. WAL + synchronous=FULL: an acknowledged dossier survives
-// a power cut.
+// hub's writes are small. WAL, and every commit on disk before the method
+// returns (group commit, see WalSync): an acknowledged dossier survives a
+// power cut.
+
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <memory>
 #include <mutex>
 #include <tuple>
 #include <unordered_map>
@@ -14,6 +22,7 @@
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/store/db.hpp"
 #include "motcua/util/fs.hpp"
+#include "motcua/util/log.hpp"
 
 namespace motcua::hub {
 
@@ -162,9 +171,92 @@ std::optional<domain::Timeliness> timeliness_from(const std::string& key) {
   return std::nullopt;
 }
 
+// Group commit. The connection runs with synchronous=NORMAL — a commit writes
+// the WAL but does not fsync it — and each store call that committed fsyncs
+// the WAL itself once it has released the connection's mutex, before it
+// returns. Concurrent requests (a backlog drained by several couriers, many
+// kiosks) thus share their flushes instead of queueing one fsync each behind
+// the mutex, and each is still answered only once its own commit is on disk,
+// as with synchronous=FULL. SQLite keeps the WAL consistent in NORMAL mode by
+// itself (it syncs the WAL before a checkpoint and the database after one).
+class WalSync {
+ public:
+  explicit WalSync(std::filesystem::path wal) : path_(std::move(wal)) {}
+
+  // After a failed fsync the kernel may have dropped the pages it could not
+  // write, and a later fsync would succeed without them: acknowledging anything
+  // after that would be a lie. The hub stops; on restart SQLite recovers from
+  // what is on disk, and kiosks send again what was not acknowledged.
+  void sync() {
+    auto fd = current();
+    if (fd && ::fdatasync(fd->get()) == 0) return;
+    log::error("db", fs::errno_error("cannot fsync", path_, fd ? errno : ENOENT).message +
+                         " — stopping rather than acknowledge what may not be stored");
+    std::abort();
+  }
+
+ private:
+  class Fd {
+   public:
+    explicit Fd(int fd) : fd_(fd) {}
+    ~Fd() {
+      if (fd_ >= 0) ::close(fd_);
+    }
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+
+   private:
+    int fd_;
+  };
+
+  // The WAL stays the same file while the hub's connection is open; it is
+  // reopened should it have been replaced anyway (compared by inode). Callers
+  // keep their descriptor alive while they fsync it, outside the lock.
+  std::shared_ptr<const Fd> current() {
+    std::lock_guard lock(mutex_);
+    struct stat named {}, held {};
+    if (::stat(path_.c_str(), &named) != 0) return nullptr;
+    if (!fd_ || ::fstat(fd_->get(), &held) != 0 || held.st_ino != named.st_ino || held.st_dev != named.st_dev) {
+      const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return nullptr;
+      fd_ = std::make_shared<const Fd>(fd);
+    }
+    return fd_;
+  }
+
+  std::filesystem::path path_;
+  std::mutex mutex_;
+  std::shared_ptr<const Fd> fd_;
+};
+
 class SqliteStore final : public HubStore {
  public:
-  SqliteStore(Db db, const Clock& clock) : db_(std::move(db)), clock_(clock) {}
+  SqliteStore(Db db, const Clock& clock) : db_(std::move(db)), clock_(clock), wal_(db_.path().string() + "-wal") {
+    sqlite3_commit_hook(db_.handle(), &SqliteStore::on_commit, this);
+  }
+  ~SqliteStore() override { sqlite3_commit_hook(db_.handle(), nullptr, nullptr); }
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  // Every call holds one of these: the connection's mutex, then, if the call
+  // committed, the WAL's fsync after the mutex is released (WalSync).
+  class Locked {
+   public:
+    explicit Locked(SqliteStore& s) : s_(s), lock_(s.mutex_) { s_.committed_ = false; }
+    ~Locked() {
+      const bool committed = s_.committed_;
+      s_.committed_ = false;
+      lock_.unlock();
+      if (committed) s_.wal_.sync();
+    }
+    Locked(const Locked&) = delete;
+    Locked& operator=(const Locked&) = delete;
+
+   private:
+    SqliteStore& s_;
+    std::unique_lock<std::mutex> lock_;
+  };
 
   // The calendar comes from the catalog (its holiday overrides), so it is built
   // after the catalog can be read.
@@ -180,7 +272,7 @@ class SqliteStore final : public HubStore {
   // ---- catalog
 
   Result<ImportCounts> import_catalog(const domain::Catalog& incoming) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     // Check references against the merged catalog before writing anything.
     auto current = load_catalog();
     if (!current) return fail(current.error());
@@ -234,7 +326,7 @@ class SqliteStore final : public HubStore {
   // ---- service figures
 
   Result<int> refresh_stats(TimePoint now) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     const std::int64_t now_ms = unix_millis(now);
     auto st = db_.prepare(
         "SELECT service_code, count(*), sum(received_ms >= ?1), "
@@ -290,7 +382,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<protocol::CatalogPage> catalog_changes(std::int64_t after, int limit) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare(
         "SELECT seq, kind, key, body, deleted FROM catalog_entities WHERE seq > ? ORDER BY seq LIMIT ?");
     if (!st) return fail(st.error());
@@ -321,19 +413,19 @@ class SqliteStore final : public HubStore {
   }
 
   Result<domain::Catalog> catalog() override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     return load_catalog();
   }
 
   Result<std::optional<domain::Service>> service(const std::string& code) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     return find_service(code);
   }
 
   // ---- kiosks
 
   Result<KioskRecord> register_kiosk(const std::string& id, const std::string& fingerprint) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
     auto existing = find_kiosk(id);
@@ -361,7 +453,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<std::optional<KioskRecord>> kiosk(const std::string& id) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     return find_kiosk(id);
   }
 
@@ -369,7 +461,7 @@ class SqliteStore final : public HubStore {
 
   Result<protocol::CodeLease> lease_codes(const std::string& kiosk_id, const std::string& agency_id, int count,
                                           TimePoint now) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
     auto known = db_.prepare("SELECT 1 FROM catalog_entities WHERE kind = 'agency' AND key = ? AND deleted = 0");
@@ -405,7 +497,7 @@ class SqliteStore final : public HubStore {
   Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
                                       const protocol::Applicant& applicant, const std::string& content_hash,
                                       TimePoint now) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
     auto existing = db_.prepare("SELECT id, content_hash FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
@@ -513,7 +605,7 @@ class SqliteStore final : public HubStore {
 
   Result<protocol::DocumentDecl> declared_document(const std::string& kiosk_id, const std::string& client_id,
                                                    const std::string& document_id) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare(
         "SELECT d.document_id, d.name, d.content_type, d.size, d.sha256, d.encoding FROM dossier_documents d "
         "JOIN dossiers x ON x.id = d.dossier_id WHERE x.kiosk_id = ? AND x.client_id = ? AND d.document_id = ?");
@@ -526,7 +618,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<std::string> sealed_key(const std::string& kiosk_id, const std::string& client_id) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare("SELECT sealed_key FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
     if (!st) return fail(st.error());
     st->bind(1, kiosk_id).bind(2, client_id);
@@ -538,7 +630,7 @@ class SqliteStore final : public HubStore {
 
   Result<bool> document_is_received(const std::string& kiosk_id, const std::string& client_id,
                                     const std::string& document_id) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare(
         "SELECT d.received FROM dossier_documents d JOIN dossiers x ON x.id = d.dossier_id "
         "WHERE x.kiosk_id = ? AND x.client_id = ? AND d.document_id = ?");
@@ -551,7 +643,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<void> document_received(const std::string& kiosk_id, const DocumentReceipt& r) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare(
         "UPDATE dossier_documents SET received = 1, content_sha256 = coalesce(?6, content_sha256, sha256), "
         "content_size = coalesce(?7, content_size, size) WHERE document_id = ?1 AND sha256 = ?2 AND size = ?3 AND "
@@ -568,7 +660,7 @@ class SqliteStore final : public HubStore {
 
   Result<protocol::DossierAck> seal(const std::string& kiosk_id, const std::string& client_id,
                                     TimePoint now) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
     auto st = db_.prepare("SELECT id, status, submission, received_ms FROM dossiers WHERE kiosk_id = ? AND client_id = ?");
@@ -615,7 +707,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<protocol::StatusView> status(const std::string& code, const std::string& secret) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     // The hot path of public lookups: one statement, prepared once, one read
     // transaction (the dossier and its events in a single join) instead of six
     // statements prepared on every call.
@@ -693,7 +785,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<protocol::StatusPage> status_changes(const std::string& kiosk_id, std::int64_t after, int limit) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare(
         "SELECT id, status_seq, client_id FROM dossiers WHERE kiosk_id = ? AND status_seq > ? ORDER BY status_seq LIMIT ?");
     if (!st) return fail(st.error());
@@ -723,14 +815,14 @@ class SqliteStore final : public HubStore {
 
   Result<void> record_heartbeat(const std::string& kiosk_id, const protocol::Heartbeat& heartbeat,
                                 TimePoint now) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare("UPDATE kiosks SET heartbeat = ?, last_seen_ms = ? WHERE id = ?");
     if (!st) return fail(st.error());
     return st->bind(1, protocol::to_json(heartbeat).dump()).bind(2, unix_millis(now)).bind(3, kiosk_id).run();
   }
 
   Result<std::vector<protocol::KioskView>> kiosks() override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto st = db_.prepare("SELECT id, number, revoked, last_seen_ms, heartbeat FROM kiosks ORDER BY number");
     std::vector<protocol::KioskView> out;
     auto r = rows(st, [&](Stmt& s) -> Result<void> {
@@ -779,7 +871,7 @@ class SqliteStore final : public HubStore {
 
   Result<std::vector<protocol::DossierSummary>> list_dossiers(std::optional<domain::DossierStatus> status,
                                                                int limit, int offset) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     std::string sql = std::string(kSummarySelect) + " WHERE status IS NOT NULL";
     if (status) sql += " AND status = " + std::to_string(static_cast<int>(*status));
     sql += " ORDER BY received_ms DESC, id DESC LIMIT ? OFFSET ?";
@@ -796,7 +888,7 @@ class SqliteStore final : public HubStore {
   }
 
   Result<protocol::DossierDetail> dossier(const std::string& code) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto id = id_by_code(code);
     if (!id) return fail(id.error());
     return detail(*id);
@@ -804,7 +896,7 @@ class SqliteStore final : public HubStore {
 
   Result<protocol::DossierDetail> apply_action(const std::string& code,
                                                const domain::TransitionRequest& request) override {
-    std::lock_guard lock(mutex_);
+    Locked lock(*this);
     auto tx = Tx::begin(db_);
     if (!tx) return fail(tx.error());
     auto id = id_by_code(code);
@@ -1164,10 +1256,17 @@ class SqliteStore final : public HubStore {
     return base;
   }
 
+  static int on_commit(void* self) {
+    static_cast<SqliteStore*>(self)->committed_ = true;
+    return 0;  // go ahead
+  }
+
   std::mutex mutex_;
   Db db_;
   std::optional<Stmt> lookup_;  // status(): prepared once, reset after every use
   const Clock& clock_;
+  WalSync wal_;
+  bool committed_ = false;  // under mutex_: the current call committed
   std::optional<calendar::WorkingTime> working_time_;
 };
 
@@ -1176,7 +1275,8 @@ class SqliteStore final : public HubStore {
 Result<std::unique_ptr<HubStore>> open_sqlite_store(const std::string& path, const Clock& clock) {
   auto db = Db::open(path);
   if (!db) return fail(db.error());
-  if (auto r = store::migrate(*db, kMigrations); !r) return fail(r.error());
+  if (auto r = store::migrate(*db, kMigrations); !r) return fail(r.error());  // synchronous=FULL so far
+  if (auto r = db->exec("PRAGMA synchronous=NORMAL"); !r) return fail(r.error());  // WalSync from here on
   auto store = std::make_unique<SqliteStore>(std::move(*db), clock);
   if (auto r = store->init_calendar(); !r) return fail(r.error());
   return std::unique_ptr<HubStore>(std::move(store));
