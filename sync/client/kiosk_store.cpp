@@ -458,12 +458,29 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
     od.content_type = doc.content_type;
     od.path = rel;
     od.size = static_cast<std::int64_t>(encrypted.size());
-    od.sha256 = crypto::hex(crypto::sha256(std::span<const std::uint8_t>(encrypted)));
-    // Per-chunk digests for the upload's checksums, while the bytes are at hand.
+    // The document's digest and the per-chunk digests of the upload's checksums
+    // in one pass over the bytes; a document of one chunk (most pages) is
+    // hashed once, its chunk digest being its own.
     od.chunk_size = kUploadChunk;
-    for (std::size_t at = 0; at < encrypted.size(); at += static_cast<std::size_t>(kUploadChunk))
-      od.chunk_digests.push_back(crypto::sha256(std::span<const std::uint8_t>(encrypted).subspan(
-          at, std::min(encrypted.size() - at, static_cast<std::size_t>(kUploadChunk)))));
+    const std::span<const std::uint8_t> bytes(encrypted);
+    if (bytes.size() <= static_cast<std::size_t>(kUploadChunk)) {
+      od.chunk_digests.push_back(crypto::sha256(bytes));
+      od.sha256 = crypto::hex(od.chunk_digests.back());
+    } else {
+      crypto::Sha256 whole;
+      for (std::size_t at = 0; at < bytes.size(); at += static_cast<std::size_t>(kUploadChunk)) {
+        const auto piece = bytes.subspan(at, std::min(bytes.size() - at, static_cast<std::size_t>(kUploadChunk)));
+        // Each piece is hashed into both while it is in the CPU's cache.
+        crypto::Sha256 part;
+        for (std::size_t b = 0; b < piece.size(); b += 256u << 10) {
+          const auto block = piece.subspan(b, std::min(piece.size() - b, std::size_t{256} << 10));
+          whole.update(block);
+          part.update(block);
+        }
+        od.chunk_digests.push_back(part.finish());
+      }
+      od.sha256 = crypto::hex(whole.finish());
+    }
     s.documents.push_back({od.id, od.name, od.content_type, od.size, od.sha256, std::string(protocol::kEncodingSealed)});
     e.documents.push_back(std::move(od));
   }
@@ -657,16 +674,24 @@ Result<void> KioskStore::mark_delivered(const std::string& client_id, const prot
   if (!*entry) return fail(Errc::not_found, "no outbox entry " + client_id);
   auto tx = Tx::begin(db_);
   if (!tx) return fail(tx.error());
+  if (auto r = write_delivered(**entry, ack); !r) return r;
+  return tx->commit();
+}
+
+Result<void> KioskStore::write_delivered(const OutboxEntry& e, const protocol::DossierAck& ack) {
   auto st = db_.prepare(
       "UPDATE outbox SET state = 'delivered', official_code = ?, delivered_ms = ?, last_error = '' "
       "WHERE client_id = ?");
   if (!st) return fail(st.error());
-  if (auto r = st->bind(1, ack.code).bind(2, unix_millis(clock_->now())).bind(3, client_id).run(); !r) return r;
+  if (auto r = st->bind(1, ack.code).bind(2, unix_millis(clock_->now())).bind(3, e.client_id).run(); !r) return r;
+  // Sealed means every document arrived.
+  auto docs = db_.prepare("UPDATE outbox_documents SET uploaded = 1, upload_url = NULL WHERE client_id = ?");
+  if (!docs) return fail(docs.error());
+  if (auto r = docs->bind(1, e.client_id).run(); !r) return r;
 
   // Seed the status cache with what the hub just confirmed, so the citizen can
   // look the dossier up at this kiosk while it is offline. A status fetched
   // from the hub later replaces it; an existing (newer) row is kept.
-  const auto& e = **entry;
   protocol::StatusView v;
   v.code = ack.code;
   if (!e.leased) v.provisional_code = e.receipt_code;
@@ -685,14 +710,31 @@ Result<void> KioskStore::mark_delivered(const std::string& client_id, const prot
       "INSERT INTO status_cache(code, provisional_code, lookup_secret, body, fetched_ms) VALUES(?, ?, ?, ?, ?) "
       "ON CONFLICT(code) DO NOTHING");
   if (!cache) return fail(cache.error());
-  if (auto r = cache->bind(1, v.code)
-                   .bind(2, v.provisional_code)
-                   .bind(3, e.submission.lookup_secret)
-                   .bind(4, protocol::to_json(v).dump())
-                   .bind(5, unix_millis(clock_->now()))
-                   .run();
-      !r)
-    return r;
+  return cache->bind(1, v.code)
+      .bind(2, v.provisional_code)
+      .bind(3, e.submission.lookup_secret)
+      .bind(4, protocol::to_json(v).dump())
+      .bind(5, unix_millis(clock_->now()))
+      .run();
+}
+
+Result<void> KioskStore::record_progress(std::span<const DossierProgress> batch) {
+  if (batch.empty()) return {};
+  auto tx = Tx::begin(db_);
+  if (!tx) return fail(tx.error());
+  for (const auto& p : batch) {
+    if (p.sealed) {
+      auto entry = find(p.client_id);
+      if (!entry) return fail(entry.error());
+      if (!*entry) continue;  // purged meanwhile: nothing left to record
+      if (auto r = write_delivered(**entry, *p.sealed); !r) return r;
+      continue;
+    }
+    if (p.created)
+      if (auto r = mark_created(p.client_id, *p.created); !r) return r;
+    if (p.error)
+      if (auto r = record_failure(p.client_id, *p.error); !r) return r;
+  }
   return tx->commit();
 }
 

@@ -1,7 +1,10 @@
 #include "motcua/client/sync_engine.hpp"
 
 #include <algorithm>
+#include <condition_variable>
+#include <mutex>
 #include <random>
+#include <thread>
 
 #include "motcua/client/kiosk_store.hpp"
 #include "motcua/client/tus_uploader.hpp"
@@ -190,51 +193,163 @@ Result<void> SyncEngine::pull_catalog_with(KioskStore& store) {
   return {};
 }
 
+// A courier delivers one dossier at a time on its own connections.
+struct SyncEngine::Courier {
+  HubClient hub;
+  TusUploader uploader;
+  explicit Courier(const HubEndpoint& ep) : hub(ep), uploader(ep) {}
+};
+
 Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
   auto pending = store.pending();
   if (!pending) return fail(pending.error());
-  std::optional<Error> first_error;
-  for (const auto& entry : *pending) {
+  if (pending->empty()) return {};
+  const auto workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, config_.parallel_dossiers)), pending->size());
+  while (couriers_.size() < workers) couriers_.push_back(std::make_unique<Courier>(config_.hub));
+
+  // Shared by the couriers and this thread. `store` is used by this thread
+  // and, for the rare upload URL to keep, by couriers: under store_mutex.
+  struct Outcome {
+    DossierProgress progress;
+    std::optional<Error> error;
+  };
+  std::mutex m, store_mutex;
+  std::condition_variable cv;
+  std::size_t next = 0, running = workers;
+  std::vector<Outcome> outcomes;
+  bool halt = false;  // the hub is unusable or the kiosk cannot record: start no more dossiers
+
+  auto deliver = [&](Courier& c, const OutboxEntry& entry) -> Outcome {
+    Outcome out{{entry.client_id, std::nullopt, std::nullopt, std::nullopt}, std::nullopt};
+    auto stop_with = [&](const Error& e) {
+      out.progress.error = e.describe();
+      out.error = e;
+      return out;
+    };
     // Always (re)create: the hub answers idempotently with the documents it still
     // misses, so the hub's view — not our local flags — decides what to upload.
-    Result<void> r = [&]() -> Result<void> {
-      auto ack = hub_->create_dossier(entry.submission);
-      if (!ack) return fail(ack.error());
-      if (entry.state == OutboxState::queued || !entry.official_code || *entry.official_code != ack->code) {
-        if (auto m = store.mark_created(entry.client_id, *ack); !m) return m;
-        notify(SyncEvent::outbox_changed);
+    auto ack = c.hub.create_dossier(entry.submission);
+    if (!ack) return stop_with(ack.error());
+    if (entry.state == OutboxState::queued || !entry.official_code || *entry.official_code != ack->code)
+      out.progress.created = *ack;
+    bool announced = false;
+    for (const auto& doc : entry.documents) {
+      if (std::find(ack->missing_documents.begin(), ack->missing_documents.end(), doc.id) == ack->missing_documents.end())
+        continue;
+      const bool large = doc.size > kUploadChunk;
+      if (large && out.progress.created && !announced) {
+        // A long upload ahead: the official code is recorded (and shown) now.
+        std::lock_guard lock(m);
+        outcomes.push_back({{entry.client_id, out.progress.created, std::nullopt, std::nullopt}, std::nullopt});
+        announced = true;
+        cv.notify_all();
       }
-      for (const auto& doc : entry.documents) {
-        if (std::find(ack->missing_documents.begin(), ack->missing_documents.end(), doc.id) ==
-            ack->missing_documents.end())
-          continue;
-        // Resumable (tus 1.0.0, docs/uploads.md): the upload URL is kept in the
-        // outbox row, so a kiosk killed mid-upload resumes where the hub is.
-        auto up = document_upload(entry.client_id, doc.id, config_.data_dir / doc.path);
-        up.resume_url = doc.upload_url.value_or("");
-        up.chunk_digests = doc.chunk_digests;
-        up.chunk_digest_size = doc.chunk_size;
-        up.on_created = [&](const std::string& url) { return store.set_upload_url(entry.client_id, doc.id, url); };
-        if (!uploader_) uploader_.emplace(config_.hub);
-        if (auto u = uploader_->upload(up); !u) return fail(u.error());
-        if (auto m = store.mark_uploaded(entry.client_id, doc.id); !m) return m;
+      // Resumable (tus 1.0.0, docs/uploads.md). The upload URL of a document
+      // larger than one chunk is kept in the outbox row, so a kiosk killed
+      // mid-upload resumes where the hub is. A smaller one is sent again whole
+      // after a restart — at most one chunk, as after a cut — and saves a
+      // commit per document.
+      auto up = document_upload(entry.client_id, doc.id, config_.data_dir / doc.path);
+      up.resume_url = doc.upload_url.value_or("");
+      up.chunk_digests = doc.chunk_digests;
+      up.chunk_digest_size = doc.chunk_size;
+      if (large)
+        up.on_created = [&](const std::string& url) {
+          std::lock_guard lock(store_mutex);
+          return store.set_upload_url(entry.client_id, doc.id, url);
+        };
+      if (auto u = c.uploader.upload(up); !u) return stop_with(u.error());
+    }
+    auto sealed = c.hub.seal_dossier(entry.client_id);
+    if (!sealed) return stop_with(sealed.error());
+    out.progress.sealed = *sealed;
+    log::info(kLog, "dossier " + sealed->code + " delivered");
+    return out;
+  };
+
+  auto work = [&](std::size_t w) {
+    for (;;) {
+      const OutboxEntry* entry = nullptr;
+      {
+        std::lock_guard lock(m);
+        if (!halt && next < pending->size() && !stop_requested()) entry = &(*pending)[next++];
       }
-      auto sealed = hub_->seal_dossier(entry.client_id);
-      if (!sealed) return fail(sealed.error());
-      if (auto m = store.mark_delivered(entry.client_id, *sealed); !m) return m;
-      log::info(kLog, "dossier " + sealed->code + " delivered");
-      notify(SyncEvent::outbox_changed);
-      return {};
-    }();
-    if (!r) {
-      log::warn(kLog, "dossier " + entry.client_id + ": " + r.error().describe());
-      (void)store.record_failure(entry.client_id, r.error().describe());
-      if (is_transport_error(r.error())) return r;  // hub unreachable: back off
-      if (!first_error) first_error = r.error();     // this dossier only: go on with the rest
+      if (entry == nullptr) break;
+      Outcome o = deliver(*couriers_[w], *entry);
+      std::lock_guard lock(m);
+      if (o.error && is_transport_error(*o.error)) halt = true;
+      outcomes.push_back(std::move(o));
+      cv.notify_all();
+    }
+    std::lock_guard lock(m);
+    --running;
+    cv.notify_all();
+  };
+  std::vector<std::thread> threads;
+  for (std::size_t w = 0; w < workers; ++w) {
+    try {
+      threads.emplace_back(work, w);
+    } catch (const std::system_error&) {
+      std::lock_guard lock(m);
+      running -= workers - w;  // no thread to spare: fewer couriers
+      break;
     }
   }
+  if (threads.empty()) {
+    running = 1;
+    work(0);  // no thread at all: one dossier after the other, on this thread
+  }
+
+  // This thread records what the couriers learn: whatever has arrived, in one
+  // transaction (one fsync for the batch).
+  std::optional<Error> transport_error, first_error, store_error;
+  for (;;) {
+    std::vector<Outcome> batch;
+    bool done = false;
+    {
+      std::unique_lock lock(m);
+      cv.wait(lock, [&] { return !outcomes.empty() || running == 0; });
+      batch.swap(outcomes);
+      done = running == 0;
+    }
+    if (!batch.empty() && !store_error) {
+      std::vector<DossierProgress> progress;
+      for (auto& o : batch) {
+        if (o.error) {
+          log::warn(kLog, "dossier " + o.progress.client_id + ": " + o.error->describe());
+          if (is_transport_error(*o.error)) {
+            if (!transport_error) transport_error = o.error;
+          } else if (!first_error) {
+            first_error = o.error;  // this dossier only: the others go on
+          }
+        }
+        progress.push_back(std::move(o.progress));
+      }
+      Result<void> recorded;
+      {
+        std::lock_guard lock(store_mutex);
+        recorded = store.record_progress(progress);
+      }
+      if (!recorded) {
+        store_error = recorded.error();
+        std::lock_guard lock(m);
+        halt = true;
+      } else {
+        notify(SyncEvent::outbox_changed);
+      }
+    }
+    if (done) break;
+  }
+  for (auto& t : threads) t.join();
+  if (store_error) return fail(*store_error);
+  if (transport_error) return fail(*transport_error);  // hub unreachable: back off
   if (first_error) return fail(*first_error);
   return {};
+}
+
+bool SyncEngine::stop_requested() const {
+  std::lock_guard lock(mutex_);
+  return stopping_;
 }
 
 Result<void> SyncEngine::top_up_leases(KioskStore& store) {

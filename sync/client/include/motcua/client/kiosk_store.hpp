@@ -83,6 +83,14 @@ struct OutboxEntry {
   const std::string& display_code() const { return official_code ? *official_code : receipt_code; }
 };
 
+// What a sync pass learned about one dossier from the hub.
+struct DossierProgress {
+  std::string client_id;
+  std::optional<protocol::DossierAck> created;  // the create's answer (the official code)
+  std::optional<protocol::DossierAck> sealed;   // the seal's answer: delivered
+  std::optional<std::string> error;             // why it stopped short of the seal
+};
+
 struct CachedStatus {
   protocol::StatusView view;
   TimePoint fetched_at;
@@ -140,6 +148,10 @@ class KioskStore {
   Result<void> mark_uploaded(const std::string& client_id, const std::string& document_id);
   Result<void> mark_delivered(const std::string& client_id, const protocol::DossierAck& ack);
   Result<void> record_failure(const std::string& client_id, const std::string& error);
+  // The progress of several dossiers in one transaction (one fsync for the
+  // batch): sealed ones are delivered (as mark_delivered, every document
+  // uploaded), others get their official code and/or their error recorded.
+  Result<void> record_progress(std::span<const DossierProgress> batch);
 
   // Delivered dossiers whose acknowledgement is older than `retention`: their
   // local files and outbox rows are removed (the status cache keeps the masked
@@ -164,6 +176,8 @@ class KioskStore {
   KioskStore(store::Db db, std::filesystem::path data_dir, const Clock& clock)
       : db_(std::move(db)), data_dir_(std::move(data_dir)), clock_(&clock) {}
   Result<OutboxEntry> read_entry(store::Stmt& row);
+  // The rows of a delivered dossier, inside the caller's transaction.
+  Result<void> write_delivered(const OutboxEntry& entry, const protocol::DossierAck& ack);
   Result<domain::Catalog> load_catalog_rows(bool summaries);
   store::Db db_;
   std::filesystem::path data_dir_;

@@ -1,8 +1,10 @@
 #pragma once
 // The kiosk's sync engine: one thread that pulls the catalog, pushes the outbox
-// (create → upload each document → seal) and retries with capped exponential
-// backoff and jitter. It owns its own connection to the kiosk database. Every
-// step is idempotent on the hub, so it can be restarted after any crash.
+// (create → upload each document → seal; several dossiers at once, each on a
+// courier thread) and retries with capped exponential backoff and jitter. It
+// owns its own connection to the kiosk database, and records what the couriers
+// learn in batches (one transaction each). Every step is idempotent on the
+// hub, so it can be restarted after any crash.
 
 #include <atomic>
 #include <chrono>
@@ -13,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "motcua/client/hub_client.hpp"
 #include "motcua/client/tus_uploader.hpp"
@@ -38,6 +41,10 @@ struct SyncConfig {
   // acknowledgement, then purged.
   std::chrono::milliseconds retention{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds heartbeat_interval{60000};
+  // Dossiers delivered at once, each by its own courier (own connections to
+  // the hub): a backlog drains while one dossier waits on the hub's disk or the
+  // link's latency. 1: one after the other.
+  int parallel_dossiers = 4;
   std::string version = MOTCUA_VERSION;
 };
 
@@ -91,6 +98,7 @@ class SyncEngine {
   // catalog: pull the catalog too; heartbeat: send one.
   Result<void> pass(bool catalog, bool heartbeat);
   void notify(SyncEvent e);
+  bool stop_requested() const;
 
   SyncConfig config_;
   const Clock& clock_;
@@ -102,7 +110,9 @@ class SyncEngine {
   bool stopping_ = false;
   std::thread thread_;
   std::optional<HubClient> hub_;
-  std::optional<TusUploader> uploader_;  // one per engine: OPTIONS and the connection are reused
+  // One per parallel dossier, kept across passes: OPTIONS and the connections are reused.
+  struct Courier;
+  std::vector<std::unique_ptr<Courier>> couriers_;
   std::chrono::milliseconds backoff_{0};
   std::optional<TimePoint> last_catalog_pull_;
   std::optional<TimePoint> last_heartbeat_;
