@@ -19,6 +19,8 @@ PACKAGES=(
   fonts-noto-core fonts-dejavu-core
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib
+  # PDF checks in tests: pdfinfo, pdftotext, pdftoppm (scanned documents, receipts)
+  poppler-utils
   curl procps python3 wrk
   # UI tests on a virtual X display (real SDL input path, idle CPU with X11)
   xvfb xdotool xauth
