@@ -3,7 +3,7 @@
 // Circular 03/2025/TT-VPCP, "Giấy tiếp nhận hồ sơ và hẹn trả kết quả", with
 // what a kiosk adds to it — the lookup secret and QR code, the fee and how to
 // pay it (a VietQR code for a bank transfer), the agency's contacts. The text
-// is ours, Vietnamese with its marks, set in Noto Sans embedded as a subset
+// is ours, Vietnamese with its marks, set in Noto Sans embedded in the PDF
 // (libharu, UTF-8 encoder).
 //
 // The input is a plain struct, filled by whoever prints (the receipt screen);
