@@ -51,18 +51,26 @@ Taps make_taps(int in, int out) {
 namespace {
 
 // The channel count is a template parameter so the inner loops unroll: a
-// 300 dpi colour page is 26 MB.
+// 300 dpi colour page is 26 MB. Source rows are resampled horizontally as the
+// vertical pass needs them, into a small ring of rows (consecutive output rows
+// share source rows), so no page-sized intermediate buffer is allocated.
 template <std::size_t Ch>
 std::vector<std::uint8_t> resample(std::span<const std::uint8_t> src, int width, int height, int out_width,
                                    int out_height) {
   const Taps tx = make_taps(width, out_width), ty = make_taps(height, out_height);
   const auto ow = static_cast<std::size_t>(out_width);
   const auto row_out = ow * Ch;
-  // Horizontal pass into 16-bit rows with 4 extra bits of precision.
-  std::vector<std::uint16_t> mid(row_out * static_cast<std::size_t>(height));
-  for (std::size_t y = 0; y < static_cast<std::size_t>(height); ++y) {
-    const std::uint8_t* in = src.data() + y * static_cast<std::size_t>(width) * Ch;
-    std::uint16_t* out = mid.data() + y * row_out;
+  const int ring = *std::max_element(ty.count.begin(), ty.count.end()) + 1;
+  std::vector<std::uint16_t> rows(row_out * static_cast<std::size_t>(ring));
+  std::vector<int> held(static_cast<std::size_t>(ring), -1);  // source row in each ring slot
+
+  // Horizontal pass of one source row, with 4 extra bits of precision.
+  auto horizontal = [&](int y) -> const std::uint16_t* {
+    const auto slot = static_cast<std::size_t>(y % ring);
+    std::uint16_t* out = rows.data() + slot * row_out;
+    if (held[slot] == y) return out;
+    held[slot] = y;
+    const std::uint8_t* in = src.data() + static_cast<std::size_t>(y) * static_cast<std::size_t>(width) * Ch;
     for (std::size_t x = 0; x < ow; ++x) {
       const std::uint16_t* w = tx.weights.data() + tx.start[x];
       const std::uint8_t* p = in + static_cast<std::size_t>(tx.first[x]) * Ch;
@@ -73,15 +81,16 @@ std::vector<std::uint8_t> resample(std::span<const std::uint8_t> src, int width,
       for (std::size_t c = 0; c < Ch; ++c)
         out[x * Ch + c] = static_cast<std::uint16_t>((sum[c] + (1u << (kWeightBits - 5))) >> (kWeightBits - 4));
     }
-  }
-  // Vertical pass.
+    return out;
+  };
+
   std::vector<std::uint8_t> result(row_out * static_cast<std::size_t>(out_height));
   std::vector<std::uint32_t> acc(row_out);
   for (std::size_t y = 0; y < static_cast<std::size_t>(out_height); ++y) {
     std::fill(acc.begin(), acc.end(), 0u);
     const std::uint16_t* w = ty.weights.data() + ty.start[y];
     for (int k = 0; k < ty.count[y]; ++k) {
-      const std::uint16_t* row = mid.data() + static_cast<std::size_t>(ty.first[y] + k) * row_out;
+      const std::uint16_t* row = horizontal(ty.first[y] + k);
       const std::uint32_t wk = w[k];
       for (std::size_t i = 0; i < row_out; ++i) acc[i] += row[i] * wk;
     }
