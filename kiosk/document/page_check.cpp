@@ -65,8 +65,10 @@ Result<JpegInfo> check_jpeg_page(std::span<const std::uint8_t> jpeg) {
     return fail(Errc::corrupt, std::string("the page's JPEG header is damaged or cut short: ") + tjGetErrorStr2(tj.get()));
   if (auto ok = check_dimensions(width, height); !ok) return fail(ok.error());
   // A JPEG cut short still has a readable header; only the end-of-image
-  // marker says every scan line is there.
-  if (jpeg[jpeg.size() - 2] != 0xFF || jpeg[jpeg.size() - 1] != 0xD9)
+  // marker says every scan line is there (some writers pad after it with zeros).
+  std::size_t end = jpeg.size();
+  while (end > 4 && jpeg[end - 1] == 0x00) --end;
+  if (jpeg[end - 2] != 0xFF || jpeg[end - 1] != 0xD9)
     return fail(Errc::corrupt, "the page is truncated: its JPEG data (" + std::to_string(jpeg.size()) +
                                    " bytes, " + size_text(width, height) + ") does not end with the end-of-image marker");
   JpegInfo info;

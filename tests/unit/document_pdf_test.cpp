@@ -131,6 +131,11 @@ TEST(DocumentPdf, BadPagesAreRefusedBeforeAnyPdfExists) {
     EXPECT_NE(pdf.error().message.find(c.says), std::string::npos) << pdf.error().message;
   }
   EXPECT_FALSE(build_document_pdf({}, {"Giấy chứng sinh", "", std::nullopt}));
+  // Zeros after the end-of-image marker (some writers pad) are not a truncation.
+  std::vector<std::uint8_t> padded = p.grey.jpeg;
+  padded.resize(padded.size() + 16, 0);
+  const std::vector<PdfPage> ok{{padded, 300}};
+  EXPECT_TRUE(build_document_pdf(ok, {"Giấy chứng sinh", "", std::nullopt}));
   const std::vector<PdfPage> no_dpi{{p.grey.jpeg, 0}};
   EXPECT_FALSE(build_document_pdf(no_dpi, {"x", "", std::nullopt}));
 }
