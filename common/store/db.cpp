@@ -3,7 +3,9 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <string>
 #include <thread>
+#include <unordered_map>
 
 namespace motcua::store {
 
@@ -20,10 +22,30 @@ Error sqlite_error(int rc, sqlite3* db, std::string_view what) {
   return Error{code, std::move(msg)};
 }
 
-void Stmt::Finalizer::operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+struct StatementCache {
+  static constexpr std::size_t kCapacity = 128;
+  std::unordered_multimap<std::string, sqlite3_stmt*> idle;  // by SQL text
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache() {
+    for (auto& [sql, stmt] : idle) sqlite3_finalize(stmt);
+  }
+};
+
+void Stmt::Finalizer::operator()(sqlite3_stmt* s) const {
+  if (auto c = cache.lock(); c && c->idle.size() < StatementCache::kCapacity) {
+    sqlite3_reset(s);  // also ends the statement's read of the database
+    sqlite3_clear_bindings(s);
+    c->idle.emplace(sqlite3_sql(s), s);
+    return;
+  }
+  sqlite3_finalize(s);
+}
 void Db::Closer::operator()(sqlite3* db) const { sqlite3_close_v2(db); }
 
-Stmt::Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+Stmt::Stmt(sqlite3* db, sqlite3_stmt* stmt, std::weak_ptr<StatementCache> cache)
+    : db_(db), stmt_(stmt, Finalizer{std::move(cache)}) {}
 
 void Stmt::note_bind(int rc) {
   if (rc != SQLITE_OK && !bind_error_) bind_error_ = sqlite_error(rc, db_, "bind");
@@ -158,10 +180,16 @@ Result<Db> Db::open_memory() {
 }
 
 Result<Stmt> Db::prepare(std::string_view sql) {
+  if (!statements_) statements_ = std::make_shared<StatementCache>();
+  if (auto it = statements_->idle.find(std::string(sql)); it != statements_->idle.end()) {
+    sqlite3_stmt* again = it->second;
+    statements_->idle.erase(it);
+    return Stmt(db_.get(), again, statements_);
+  }
   sqlite3_stmt* stmt = nullptr;
   const int rc = sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
   if (rc != SQLITE_OK) return fail(sqlite_error(rc, db_.get(), "prepare " + std::string(sql)));
-  return Stmt(db_.get(), stmt);
+  return Stmt(db_.get(), stmt, statements_);
 }
 
 Result<void> Db::exec(std::string_view sql) {

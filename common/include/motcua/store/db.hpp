@@ -22,10 +22,14 @@ namespace motcua::store {
 // corrupt, everything else → database) with the connection's message.
 Error sqlite_error(int rc, sqlite3* db, std::string_view what);
 
+// Prepared statements a connection keeps for reuse (Db::prepare): preparing
+// the same SQL again costs more than the query itself on the hot paths.
+struct StatementCache;
+
 class Stmt {
  public:
   Stmt() = default;
-  Stmt(sqlite3* db, sqlite3_stmt* stmt);
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, std::weak_ptr<StatementCache> cache = {});
   Stmt(Stmt&&) noexcept = default;
   Stmt& operator=(Stmt&&) noexcept = default;
 
@@ -60,7 +64,10 @@ class Stmt {
   std::vector<std::uint8_t> blob(int col) const;
 
  private:
+  // Gives the statement back to its connection's cache (reset, bindings
+  // cleared), or finalizes it when the connection or the room is gone.
   struct Finalizer {
+    std::weak_ptr<StatementCache> cache;
     void operator()(sqlite3_stmt* s) const;
   };
   sqlite3* db_ = nullptr;
@@ -86,6 +93,8 @@ class Db {
   Db(Db&&) noexcept = default;
   Db& operator=(Db&&) noexcept = default;
 
+  // A statement of the same SQL prepared before on this connection and no
+  // longer in use is reused (reset, no bindings).
   Result<Stmt> prepare(std::string_view sql);
   // Runs one or more statements without results.
   Result<void> exec(std::string_view sql);
@@ -102,6 +111,8 @@ class Db {
   };
   Db() = default;
   std::unique_ptr<sqlite3, Closer> db_;
+  // Declared after db_: destroyed (its statements finalized) before the connection closes.
+  std::shared_ptr<StatementCache> statements_;
   std::filesystem::path path_;
 };
 
