@@ -122,6 +122,54 @@ TEST_F(Sync, WithTheHubDownTheDossierWaitsAndArrivesOnceAfterRestart) {
   EXPECT_EQ(list[0].provisional_code, e.receipt_code);
 }
 
+TEST_F(Sync, ABacklogGoesUpInParallelAndEveryDossierArrivesOnceIntact) {
+  // More dossiers than couriers, and one the hub refuses in the middle: the
+  // others still go, each exactly once, in one pass.
+  std::vector<OutboxEntry> queued;
+  for (std::size_t i = 0; i < 9; ++i) queued.push_back(enqueue("Khách " + std::to_string(i), 1 + i % 3));
+  {
+    // The fifth page on the kiosk's disk no longer matches its digest (the
+    // hub refuses it; the dossier stays queued with the reason).
+    auto& bad = queued[4].documents[0];
+    auto bytes = fs::read_file(kiosk / bad.path);
+    ASSERT_TRUE(bytes);
+    (*bytes)[bytes->size() / 2] = static_cast<char>((*bytes)[bytes->size() / 2] ^ 1);
+    ASSERT_TRUE(fs::write_file_durable(kiosk / bad.path, *bytes, 0600));
+  }
+  auto config = hub.sync_config(kiosk);
+  config.parallel_dossiers = 4;
+  SyncEngine engine(config, clock);
+  auto r = engine.run_once();
+  EXPECT_FALSE(r) << "the refused dossier is reported";
+  EXPECT_EQ(depth(), 1);
+  auto store = KioskStore::open(kiosk, clock);
+  auto stuck = store->find(queued[4].client_id);
+  ASSERT_TRUE(stuck && *stuck);
+  EXPECT_NE((*stuck)->state, OutboxState::delivered);
+  EXPECT_FALSE((*stuck)->last_error.empty());
+
+  auto list = hub_dossiers();
+  EXPECT_EQ(list.size(), 8u);
+  HubClient admin(hub.admin_endpoint());
+  for (std::size_t i = 0; i < queued.size(); ++i) {
+    if (i == 4) continue;
+    const auto& e = queued[i];
+    EXPECT_EQ(std::count_if(list.begin(), list.end(), [&](const auto& s) { return s.provisional_code == e.receipt_code; }), 1)
+        << e.receipt_code;
+    auto found = store->find(e.client_id);
+    ASSERT_TRUE(found && *found);
+    EXPECT_EQ((*found)->state, OutboxState::delivered);
+    for (const auto& doc : (*found)->documents) EXPECT_TRUE(doc.uploaded);
+    auto detail = admin.admin_show_dossier(*(*found)->official_code);
+    ASSERT_TRUE(detail);
+    ASSERT_EQ(detail->documents.size(), e.documents.size());
+    for (std::size_t p = 0; p < e.documents.size(); ++p) {
+      const auto scanned = page(p);
+      EXPECT_EQ(detail->documents[p].sha256, crypto::hex(crypto::sha256(std::span<const std::uint8_t>(scanned))));
+    }
+  }
+}
+
 TEST_F(Sync, ALostAcknowledgementDoesNotDuplicateTheDossier) {
   const auto e = enqueue();
   // The first attempt reached the hub but its answer never came back.

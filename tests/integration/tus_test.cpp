@@ -575,6 +575,62 @@ TEST_F(TusUploads, UploaderSendsATwoHundredMegabyteDocumentByteIdentical) {
   expect_received(d);
 }
 
+TEST_F(TusUploads, ChunksGrowWhileTheyArriveFastAndStayAtTheirSizeOtherwise) {
+  const auto d = declare(30 * MiB + 5, 13);
+  // "Fast" is a whole chunk acknowledged within fast_chunk: a minute here, so
+  // every chunk is, and the sizes are known in advance.
+  auto fast = small_chunks(MiB);
+  fast.max_chunk_size = 8 * MiB;
+  fast.fast_chunk = std::chrono::minutes(1);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), fast);
+  std::vector<std::int64_t> acked;
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.on_progress = [&](std::int64_t sent, std::int64_t) {
+    if (acked.empty() || sent > acked.back()) acked.push_back(sent);
+    return true;
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->patches, 6);  // 1 + 2 + 4 + 8 + 8 MiB, then the last 7 MiB + 5 bytes
+  EXPECT_EQ(r->bytes_sent, 30 * MiB + 5);
+  expect_received(d);
+
+  // Never fast (0 ms): every chunk is the configured size.
+  const auto d2 = declare(5 * MiB, 14);
+  auto slow = small_chunks(MiB);
+  slow.max_chunk_size = 8 * MiB;
+  slow.fast_chunk = std::chrono::milliseconds(0);
+  client::TusUploader up2(hub.kiosk_endpoint(kiosk), slow);
+  auto r2 = up2.upload(client::document_upload(d2.client_id(), "d1", d2.file));
+  ASSERT_TRUE(r2) << r2.error().message;
+  EXPECT_EQ(r2->patches, 5);
+  expect_received(d2);
+}
+
+TEST_F(TusUploads, ATornCommitRecordFallsBackToThePreviousOffset) {
+  const auto d = declare(3 * MiB, 15);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(3 * MiB, d.client_id(), "d1");
+  ASSERT_EQ(tus.patch(loc, 0, slice(d.file, 0, MiB))->status, 204);        // commit 1: slot 1
+  ASSERT_EQ(tus.patch(loc, MiB, slice(d.file, MiB, MiB))->status, 204);    // commit 2: slot 0
+  // A power cut in the middle of writing commit 2's record: its bytes are
+  // half old, half new.
+  const auto state = uploads() / (id_of(loc) + ".state");
+  auto bytes = fs::read_file(state);
+  ASSERT_TRUE(bytes);
+  (*bytes)[20] = static_cast<char>((*bytes)[20] ^ 0x5a);
+  ASSERT_TRUE(fs::write_file_durable(state, *bytes, 0600));
+  EXPECT_EQ(tus.offset(loc), MiB) << "the previous commit counts";
+  // The client resumes from there; the bytes past it are dropped and sent again.
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(MiB));
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.resume_url = hub.url() + loc;
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->resumed_from, MiB);
+  expect_received(d);
+}
+
 TEST_F(TusUploads, AnUploadCutMidChunkResumesAfterARestartResendingAtMostOneChunk) {
   const std::int64_t size = 16 * MiB, chunk = 4 * MiB;
   const auto d = declare(size);

@@ -111,6 +111,11 @@ TEST(Envelope, ChunkedFilesRoundTripAndRefuseTruncationOrTampering) {
     });
     ASSERT_TRUE(n) << size << ": " << n.error().message;
     EXPECT_EQ(out, plain) << size;
+    // Whoever hashes the file as sent sees every byte of it once, in order.
+    std::vector<std::uint8_t> seen;
+    ASSERT_TRUE(decrypt_chunked_file(k, file, [](std::span<const std::uint8_t>) -> Result<void> { return {}; },
+                                     [&](std::span<const std::uint8_t> raw) { seen.insert(seen.end(), raw.begin(), raw.end()); }));
+    EXPECT_EQ(seen, enc) << size;
     auto sink = [](std::span<const std::uint8_t>) -> Result<void> { return {}; };
     // Cut at every chunk boundary and one byte short: always refused.
     for (std::size_t cut : {enc.size() - 1, enc.size() - 16, std::size_t{18} + 4096 + 16}) {

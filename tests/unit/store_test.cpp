@@ -101,6 +101,32 @@ TEST(Statement, BindsAndReadsEveryType) {
   EXPECT_FALSE(st->opt_text(4));
 }
 
+TEST(Statement, AReusedStatementStartsFreshAndTwoInUseStayIndependent) {
+  test::TempDir dir;
+  auto db = Db::open(dir / "s.db");
+  ASSERT_TRUE(db->exec("CREATE TABLE t(k INTEGER, v TEXT); INSERT INTO t VALUES(1, 'một'), (2, 'hai');"));
+  const char* sql = "SELECT v FROM t WHERE k = ?";
+  {
+    auto a = db->prepare(sql);
+    auto b = db->prepare(sql);  // the same SQL while the first is in use: another statement
+    a->bind(1, 1);
+    b->bind(1, 2);
+    ASSERT_TRUE(*a->step());
+    ASSERT_TRUE(*b->step());
+    EXPECT_EQ(a->text(0), "một");
+    EXPECT_EQ(b->text(0), "hai");
+  }  // both left mid-result: given back reset
+  // Reused: no binding left over (k = NULL matches nothing), no read left open.
+  auto again = db->prepare(sql);
+  ASSERT_TRUE(again);
+  EXPECT_FALSE(*again->step());
+  auto other = Db::open(dir / "s.db");
+  ASSERT_TRUE(other->exec("INSERT INTO t VALUES(3, 'ba')"));
+  auto wal = db->prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+  ASSERT_TRUE(*wal->step());
+  EXPECT_EQ(wal->int64(0), 0) << "a statement given back still holds a read of the database";
+}
+
 TEST(Statement, ReportsConstraintViolationsAsConflicts) {
   auto db = Db::open_memory();
   ASSERT_TRUE(db->exec("CREATE TABLE t(k TEXT PRIMARY KEY)"));
