@@ -1,13 +1,18 @@
-// Upload figures for docs/performance.md, against a real motcua-hub process over
-// TLS on loopback (tus 1.0.0, docs/uploads.md):
-//   1. throughput of a SIZE_MB document with our uploader (default 8 MiB chunks,
-//      sha256 per chunk) as a ratio to curl sending the same file to the same hub
-//      in one tus PATCH (`curl -T FILE -X PATCH`, after a POST creation) — goal ≥ 0.9;
-//   2. memory growth (peak RSS − RSS before) of this process while it uploads a
-//      BIG_MB document — goal < 20 MB;
-//   3. bytes sent again after a cut at 50 %: the kiosk stops mid-chunk and a new
-//      uploader resumes (a kiosk restart), and the hub killed (-9) mid-chunk
-//      while one upload() call goes on — goal ≤ one chunk.
+// Upload figures for docs/performance.md (issue 4, figures a–c), against a real
+// motcua-hub process over TLS on loopback (tus 1.0.0, docs/uploads.md):
+//   a. throughput of a SIZE_MB document with our uploader as a ratio to curl
+//      sending the same file to the same hub in one tus PATCH (raw_transfer.hpp)
+//      — goal ≥ 0.9. Our uploader with its defaults, checksums on: sha256 per
+//      chunk, chunks from 8 MiB growing while they go fast. Two cases: the
+//      kiosk's (the outbox made the 8 MiB chunk digests when it wrote the
+//      document; larger chunks are hashed while sending) and a file without
+//      digests (every chunk hashed while sending). Hub and client CPU seconds
+//      say where the time goes; then variants (fixed 8 MiB chunks, no checksums);
+//   b. memory growth (peak RSS − RSS before) of a fresh process while it
+//      uploads a BIG_MB document — goal < 20 MB;
+//   c. bytes sent again after a cut at 50 %: the kiosk stops mid-chunk and a
+//      new uploader resumes (a kiosk restart), and the hub killed (-9)
+//      mid-chunk while one upload() call goes on — goal ≤ one chunk.
 // usage: motcua_upload_bench [SIZE_MB=200] [RUNS=5] [BIG_MB=1024]
 // Prints figures; never fails on a goal (benchmarks measure, docs judge).
 
@@ -17,17 +22,13 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
-#include <random>
-#include <sstream>
 
 #include "motcua/client/tus_uploader.hpp"
-#include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/hash.hpp"
-#include "motcua/crypto/random.hpp"
-#include "motcua/protocol/envelope.hpp"
-#include "motcua/util/fs.hpp"
-#include "motcua/util/ids.hpp"
+#include "motcua/util/log.hpp"
+#include "raw_transfer.hpp"
 #include "support/hub_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -38,24 +39,6 @@ using Steady = std::chrono::steady_clock;
 namespace {
 
 constexpr std::int64_t MiB = 1 << 20;
-
-struct FileClose {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
-bool write_random_file(const stdfs::path& path, std::int64_t size, std::uint64_t seed) {
-  std::unique_ptr<std::FILE, FileClose> f(std::fopen(path.c_str(), "wb"));
-  if (!f) return false;
-  std::mt19937_64 rng(seed);
-  std::vector<std::uint64_t> block(static_cast<std::size_t>(MiB / 8));
-  for (std::int64_t left = size; left > 0;) {
-    for (auto& w : block) w = rng();
-    const auto n = static_cast<std::size_t>(std::min<std::int64_t>(left, MiB));
-    if (std::fwrite(block.data(), 1, n, f.get()) != n) return false;
-    left -= static_cast<std::int64_t>(n);
-  }
-  return std::fflush(f.get()) == 0;
-}
 
 // kB figures of /proc/self/status.
 std::int64_t status_kb(const std::string& field) {
@@ -75,31 +58,33 @@ bool reset_peak_rss() {
 
 double seconds_since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
 
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v.empty() ? 0 : v[v.size() / 2];
+// The kiosk's outbox digests: sha256 of each `chunk` bytes of the file.
+std::vector<crypto::Digest> chunk_digests(const stdfs::path& file, std::int64_t chunk) {
+  std::vector<crypto::Digest> out;
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> buf(static_cast<std::size_t>(chunk));
+  while (in) {
+    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+    const auto n = static_cast<std::size_t>(in.gcount());
+    if (n == 0) break;
+    out.push_back(crypto::sha256(std::string_view(buf.data(), n)));
+  }
+  return out;
 }
+
+struct Timed {
+  double seconds = -1;
+  double hub_cpu = 0, client_cpu = 0;
+  client::TusOutcome outcome;
+};
 
 class Bench {
  public:
   Bench() : hub_(dir_.path()), kiosk_(hub_.make_kiosk("KIOSK-BENCH")) {}
 
-  // A new dossier declaring `file` as its document d1 (sent as is).
   std::string declare(const stdfs::path& file, const std::string& sha) {
-    protocol::Submission s;
-    s.client_id = ids_.next().str();
-    s.service_code = "1.001193";
-    s.submitted_at = format_utc(clock_.now());
-    s.lookup_secret = "K7QM";
-    auto key = crypto::load_public_key_pem(*fs::read_file(kiosk_ / "hub-seal.pem"));
-    auto sealed = protocol::seal_applicant(*key, s.client_id, {"Nguyễn Văn An", "0912345678"});
-    s.sealed = sealed->envelope;
-    s.documents.push_back({"d1", "Bản quét", "application/pdf", static_cast<std::int64_t>(stdfs::file_size(file)), sha,
-                           std::string(protocol::kEncodingIdentity)});
-    client::HubClient c(hub_.kiosk_endpoint(kiosk_));
-    auto ack = c.create_dossier(s);
-    if (!ack) throw std::runtime_error("create dossier: " + ack.error().message);
-    return s.client_id;
+    return bench::declare_raw_document(hub_.kiosk_endpoint(kiosk_), kiosk_, static_cast<std::int64_t>(stdfs::file_size(file)),
+                                       sha);
   }
 
   client::HubEndpoint endpoint() const {
@@ -108,92 +93,73 @@ class Bench {
     return ep;
   }
 
-  // curl: POST (creation), then the whole file in one PATCH. Seconds, or < 0.
-  double curl_upload(const stdfs::path& file, const std::string& client_id) {
-    const std::string size = std::to_string(stdfs::file_size(file));
-    const std::string meta = "Upload-Metadata: dossier " + b64(client_id) + ",document " + b64("d1");
-    std::vector<std::string> common{"/usr/bin/curl", "-sS", "--fail-with-body", "--cacert", (kiosk_ / "ca.pem").string(),
-                                    "--cert", (kiosk_ / "kiosk-cert.pem").string(), "--key", (kiosk_ / "kiosk-key.pem").string(),
-                                    "-H", "Tus-Resumable: 1.0.0"};
-    const auto t0 = Steady::now();
-    auto post = common;
-    post.insert(post.end(), {"-X", "POST", "-H", "Upload-Length: " + size, "-H", meta, "-D", "-", "-o", "/dev/null",
-                             hub_.url() + "/api/v1/uploads"});
-    auto created = test::run_command(post);
-    std::string location;
-    std::istringstream lines(created.out);
-    for (std::string line; std::getline(lines, line);)
-      if (line.size() > 10 && (line.rfind("Location:", 0) == 0 || line.rfind("location:", 0) == 0)) {
-        location = line.substr(10);
-        while (!location.empty() && (location.back() == '\r' || location.back() == ' ')) location.pop_back();
-      }
-    if (created.exit_code != 0 || location.empty()) {
-      std::cerr << "curl POST failed: " << created.err << created.out << "\n";
-      return -1;
-    }
-    auto patch = common;
-    patch.insert(patch.end(), {"-X", "PATCH", "-H", "Upload-Offset: 0", "-H", "Content-Type: application/offset+octet-stream",
-                               "-H", "Expect:", "-T", file.string(), "-o", "/dev/null", hub_.url() + location});
-    auto sent = test::run_command(patch);
-    const double s = seconds_since(t0);
-    if (sent.exit_code != 0) {
-      std::cerr << "curl PATCH failed: " << sent.err << sent.out << "\n";
-      return -1;
-    }
-    return s;
+  Timed curl(const stdfs::path& file, const std::string& sha) {
+    const auto id = declare(file, sha);
+    ::sync();  // the previous run's writeback does not land in this one
+    Timed t;
+    const double h0 = bench::process_cpu_seconds(hub_.pid()), c0 = bench::children_cpu_seconds();
+    t.seconds = bench::curl_tus_upload(hub_.url(), kiosk_, {file}, id);
+    t.hub_cpu = bench::process_cpu_seconds(hub_.pid()) - h0;
+    t.client_cpu = bench::children_cpu_seconds() - c0;
+    return t;
   }
 
-  struct Run {
-    double seconds = -1;
-    client::TusOutcome outcome;
-  };
-
-  // precomputed: per-chunk digests made before the clock starts, as the kiosk's
-  // outbox makes them when it writes the document (what the product does).
-  Run ours(const stdfs::path& file, const std::string& client_id, std::int64_t chunk, bool checksums = true,
-           bool precomputed = false) {
-    client::TusUploaderOptions o;
-    o.chunk_size = chunk;
-    o.checksums = checksums;
+  // digests: the outbox's 8 MiB chunk digests (the kiosk's case), or none.
+  Timed ours(const stdfs::path& file, const std::string& sha, const client::TusUploaderOptions& o,
+             const std::vector<crypto::Digest>* digests) {
+    const auto id = declare(file, sha);
     client::TusUploader up(endpoint(), o);
-    auto u = client::document_upload(client_id, "d1", file);
-    if (precomputed) {
-      std::ifstream in(file, std::ios::binary);
-      std::vector<char> buf(static_cast<std::size_t>(chunk));
-      while (in) {
-        in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-        const auto n = static_cast<std::size_t>(in.gcount());
-        if (n == 0) break;
-        u.chunk_digests.push_back(crypto::sha256(std::string_view(buf.data(), n)));
-      }
-      u.chunk_digest_size = chunk;
+    auto u = client::document_upload(id, "d1", file);
+    if (digests != nullptr) {
+      u.chunk_digests = *digests;
+      u.chunk_digest_size = 8 * MiB;
     }
+    ::sync();
+    Timed t;
+    const double h0 = bench::process_cpu_seconds(hub_.pid()), c0 = bench::self_cpu_seconds();
     const auto t0 = Steady::now();
     auto r = up.upload(u);
-    Run run;
     if (!r) {
       std::cerr << "upload failed: " << r.error().message << "\n";
-      return run;
+      return t;
     }
-    run.seconds = seconds_since(t0);
-    run.outcome = *r;
-    return run;
+    t.seconds = seconds_since(t0);
+    t.hub_cpu = bench::process_cpu_seconds(hub_.pid()) - h0;
+    t.client_cpu = bench::self_cpu_seconds() - c0;
+    t.outcome = *r;
+    return t;
   }
 
   test::HubProcess& hub() { return hub_; }
   const test::TempDir& dir() const { return dir_; }
 
  private:
-  static std::string b64(std::string_view s) {
-    return crypto::base64(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
-  }
-
   test::TempDir dir_;
   test::HubProcess hub_;
   stdfs::path kiosk_;
-  SystemClock clock_;
-  UuidV7Generator ids_{clock_, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); }};
 };
+
+struct Series {
+  explicit Series(std::string l) : label(std::move(l)) {}
+  std::string label;
+  std::vector<double> seconds, hub_cpu, client_cpu;
+  std::vector<int> patches;
+  void add(const Timed& t) {
+    if (t.seconds <= 0) return;
+    seconds.push_back(t.seconds);
+    hub_cpu.push_back(t.hub_cpu);
+    client_cpu.push_back(t.client_cpu);
+    patches.push_back(t.outcome.patches);
+  }
+};
+
+void print(const Series& s, double mb, double curl_median) {
+  const double med = bench::median(s.seconds);
+  std::printf("  %-58s %5.0f MB/s median (best %4.0f), ratio %.2f; hub cpu %.2f s, client cpu %.2f s%s\n",
+              s.label.c_str(), mb / med, mb / *std::min_element(s.seconds.begin(), s.seconds.end()), curl_median / med,
+              bench::median(s.hub_cpu), bench::median(s.client_cpu),
+              s.patches.empty() || s.patches[0] == 0 ? "" : (", " + std::to_string(s.patches[0]) + " PATCHes").c_str());
+}
 
 }  // namespace
 
@@ -219,78 +185,71 @@ int memory_child(char** argv) {
     return 1;
   }
   const double mb = static_cast<double>(stdfs::file_size(file)) / 1e6;
-  std::printf("memory, %.0f MB upload in a fresh process: RSS before %lld kB, peak %lld kB, growth %.1f MB%s (goal < 20 MB); %.0f MB/s\n",
+  std::printf("b. memory, %.0f MB upload in a fresh process: RSS before %lld kB, peak %lld kB, growth %.1f MB%s (goal < 20 MB); "
+              "%.0f MB/s, %d PATCHes\n",
               mb, static_cast<long long>(before), static_cast<long long>(peak), static_cast<double>(peak - before) / 1000.0,
-              reset ? "" : " (peak not reset: an upper bound)", mb / s);
+              reset ? "" : " (peak not reset: an upper bound)", mb / s, r->patches);
   return 0;
 }
 
 int main(int argc, char** argv) {
   if (argc == 8 && std::string_view(argv[1]) == "--memory-child") return memory_child(argv);
+  log::set_level(log::Level::warn);
   const std::int64_t size_mb = argc > 1 ? std::stoll(argv[1]) : 200;
   const int runs = argc > 2 ? std::stoi(argv[2]) : 5;
   const std::int64_t big_mb = argc > 3 ? std::stoll(argv[3]) : 1024;
-  const std::int64_t chunk = client::TusUploaderOptions{}.chunk_size;
   try {
     Bench b;
     const auto file = b.dir() / "doc.bin";
-    if (!write_random_file(file, size_mb * 1000 * 1000, 1)) throw std::runtime_error("cannot write " + file.string());
+    if (!bench::write_random_file(file, size_mb * 1000 * 1000, 1)) throw std::runtime_error("cannot write " + file.string());
     const std::string sha = crypto::hex(*crypto::sha256_file(file));  // also warms the page cache
+    const auto digests = chunk_digests(file, 8 * MiB);
+    const client::TusUploaderOptions defaults;
+    client::TusUploaderOptions fixed8;
+    fixed8.max_chunk_size = fixed8.chunk_size;
+    client::TusUploaderOptions plain = fixed8;
+    plain.checksums = false;
 
-    // 1. Throughput, alternating so neither side always runs on a warmer machine.
-    // Each run starts with the disk quiet: the previous runs' stored files are
-    // flushed first, so their writeback does not land in the next measurement.
-    std::vector<double> curl_s, ours_s;
+    // a. Throughput, in turns, so that no case always runs on a warmer machine.
+    std::string load;
+    std::getline(std::ifstream("/proc/loadavg"), load);
+    std::printf("a. %lld MB over TLS loopback, %d runs each, in turns; load before: %s\n", static_cast<long long>(size_mb), runs,
+                load.substr(0, 14).c_str());
+    Series curl{"curl, one PATCH, no checksum"}, kiosk{"ours, defaults, digests from the outbox (the kiosk's case)"},
+        hashing{"ours, defaults, every chunk hashed while sending"};
     for (int i = 0; i < runs; ++i) {
-      const auto c_id = b.declare(file, sha), o_id = b.declare(file, sha);
-      ::sync();
-      const double c = b.curl_upload(file, c_id);
-      ::sync();
-      const auto o = b.ours(file, o_id, chunk);
-      if (c > 0) curl_s.push_back(c);
-      if (o.seconds > 0) ours_s.push_back(o.seconds);
-      std::printf("run %d: curl %.2f s, ours %.2f s (%d PATCHes)\n", i + 1, c, o.seconds, o.outcome.patches);
+      const auto c = b.curl(file, sha);
+      const auto k = b.ours(file, sha, defaults, &digests);
+      const auto h = b.ours(file, sha, defaults, nullptr);
+      curl.add(c);
+      kiosk.add(k);
+      hashing.add(h);
+      std::printf("  run %d: curl %.2f s, ours (kiosk) %.2f s (%d PATCHes), ours (hashing) %.2f s (%d PATCHes)\n", i + 1,
+                  c.seconds, k.seconds, k.outcome.patches, h.seconds, h.outcome.patches);
     }
     const double mb = static_cast<double>(size_mb);
-    const double curl_med = median(curl_s), ours_med = median(ours_s);
-    const double curl_best = *std::min_element(curl_s.begin(), curl_s.end());
-    const double ours_best = *std::min_element(ours_s.begin(), ours_s.end());
-    std::printf("throughput, %lld MB over TLS loopback, %d runs: curl %.0f MB/s median (best %.0f), ours %.0f MB/s median (best %.0f) "
-                "(8 MiB chunks, sha256 each); ratio of medians %.2f, of bests %.2f (goal >= 0.9)\n",
-                static_cast<long long>(size_mb), runs, mb / curl_med, mb / curl_best, mb / ours_med, mb / ours_best,
-                curl_med / ours_med, curl_best / ours_best);
-    // Where the difference goes: checksums, chunk size (medians of 3 runs).
-    auto variant = [&](const char* label, std::int64_t c, bool checksums) {
-      std::vector<double> t;
-      for (int i = 0; i < 3; ++i) {
-        const auto id = b.declare(file, sha);
-        ::sync();
-        if (const auto o = b.ours(file, id, c, checksums); o.seconds > 0) t.push_back(o.seconds);
-      }
-      std::printf("  ours, %s: %.0f MB/s median (ratio %.2f)\n", label, mb / median(t), curl_med / median(t));
+    const double curl_median = bench::median(curl.seconds);
+    print(curl, mb, curl_median);
+    print(kiosk, mb, curl_median);
+    print(hashing, mb, curl_median);
+    // Where the difference goes (3 runs each).
+    auto variant = [&](const char* label, const client::TusUploaderOptions& o, const std::vector<crypto::Digest>* d) {
+      Series s{label};
+      for (int i = 0; i < 3; ++i) s.add(b.ours(file, sha, o, d));
+      print(s, mb, curl_median);
     };
-    variant("8 MiB chunks without checksums", chunk, false);
-    {
-      std::vector<double> t;
-      for (int i = 0; i < 3; ++i) {
-        const auto id = b.declare(file, sha);
-        ::sync();
-        if (const auto o = b.ours(file, id, chunk, true, true); o.seconds > 0) t.push_back(o.seconds);
-      }
-      std::printf("  ours, 8 MiB chunks, sha256 each, digests made at enqueue (the kiosk's case): %.0f MB/s median (ratio %.2f)\n",
-                  mb / median(t), curl_med / median(t));
-    }
-    variant("32 MiB chunks with checksums", 32 * MiB, true);
-    variant("64 MiB chunks with checksums", 64 * MiB, true);
+    variant("ours, fixed 8 MiB chunks, digests from the outbox", fixed8, &digests);
+    variant("ours, fixed 8 MiB chunks, hashed while sending", fixed8, nullptr);
+    variant("ours, fixed 8 MiB chunks, no checksums", plain, nullptr);
 
-    // 3. Bytes sent again after a cut at 50 %.
-    {
+    // c. Bytes sent again after a cut at 50 %.
+    const std::int64_t length = static_cast<std::int64_t>(stdfs::file_size(file));
+    auto restart_cut = [&](const char* label, const client::TusUploaderOptions& o) {
       const std::string id = b.declare(file, sha);
-      const std::int64_t length = static_cast<std::int64_t>(stdfs::file_size(file));
       std::string url;
       std::int64_t on_wire = 0;
       {
-        client::TusUploader up(b.endpoint());
+        client::TusUploader up(b.endpoint(), o);
         auto u = client::document_upload(id, "d1", file);
         u.on_created = [&](const std::string& created) -> Result<void> {
           url = created;
@@ -302,22 +261,25 @@ int main(int argc, char** argv) {
         };
         (void)up.upload(u);
       }
-      client::TusUploader again(b.endpoint());
+      client::TusUploader again(b.endpoint(), o);
       auto u = client::document_upload(id, "d1", file);
       u.resume_url = url;
       auto r = again.upload(u);
       if (r)
-        std::printf("cut at 50 %% (kiosk stops, a new uploader resumes): resumed at %lld, %lld bytes re-sent (chunk %lld; goal <= one chunk)\n",
-                    static_cast<long long>(r->resumed_from), static_cast<long long>(on_wire - r->resumed_from),
-                    static_cast<long long>(chunk));
+        std::printf("c. cut at 50 %%, %s (kiosk stops, a new uploader resumes): resumed at %lld, %lld bytes re-sent "
+                    "(goal <= one chunk)\n",
+                    label, static_cast<long long>(r->resumed_from), static_cast<long long>(on_wire - r->resumed_from));
       else
-        std::printf("cut at 50 %%: resume failed: %s\n", r.error().message.c_str());
-
-      const std::string id2 = b.declare(file, sha);
+        std::printf("c. cut at 50 %%, %s: resume failed: %s\n", label, r.error().message.c_str());
+    };
+    restart_cut("8 MiB chunks (a link slower than 8 MiB/s)", fixed8);
+    restart_cut("defaults on loopback (chunks grown to 64 MiB)", defaults);
+    {
+      const std::string id = b.declare(file, sha);
       client::TusUploader up(b.endpoint());
-      auto u2 = client::document_upload(id2, "d1", file);
+      auto u = client::document_upload(id, "d1", file);
       bool killed = false;
-      u2.on_progress = [&](std::int64_t sent, std::int64_t total) {
+      u.on_progress = [&](std::int64_t sent, std::int64_t total) {
         if (!killed && sent >= total / 2) {
           killed = true;
           b.hub().kill9();
@@ -325,19 +287,20 @@ int main(int argc, char** argv) {
         }
         return true;
       };
-      auto r2 = up.upload(u2);
-      if (r2)
-        std::printf("cut at 50 %% (hub killed -9 mid-chunk, same call): %lld bytes re-sent, %d retries (goal <= one chunk)\n",
-                    static_cast<long long>(r2->bytes_sent - length), r2->retries);
+      auto r = up.upload(u);
+      if (r)
+        std::printf("c. cut at 50 %%, defaults (hub killed -9 mid-chunk, same call): %lld bytes re-sent, %d retries "
+                    "(goal <= one chunk)\n",
+                    static_cast<long long>(r->bytes_sent - length), r->retries);
       else
-        std::printf("hub kill at 50 %%: upload failed: %s\n", r2.error().message.c_str());
+        std::printf("c. hub kill at 50 %%: upload failed: %s\n", r.error().message.c_str());
     }
 
-    // 2. Memory growth while uploading a big document (last: the file is large),
-    // in a fresh process so that memory freed by the runs above cannot hide it.
+    // b. Memory growth while uploading a big document (last: the file is
+    // large), in a fresh process so that memory freed by the runs above cannot hide it.
     {
       const auto big = b.dir() / "big.bin";
-      if (!write_random_file(big, big_mb * 1000 * 1000, 2)) throw std::runtime_error("cannot write " + big.string());
+      if (!bench::write_random_file(big, big_mb * 1000 * 1000, 2)) throw std::runtime_error("cannot write " + big.string());
       const std::string big_sha = crypto::hex(*crypto::sha256_file(big));
       const std::string id = b.declare(big, big_sha);
       const auto ep = b.endpoint();

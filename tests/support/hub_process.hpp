@@ -65,6 +65,7 @@ class HubProcess {
   void stop();     // SIGTERM, wait
   void kill9();    // SIGKILL, wait
   bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }  // benchmarks read its CPU time in /proc
 
   const std::string& url() const { return url_; }
   std::filesystem::path hub_dir() const { return hub_dir_; }

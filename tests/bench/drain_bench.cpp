@@ -1,0 +1,210 @@
+// Figure d of issue 4 for docs/performance.md: the time a kiosk takes to drain
+// a backlog after reconnecting, as a ratio to the raw transfer of the same bytes.
+//
+// A real motcua-hub process on loopback with TLS; a kiosk data directory with the
+// real KioskStore; DOSSIERS dossiers of DOCS documents of DOC_BYTES random bytes
+// each are queued while the sync engine is not running (sealed and written as
+// the kiosk does when a citizen confirms). Then the real SyncEngine starts and
+// the clock runs until the outbox is empty — every dossier created, every
+// document uploaded (tus) and the dossier sealed by the hub. The raw transfer is
+// the same number of bytes (the sealed documents' total) in one file sent by
+// curl to the same hub in one tus PATCH (raw_transfer.hpp). Each run uses a
+// fresh hub; runs alternate raw and drain, with the disk flushed before each.
+// Afterwards the hub is checked: every dossier sealed, every document received.
+//
+// usage: motcua_drain_bench [DOSSIERS=500] [DOCS=3] [DOC_BYTES=1000000] [RUNS=3]
+// MOTCUA_TEST_HUB_DB=postgres runs the hub on PostgreSQL (tests/support/hub_process.hpp).
+// Prints figures; never fails on a goal (benchmarks measure, docs judge).
+
+#include <unistd.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <iostream>
+#include <mutex>
+#include <random>
+
+#include "motcua/client/kiosk_store.hpp"
+#include "motcua/client/sync_engine.hpp"
+#include "motcua/crypto/hash.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/log.hpp"
+#include "raw_transfer.hpp"
+#include "support/hub_process.hpp"
+#include "support/temp_dir.hpp"
+
+using namespace motcua;
+namespace stdfs = std::filesystem;
+using Steady = std::chrono::steady_clock;
+
+namespace {
+
+struct Figures {
+  double drain_s = -1, raw_s = -1;
+  double drain_hub_cpu = 0, drain_kiosk_cpu = 0;
+  double raw_hub_cpu = 0;
+  int raw_pieces = 0;
+  std::int64_t bytes = 0;
+  bool complete = false;
+};
+
+std::vector<std::uint8_t> random_bytes(std::size_t n, std::mt19937_64& rng) {
+  std::vector<std::uint8_t> out(n);
+  for (std::size_t i = 0; i < n; i += 8) {
+    const std::uint64_t w = rng();
+    for (std::size_t b = 0; b < 8 && i + b < n; ++b) out[i + b] = static_cast<std::uint8_t>(w >> (8 * b));
+  }
+  return out;
+}
+
+Figures run_once(int run, int dossiers, int docs, std::size_t doc_bytes) {
+  Figures f;
+  test::TempDir dir;
+  test::HubProcess hub(dir.path());
+  const stdfs::path kiosk = hub.make_kiosk("KIOSK-DRAIN");
+  SystemClock clock;
+
+  // The backlog, queued while offline.
+  {
+    auto store = client::KioskStore::open(kiosk, clock);
+    if (!store) throw std::runtime_error("kiosk store: " + store.error().message);
+    std::mt19937_64 rng(static_cast<std::uint64_t>(run) * 7919 + 1);
+    const auto t0 = Steady::now();
+    for (int i = 0; i < dossiers; ++i) {
+      client::NewDossier d;
+      d.service_code = "1.001193";
+      d.agency_id = "H44.27.05";
+      d.service_name = "Đăng ký khai sinh";
+      d.applicant = {"Nguyễn Văn An", "0912345678"};
+      for (int k = 0; k < docs; ++k)
+        d.documents.push_back({"d" + std::to_string(k + 1), "Trang " + std::to_string(k + 1), "image/jpeg",
+                               random_bytes(doc_bytes, rng)});
+      auto e = store->enqueue(d, 1);
+      if (!e) throw std::runtime_error("enqueue: " + e.error().message);
+      for (const auto& doc : e->documents) f.bytes += doc.size;
+    }
+    std::printf("run %d: queued %d dossiers × %d documents (%.1f MB sealed) in %.1f s\n", run, dossiers, docs,
+                static_cast<double>(f.bytes) / 1e6, std::chrono::duration<double>(Steady::now() - t0).count());
+  }
+
+  // Raw transfer of the same bytes (written before the clock starts), in
+  // pieces of at most 200 MB: the hub takes at most 256 MiB per request.
+  {
+    std::vector<stdfs::path> pieces;
+    crypto::Sha256 whole;
+    for (std::int64_t left = f.bytes; left > 0;) {
+      const std::int64_t n = std::min<std::int64_t>(left, 200000000);
+      pieces.push_back(dir / ("raw" + std::to_string(pieces.size()) + ".bin"));
+      if (!bench::write_random_file(pieces.back(), n, 99 + pieces.size())) throw std::runtime_error("cannot write a raw piece");
+      auto bytes = fs::read_file(pieces.back());
+      if (!bytes) throw std::runtime_error("cannot read a raw piece");
+      whole.update(std::string_view(*bytes));
+      left -= n;
+    }
+    const auto id = bench::declare_raw_document(hub.kiosk_endpoint(kiosk), kiosk, f.bytes, crypto::hex(whole.finish()));
+    ::sync();
+    std::printf("run %d: raw transfer (hub pid %d)\n", run, static_cast<int>(hub.pid()));
+    std::fflush(stdout);
+    const double h0 = bench::process_cpu_seconds(hub.pid());
+    f.raw_s = bench::curl_tus_upload(hub.url(), kiosk, pieces, id);
+    f.raw_hub_cpu = bench::process_cpu_seconds(hub.pid()) - h0;
+    f.raw_pieces = static_cast<int>(pieces.size());
+    for (const auto& p : pieces) {
+      std::error_code ec;
+      stdfs::remove(p, ec);
+    }
+  }
+
+  // The drain: the sync engine starts and runs until the outbox is empty.
+  {
+    auto watch = client::KioskStore::open(kiosk, clock);
+    if (!watch) throw std::runtime_error("kiosk store: " + watch.error().message);
+    std::mutex m;
+    std::condition_variable cv;
+    bool changed = false;
+    client::SyncEngine engine(hub.sync_config(kiosk), clock);
+    engine.set_listener([&](client::SyncEvent) {
+      std::lock_guard lock(m);
+      changed = true;
+      cv.notify_all();
+    });
+    ::sync();
+    std::printf("run %d: draining (hub pid %d)\n", run, static_cast<int>(hub.pid()));
+    std::fflush(stdout);
+    const double h0 = bench::process_cpu_seconds(hub.pid());
+    const double k0 = bench::self_cpu_seconds();
+    const auto t0 = Steady::now();
+    engine.start();
+    const auto deadline = t0 + std::chrono::minutes(30);
+    for (;;) {
+      {
+        std::unique_lock lock(m);
+        cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return changed; });
+        changed = false;
+      }
+      auto depth = watch->outbox_depth();
+      if (depth && *depth == 0) break;
+      if (Steady::now() > deadline) {
+        std::printf("run %d: the outbox did not drain in 30 min (%s)\n", run, engine.state().last_error.c_str());
+        return f;
+      }
+    }
+    f.drain_s = std::chrono::duration<double>(Steady::now() - t0).count();
+    f.drain_hub_cpu = bench::process_cpu_seconds(hub.pid()) - h0;
+    f.drain_kiosk_cpu = bench::self_cpu_seconds() - k0;
+    engine.stop();
+  }
+
+  // Everything arrived: every dossier sealed with every document received.
+  client::HubClient admin(hub.admin_endpoint());
+  auto list = admin.admin_list_dossiers("", 1000);
+  int sealed = 0, documents = 0;
+  if (list)
+    for (const auto& s : *list) {
+      if (s.status != "submitted") continue;
+      ++sealed;
+      if (auto detail = admin.admin_show_dossier(s.code))
+        for (const auto& d : detail->documents) documents += d.received ? 1 : 0;
+    }
+  f.complete = sealed == dossiers && documents == dossiers * docs;
+  std::printf("run %d: raw %.2f s (%d PATCHes, hub cpu %.2f s); drain %.2f s (hub cpu %.2f s, kiosk cpu %.2f s); ratio %.2f; "
+              "hub has %d sealed dossiers, %d documents received%s\n",
+              run, f.raw_s, f.raw_pieces, f.raw_hub_cpu, f.drain_s, f.drain_hub_cpu, f.drain_kiosk_cpu, f.drain_s / f.raw_s, sealed,
+              documents, f.complete ? "" : " — INCOMPLETE");
+  return f;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int dossiers = argc > 1 ? std::stoi(argv[1]) : 500;
+  const int docs = argc > 2 ? std::stoi(argv[2]) : 3;
+  const auto doc_bytes = static_cast<std::size_t>(argc > 3 ? std::stoll(argv[3]) : 1000000);
+  const int runs = argc > 4 ? std::stoi(argv[4]) : 3;
+  log::set_level(log::Level::warn);
+  try {
+    std::vector<double> ratios, drains, raws;
+    std::int64_t bytes = 0;
+    for (int run = 1; run <= runs; ++run) {
+      const auto f = run_once(run, dossiers, docs, doc_bytes);
+      if (f.drain_s <= 0 || f.raw_s <= 0) continue;
+      bytes = f.bytes;
+      ratios.push_back(f.drain_s / f.raw_s);
+      drains.push_back(f.drain_s);
+      raws.push_back(f.raw_s);
+    }
+    if (ratios.empty()) return 1;
+    const double mb = static_cast<double>(bytes) / 1e6;
+    std::printf("drain of %d dossiers × %d × %zu bytes (%.0f MB), %zu runs, %s backend: drain %.2f s median (%.0f MB/s, %.1f dossiers/s), "
+                "raw %.2f s median (%.0f MB/s); ratio median %.2f (goal <= 1.2)\n",
+                dossiers, docs, doc_bytes, mb, ratios.size(),
+                test::backend_from_env() == test::HubBackend::postgres ? "PostgreSQL" : "SQLite", bench::median(drains),
+                mb / bench::median(drains), dossiers / bench::median(drains), bench::median(raws), mb / bench::median(raws),
+                bench::median(ratios));
+  } catch (const std::exception& e) {
+    std::cerr << "motcua_drain_bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
