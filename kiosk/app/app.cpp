@@ -116,6 +116,7 @@ Result<void> App::init() {
     };
     hooks.min_touch = [this] { return theme_.min_touch; };
     hooks.target_gap = [this] { return theme_.target_gap; };
+    hooks.drag_threshold = [this] { return drag_threshold(theme_); };
     hooks.shot_scale = options_.shot_scale;
     hooks.golden_dir = options_.golden_dir;
     tour_->set_hooks(std::move(hooks));
@@ -453,14 +454,14 @@ float App::draw_header(Ui& ui) {
     };
   };
   const Lang current = ui.i18n.lang();
-  // VI | EN (a segmented pair).
-  right -= 2 * toggle_w;
+  // VI  EN: two buttons, the current language filled. Apart by the target
+  // gap like every other pair of targets, so a finger never gets both.
+  right -= 2 * toggle_w + th.target_gap;
   for (int i = 0; i < 2; ++i) {
     const Lang lang = i == 0 ? Lang::vi : Lang::en;
     const char* label = i == 0 ? "VI" : "EN";
-    const ImDrawFlags corners = i == 0 ? ImDrawFlags_RoundCornersLeft : ImDrawFlags_RoundCornersRight;
-    if (toggle(label, label, label, lang == current, corners, right + static_cast<float>(i) * toggle_w, text_face(label)) &&
-        lang != current)
+    const float x = right + static_cast<float>(i) * (toggle_w + th.target_gap);
+    if (toggle(label, label, label, lang == current, ImDrawFlags_RoundCornersAll, x, text_face(label)) && lang != current)
       i18n_->set_lang(lang);
   }
   // High contrast: a half-filled disc, the usual contrast symbol.
@@ -702,6 +703,8 @@ void App::draw_idle_overlay(Ui& ui, Intents& out) {
   // countdown in whole seconds. A touch anywhere on it also continues.
   const Theme& th = theme_;
   const ImGuiIO& io = ImGui::GetIO();
+  // What lies under the overlay cannot be touched now: only its button can.
+  registry_.clickables.clear();
   ImGui::SetNextWindowPos(ImVec2(0, 0));
   ImGui::SetNextWindowSize(io.DisplaySize);
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));

@@ -162,7 +162,7 @@ void results(Ui& ui, const CatalogSnapshot& c, CatalogView& v, const std::string
   }
 }
 
-// Browse-by chips and the kiosk filter.
+// Browse-by chips and the kiosk filter ("Nộp được tại máy").
 void browse_chips(Ui& ui, CatalogView& v) {
   const Theme& th = ui.th;
   const std::string labels[3] = {ui.tr("catalog.by_sector"), ui.tr("catalog.by_agency"), ui.tr("catalog.by_level")};
@@ -228,6 +228,17 @@ void services_of_group(Ui& ui, const CatalogSnapshot& c, const CatalogView& v, I
   for (std::size_t i : group_services(c, v)) service_row(ui, c.catalog.services[i], out);
 }
 
+// One scroll region per list shown (ImGui keeps a scroll position per id): a
+// new list starts at its top, and going back up finds the list where it was
+// left. `with_group`: the list shows the chosen group's services.
+std::string list_id(std::string_view base, const CatalogView& v, bool results, bool with_group) {
+  std::string id(base);
+  if (results) return id + "-results";
+  id += "-" + std::to_string(static_cast<int>(v.by)) + (v.submit_only ? "k" : "") + "-" + v.sector;
+  if (with_group) id += "-" + v.group;
+  return id;
+}
+
 void search_field(Ui& ui, CatalogView& v, const std::string& query) {
   if (text_field(ui, "##search", ui.tr("catalog.search"), query, ui.tr("catalog.search_hint"), v.typing)) v.typing = true;
 }
@@ -252,37 +263,47 @@ void draw_catalog(Ui& ui, AppState& state, Intents& out) {
   const std::string& title = ui.tr(v.submit_only ? "catalog.title_submit" : "catalog.title");
 
   if (ui.landscape) {
-    const Columns cols = begin_columns(ui, "##catalog", 0.5f);
+    // The title and the search box side by side, so the lists below get the
+    // height a landscape screen lacks.
+    const float head_h = ui.fonts.bold->FontSize + 8 * th.s + th.field_h + ImGui::GetStyle().ItemSpacing.y * 3;
+    const Columns head = begin_columns(ui, "##catalog-head", 0.5f, head_h);
+    vspace(ui, std::max(0.0f, head_h - ui.fonts.title->FontSize * 1.3f - th.field_h * 0.5f));
     text(ui, title, ui.fonts.title, th.text);
-    vspace(ui, th.gap * 0.25f);
+    next_column(ui, head);
     search_field(ui, v, query);
+    end_columns(ui, head);
     if (!catalog) {
       spinner(ui, 40 * th.s, th.accent);
       text_centered(ui, ui.tr("home.loading"), ui.fonts.body, th.muted);
-      end_columns(ui, cols);
       return;
     }
-    if (query.empty()) {
-      browse_chips(ui, v);
-      breadcrumb(ui, *catalog, v);
-    }
-    begin_touch_scroll(ui, "##catalog-groups", ImGui::GetContentRegionAvail().y);
+    vspace(ui, th.gap * 0.25f);
+    // Left: the groups (or the results) with the way back up; right: how to
+    // browse and the filter above the chosen group's services — so the list
+    // on the left keeps the column's height, even with large text.
+    const Columns cols = begin_columns(ui, "##catalog", 0.5f);
+    if (query.empty()) breadcrumb(ui, *catalog, v);
+    begin_touch_scroll(ui, list_id("##catalog-groups", v, !query.empty(), false), ImGui::GetContentRegionAvail().y);
     if (!query.empty()) results(ui, *catalog, v, query, out);
     else group_list(ui, *catalog, v);
     end_touch_scroll(ui);
     next_column(ui, cols);
     if (v.typing) {
       // The keyboard at the bottom of the right column, beside the field.
+      ui.keyboard_room = ImGui::GetContentRegionAvail().y;
       const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, KeyboardMode::telex);
       if (room > 0) vspace(ui, room);
       keyboard_area(ui, v);
+      ui.keyboard_room = 0;
     } else if (query.empty() && !v.group.empty()) {
+      // The group's services get the column; "Quay lại" brings the chips back.
       section_heading(ui, group_title(ui, *catalog, v));
-      begin_touch_scroll(ui, "##catalog-services", ImGui::GetContentRegionAvail().y);
+      begin_touch_scroll(ui, list_id("##catalog-services", v, false, true), ImGui::GetContentRegionAvail().y);
       services_of_group(ui, *catalog, v, out);
       end_touch_scroll(ui);
     } else {
-      vspace(ui, th.gap * 2);
+      if (query.empty()) browse_chips(ui, v);
+      vspace(ui, th.gap * 0.5f);
       notice(ui, ui.tr(query.empty() ? "catalog.pick_group" : "catalog.pick_result"), th.accent_soft, th.accent_dark);
     }
     end_columns(ui, cols);
@@ -303,7 +324,7 @@ void draw_catalog(Ui& ui, AppState& state, Intents& out) {
     breadcrumb(ui, *catalog, v);
   }
   const float kb_h = v.typing ? keyboard_height(ui, KeyboardMode::telex) + th.gap * 0.5f : 0;
-  begin_touch_scroll(ui, "##catalog-list", ImGui::GetContentRegionAvail().y - kb_h);
+  begin_touch_scroll(ui, list_id("##catalog-list", v, !query.empty(), true), ImGui::GetContentRegionAvail().y - kb_h);
   if (!query.empty()) results(ui, *catalog, v, query, out);
   else if (!v.group.empty()) services_of_group(ui, *catalog, v, out);
   else group_list(ui, *catalog, v);

@@ -1,7 +1,8 @@
 // Home: three big tiles (browse, submit, look up), two smaller ones (the
 // agencies' addresses and hours; questions and answers) and the office's
 // details. Most visitors come for one of the first three; nothing else competes.
-// Landscape: the tiles on the left, the office on the right.
+// Landscape: the three tiles on the left; the smaller ones and the office on
+// the right.
 
 #include "screens/screens.hpp"
 
@@ -73,11 +74,14 @@ void draw_home(Ui& ui, AppState& state, Intents& out) {
     text(ui, ui.tr("home.prompt"), ui.fonts.body, th.muted);
     vspace(ui, th.gap);
     main_tiles(ui, out, std::max(180 * th.s * th.text_scale, th.min_touch));
-    more_tiles(ui, out);
     end_touch_scroll(ui);
     next_column(ui, cols);
+    // The smaller tiles join the office on the right: the three main tiles
+    // then fit the left column's height whole.
     begin_touch_scroll(ui, "##home-right", ImGui::GetContentRegionAvail().y);
     vspace(ui, th.gap * 0.5f);
+    more_tiles(ui, out);
+    vspace(ui, th.gap);
     office(ui, state);
     end_touch_scroll(ui);
     end_columns(ui, cols);

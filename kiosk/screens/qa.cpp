@@ -78,8 +78,9 @@ void draw_qa(Ui& ui, AppState& state, Intents& out) {
     }
   };
   if (ui.landscape) {
+    // The questions get the left column's whole height; how to ask the
+    // office goes under the answer.
     const Columns cols = begin_columns(ui, "##qa", 0.45f);
-    office_note(ui, state);
     begin_touch_scroll(ui, "##qa-list", ImGui::GetContentRegionAvail().y);
     list();
     end_touch_scroll(ui);
@@ -87,6 +88,8 @@ void draw_qa(Ui& ui, AppState& state, Intents& out) {
     begin_touch_scroll(ui, "##qa-answer", ImGui::GetContentRegionAvail().y);
     if (open) answer(ui, *c, *open, out);
     else if (!items.empty()) notice(ui, ui.tr("qa.pick"), th.accent_soft, th.accent_dark);
+    vspace(ui, th.gap * 0.5f);
+    office_note(ui, state);
     end_touch_scroll(ui);
     end_columns(ui, cols);
     return;

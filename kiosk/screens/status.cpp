@@ -255,7 +255,8 @@ void draw_status(Ui& ui, AppState& state, Intents& out) {
       next_step_card(ui, state, r);
       end_touch_scroll(ui);
       vspace(ui, th.gap * 0.5f);
-      if (button(ui, ui.tr("status.another"), ButtonKind::secondary)) v = LookupView{};
+      // Reset only once the timeline below is drawn: it reads the result.
+      const bool another = button(ui, ui.tr("status.another"), ButtonKind::secondary);
       next_column(ui, cols);
       if (!r.view.events.empty()) {
         section_heading(ui, ui.tr("status.history"));
@@ -264,6 +265,7 @@ void draw_status(Ui& ui, AppState& state, Intents& out) {
         end_touch_scroll(ui);
       }
       end_columns(ui, cols);
+      if (another) v = LookupView{};
       return;
     }
     text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
@@ -291,12 +293,17 @@ void draw_status(Ui& ui, AppState& state, Intents& out) {
     const Columns cols = begin_columns(ui, "##lookup", 0.5f);
     text(ui, ui.tr("status.title"), ui.fonts.title, th.text);
     vspace(ui, 6 * th.s);
+    // The form scrolls: "Tra cứu" may be below a landscape column.
+    begin_touch_scroll(ui, "##lookup-form", ImGui::GetContentRegionAvail().y);
     lookup_form(ui, v, out);
+    end_touch_scroll(ui);
     next_column(ui, cols);
     if (v.typing && !v.busy) {
+      ui.keyboard_room = ImGui::GetContentRegionAvail().y;
       const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, KeyboardMode::code);
       if (room > 0) vspace(ui, room);
       lookup_keyboard(ui, v);
+      ui.keyboard_room = 0;
     }
     end_columns(ui, cols);
     return;

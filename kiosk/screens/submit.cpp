@@ -77,7 +77,11 @@ void applicant_keyboard(Ui& ui, SubmitView& v) {
 void applicant_step(Ui& ui, AppState& state) {
   SubmitView& v = state.submit;
   Columns cols;
-  if (ui.landscape) cols = begin_columns(ui, "##applicant", 0.5f);
+  if (ui.landscape) {
+    cols = begin_columns(ui, "##applicant", 0.5f);
+    // Large text can push "Tiếp tục" below the column: it scrolls.
+    begin_touch_scroll(ui, "##applicant-left", ImGui::GetContentRegionAvail().y);
+  }
   step_header(ui, state, 1, "submit.applicant_title");
   const std::string name = utf8::from_u32(v.name);
   const std::string phone = utf8::from_u32(v.phone);
@@ -99,12 +103,17 @@ void applicant_step(Ui& ui, AppState& state) {
       v.typing = false;
     }
   }
-  if (ui.landscape) next_column(ui, cols);
+  if (ui.landscape) {
+    end_touch_scroll(ui);
+    next_column(ui, cols);
+  }
   if (v.typing) {
     const KeyboardMode mode = v.focus == ApplicantField::name ? KeyboardMode::telex : KeyboardMode::digits;
+    ui.keyboard_room = ImGui::GetContentRegionAvail().y;
     const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, mode);
     if (room > 0) vspace(ui, room);
     applicant_keyboard(ui, v);
+    ui.keyboard_room = 0;
   }
   if (ui.landscape) end_columns(ui, cols);
 }

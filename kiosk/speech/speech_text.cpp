@@ -399,6 +399,19 @@ std::string normalize_vi(std::string_view text) {
         continue;
       }
     }
+    // "10.000 đ/trường hợp", "2.000 đồng/trang": a fee per unit is "… đồng mỗi trang".
+    if (i + 1 < words.size() && w.trail.empty()) {
+      const std::string_view next = core(i + 1);
+      std::optional<std::string_view> unit;
+      for (std::string_view sign : {"đ/", "₫/", "đồng/", "VNĐ/", "VND/"})
+        if (next.size() > sign.size() && next.substr(0, sign.size()) == sign) unit = next.substr(sign.size());
+      if (unit)
+        if (auto n = read_number(w.core)) {
+          emit(*n + " đồng mỗi " + std::string(*unit), words[i + 1].trail);
+          ++i;
+          continue;
+        }
+    }
     // "3 – 5 ngày"
     if (i + 2 < words.size() && (core(i + 1) == "–" || core(i + 1) == "-" || core(i + 1) == "—") &&
         is_number_word(w.core) && is_number_word(core(i + 2))) {

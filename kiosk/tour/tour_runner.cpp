@@ -1,5 +1,6 @@
 #include "tour/tour_runner.hpp"
 
+#include <algorithm>
 #include <cfloat>
 #include <cmath>
 #include <cstdlib>
@@ -35,14 +36,49 @@ const Clickable* find_clickable(const FrameRegistry& reg, const std::string& lab
   return nullptr;
 }
 
+bool same(const Rect& a, const Rect& b) {
+  return std::fabs(a.x0 - b.x0) < 0.5f && std::fabs(a.y0 - b.y0) < 0.5f && std::fabs(a.x1 - b.x1) < 0.5f &&
+         std::fabs(a.y1 - b.y1) < 0.5f;
+}
+
+struct Spot {
+  Rect rect;   // the visible part
+  bool whole;  // nothing of it is scrolled or clipped away
+};
+
 // Where a finger can be put on a label: a tappable item, else a visible text
 // (pages with nothing to tap, like a service's record).
-std::optional<Rect> find_spot(const FrameRegistry& reg, const std::string& label) {
-  if (const Clickable* c = find_clickable(reg, label)) return c->rect;
-  for (int pass = 0; pass < 2; ++pass)
+std::optional<Spot> find_spot(const FrameRegistry& reg, const std::string& label);
+
+// Where a label is in its region, on screen or scrolled out of it: an exact
+// match anywhere before one that only contains the text (so "Tra cứu", a
+// button scrolled away, is not mistaken for the title "Tra cứu hồ sơ").
+std::optional<TextSpot> locate(const FrameRegistry& reg, const std::string& label) {
+  for (int pass = 0; pass < 2; ++pass) {
+    auto match = [&](const std::string& text) { return pass == 0 ? text == label : contains(text, label); };
+    for (const auto& c : reg.clickables)
+      if (c.key.empty() && match(c.label)) return TextSpot{c.label, c.rect, c.full, c.clip};
     for (const auto& t : reg.spots)
-      if (pass == 0 ? t.text == label : contains(t.text, label)) return t.rect;
+      if (match(t.text)) return t;
+    for (const auto& t : reg.offscreen)
+      if (match(t.text)) return t;
+  }
+  // Keyboard keys last ("0", "Xong" of the keyboard when the screen has none).
+  for (const auto& c : reg.clickables)
+    if (!c.key.empty() && c.label == label) return TextSpot{c.label, c.rect, c.full, c.clip};
   return std::nullopt;
+}
+
+std::optional<Spot> find_spot(const FrameRegistry& reg, const std::string& label) {
+  const auto t = locate(reg, label);
+  if (!t || t->rect.empty()) return std::nullopt;
+  return Spot{t->rect, same(t->rect, t->full)};
+}
+
+bool exact_offscreen(const FrameRegistry& reg, const std::string& label) {
+  for (const auto& t : reg.offscreen)
+    if (t.text == label) return true;
+  return false;
 }
 
 const Clickable* find_key(const FrameRegistry& reg, const std::string& id) {
@@ -312,10 +348,14 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
 
   switch (step.op) {
     case TourOp::tap: {
-      if (const Clickable* c = find_clickable(reg, step.arg)) {
+      const Clickable* c = find_clickable(reg, step.arg);
+      // The item named exactly is scrolled away: do not touch a look-alike.
+      const bool hidden = exact_offscreen(reg, step.arg) && (!c || c->label != step.arg);
+      if (c && !hidden) {
         tap(c->rect);
         return advance();
       }
+      if (late && hidden) return fail(step, "\"" + step.arg + "\" is scrolled out of view (scroll-to it first)");
       if (late) return fail(step, "nothing visible is labelled \"" + step.arg + "\"");
       return Status::running;
     }
@@ -325,7 +365,7 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
         // A finger: down, a dozen moves, up — as SDL reports a real swipe. A
         // drag rests a few frames before lifting (no inertia); a fling lifts
         // while moving, and the list coasts.
-        const ImVec2 from(spot->cx(), spot->cy());
+        const ImVec2 from(spot->rect.cx(), spot->rect.cy());
         constexpr int kSteps = 12;
         pointer_.push_back(Pointer{from, true});
         for (int i = 1; i <= kSteps; ++i)
@@ -402,13 +442,50 @@ TourRunner::Status TourRunner::step_frame(const FrameRegistry& reg, SDL_Renderer
       hooks_.set_idle(step.timeout, step.countdown);
       return advance();
     case TourOp::golden: return golden(step, renderer);
+    case TourOp::scroll_to: {
+      const auto where = locate(reg, step.arg);
+      if (where && !where->rect.empty() && same(where->rect, where->full)) return advance();
+      if (late || !where) {
+        if (!late) return Status::running;  // not drawn yet: the screen may be changing
+        return fail(step, where ? "\"" + step.arg + "\" cannot be scrolled wholly into view"
+                                : "nothing on this screen is labelled \"" + step.arg + "\"");
+      }
+      // A finger on the middle of its region, dragged by what is missing (at
+      // most most of the region, so the finger stays inside it), then rested:
+      // the list follows and stops. Repeated until the item is whole.
+      const Rect& clip = where->clip;
+      const float region = clip.y1 - clip.y0;
+      float dy = 0;
+      if (where->full.y1 > clip.y1) dy = -(where->full.y1 - clip.y1 + 16.0f);
+      else if (where->full.y0 < clip.y0) dy = clip.y0 - where->full.y0 + 16.0f;
+      if (dy == 0 || region <= 0) return late ? fail(step, "\"" + step.arg + "\" does not fit its region") : Status::running;
+      // The first few pixels of a finger's move tell a tap from a drag and do
+      // not scroll (widgets/ui.cpp): move that much further.
+      const float dead_zone = (hooks_.drag_threshold ? hooks_.drag_threshold() : 24.0f) + 2.0f;
+      dy += dy < 0 ? -dead_zone : dead_zone;
+      dy = std::clamp(dy, -0.8f * region, 0.8f * region);
+      const ImVec2 from(clip.cx(), clip.cy() - dy * 0.5f);
+      constexpr int kSteps = 12;
+      pointer_.push_back(Pointer{from, true});
+      for (int i = 1; i <= kSteps; ++i) pointer_.push_back(Pointer{ImVec2(from.x, from.y + dy * static_cast<float>(i) / kSteps), true});
+      for (int i = 0; i < 8; ++i) pointer_.push_back(Pointer{ImVec2(from.x, from.y + dy), true});
+      pointer_.push_back(Pointer{ImVec2(from.x, from.y + dy), false});
+      pointer_.push_back(std::nullopt);
+      pointer_.push_back(std::nullopt);
+      return Status::running;
+    }
     case TourOp::expect_visible:
     case TourOp::expect_hidden: {
       // Texts are recorded whether scrolled into view or not; tappable items
       // only where they can be touched — so these tell whether a list scrolled.
-      const bool shown = find_spot(reg, step.arg).has_value();
+      // Visible: wholly on screen. Hidden: not wholly (scrolled away, even in
+      // part, or gone) — so a list that scrolled by a row is told apart.
+      const auto spot = find_spot(reg, step.arg);
+      const bool shown = spot && spot->whole;
       if (shown == (step.op == TourOp::expect_visible)) return advance();
-      if (late) return fail(step, "\"" + step.arg + (shown ? "\" is still on screen" : "\" is not on screen (scrolled away?)"));
+      if (late)
+        return fail(step, "\"" + step.arg +
+                              (shown ? "\" is still on screen" : spot ? "\" is only partly on screen" : "\" is not on screen"));
       return Status::running;
     }
   }

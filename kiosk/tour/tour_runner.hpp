@@ -33,6 +33,8 @@ struct TourHooks {
   // --dpi and large-text mode).
   std::function<float()> min_touch;
   std::function<float()> target_gap;
+  // How far a finger moves before a touch becomes a drag (it does not scroll).
+  std::function<float()> drag_threshold;
   float shot_scale = 1;              // screenshots are scaled by this
   std::filesystem::path golden_dir;  // golden: NAME.png here ($MOTCUA_UPDATE_GOLDEN=1 rewrites it)
 };

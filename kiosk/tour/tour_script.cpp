@@ -90,6 +90,7 @@ Result<std::vector<TourStep>> parse_tour(std::string_view text) {
     else if (cmd == "golden") step.op = TourOp::golden;
     else if (cmd == "expect-visible") step.op = TourOp::expect_visible, takes_timeout = true;
     else if (cmd == "expect-hidden") step.op = TourOp::expect_hidden, takes_timeout = true;
+    else if (cmd == "scroll-to") step.op = TourOp::scroll_to, takes_timeout = true;
     else return bad("unknown command '" + cmd + "'");
 
     if (takes_text) {

@@ -16,8 +16,9 @@
 //   check-targets          every touch target on screen ≥ 15 mm, none overlapping
 //   idle-timeout DUR [DUR] start the idle timeout (and countdown) from now
 //   golden NAME [PCT]      compare the screen with a golden image (≤ PCT % pixels differ)
-//   expect-visible "label" [10s]  wait until an item or text with that label is on screen
-//   expect-hidden "label" [10s]   wait until it is not (scrolled away, or gone)
+//   expect-visible "label" [10s]  wait until an item or text with that label is wholly on screen
+//   expect-hidden "label" [10s]   wait until it is not (scrolled away, even in part, or gone)
+//   scroll-to "label" [10s]       drag its list or page by finger until it is wholly on screen
 //   # comment
 
 #include <chrono>
@@ -32,6 +33,7 @@ namespace motcua::kiosk {
 enum class TourOp {
   tap, drag, fling, type, type_var, expect, expect_var, shot, wait_sync, wait,
   expect_absent, expect_no_personal_data, check_targets, idle_timeout, golden, expect_visible, expect_hidden,
+  scroll_to,
 };
 
 struct TourStep {

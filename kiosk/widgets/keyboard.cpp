@@ -1,6 +1,7 @@
 #include "widgets/keyboard.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <imgui_internal.h>
@@ -108,7 +109,11 @@ std::vector<Row> layout(const Ui& ui, KeyboardMode mode, bool upper, bool method
 }
 
 float row_height(const Ui& ui, KeyboardMode mode) {
-  return mode == KeyboardMode::digits ? ui.th.key_h * 1.1f : ui.th.key_h;
+  const float wanted = mode == KeyboardMode::digits ? ui.th.key_h * 1.1f : ui.th.key_h;
+  if (ui.keyboard_room <= 0) return wanted;
+  const float rows = static_cast<float>(row_count(mode));
+  const float fits = std::floor((ui.keyboard_room - (rows + 1) * key_gap(ui)) / rows);
+  return std::clamp(fits, ui.th.min_touch, wanted);
 }
 
 // One key; presses on touch-down so fast typing never loses a tap.

@@ -24,6 +24,7 @@ struct Clickable {
   std::string key;    // on-screen keyboard key id ("a", "A", "{bksp}"), else empty
   Rect rect;          // visible part only (clipped by its scroll region)
   Rect full;          // the whole target, before clipping (touch-size checks)
+  Rect clip;          // the region it is shown in (its scroll region)
 };
 
 // Where a text was drawn (the part of it on screen). Recorded for the texts of
@@ -31,13 +32,18 @@ struct Clickable {
 // a finger on a page that has nothing to tap and see what scrolled into view.
 struct TextSpot {
   std::string text;
-  Rect rect;
+  Rect rect;  // visible part only (empty: scrolled out of its region)
+  Rect full;  // the whole text, before clipping
+  Rect clip;  // the region it is shown in
 };
 
 struct FrameRegistry {
   std::vector<Clickable> clickables;
   std::vector<std::string> texts;
   std::vector<TextSpot> spots;
+  // Items and texts scrolled wholly out of their region this frame: where
+  // they are, so a tour can scroll them into view (scroll-to). Not tappable.
+  std::vector<TextSpot> offscreen;
   bool keyboard_visible = false;
   KeyboardMode keyboard_mode = KeyboardMode::telex;
   InputMethod input_method = InputMethod::telex;  // how `type` spells Vietnamese
@@ -49,6 +55,7 @@ struct FrameRegistry {
     clickables.clear();
     texts.clear();
     spots.clear();
+    offscreen.clear();
     keyboard_visible = false;
   }
 };

@@ -12,11 +12,8 @@ namespace {
 const char* b(std::string_view s) { return s.data(); }
 const char* e(std::string_view s) { return s.data() + s.size(); }
 
-// A finger moves a little while tapping; beyond this it is a drag, not a tap.
-float drag_threshold(const Ui& ui) { return 24.0f * ui.th.s; }
-
 bool dragged_too_far(const Ui& ui) {
-  const float t = drag_threshold(ui);
+  const float t = drag_threshold(ui.th);
   return ImGui::GetIO().MouseDragMaxDistanceSqr[0] > t * t;
 }
 
@@ -63,6 +60,8 @@ float centered_lines_height(ImFont* font, float width, std::string_view s) {
 
 }  // namespace
 
+float drag_threshold(const Theme& th) { return 24.0f * th.s; }
+
 float avail_width(const Ui& ui) { return ImGui::GetContentRegionAvail().x - ui.inset_right; }
 
 ImVec2 measure(ImFont* font, std::string_view s, float wrap_width) {
@@ -74,8 +73,12 @@ void register_clickable(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max, 
   const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
   Rect r{std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y), std::min(max.x, clip.Max.x),
          std::min(max.y, clip.Max.y)};
-  if (r.empty()) return;
-  ui.reg.clickables.push_back(Clickable{std::string(label), std::string(key), r, Rect{min.x, min.y, max.x, max.y}});
+  const Rect full{min.x, min.y, max.x, max.y}, region{clip.Min.x, clip.Min.y, clip.Max.x, clip.Max.y};
+  if (r.empty()) {
+    if (key.empty()) ui.reg.offscreen.push_back(TextSpot{std::string(label), r, full, region});
+    return;
+  }
+  ui.reg.clickables.push_back(Clickable{std::string(label), std::string(key), r, full, region});
 }
 
 namespace {
@@ -84,7 +87,18 @@ void register_spot(Ui& ui, std::string_view s, ImVec2 min, ImVec2 max) {
   const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
   Rect r{std::max(min.x, clip.Min.x), std::max(min.y, clip.Min.y), std::min(max.x, clip.Max.x),
          std::min(max.y, clip.Max.y)};
-  if (!r.empty()) ui.reg.spots.push_back(TextSpot{std::string(s), r});
+  TextSpot spot{std::string(s), r, Rect{min.x, min.y, max.x, max.y}, Rect{clip.Min.x, clip.Min.y, clip.Max.x, clip.Max.y}};
+  (r.empty() ? ui.reg.offscreen : ui.reg.spots).push_back(std::move(spot));
+}
+}  // namespace
+
+namespace {
+// A target ImGui clipped away (scrolled out of its region): not tappable, but
+// a tour may scroll it into view (FrameRegistry::offscreen).
+void note_offscreen(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max) {
+  const ImRect clip = ImGui::GetCurrentWindow()->ClipRect;
+  ui.reg.offscreen.push_back(TextSpot{std::string(label), Rect{}, Rect{min.x, min.y, max.x, max.y},
+                                      Rect{clip.Min.x, clip.Min.y, clip.Max.x, clip.Max.y}});
 }
 }  // namespace
 
@@ -133,7 +147,10 @@ bool button(Ui& ui, std::string_view label, ButtonKind kind, float width, float 
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   const ImGuiID id = window->GetID(b(label), e(label));
   ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) return false;
+  if (!ImGui::ItemAdd(bb, id)) {
+    note_offscreen(ui, label, bb.Min, bb.Max);
+    return false;
+  }
   bool hovered = false, held = false;
   bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
   const bool dragging = dragged_too_far(ui);
@@ -242,7 +259,10 @@ bool tile(Ui& ui, std::string_view title, std::string_view subtitle, Icon icon, 
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   const ImGuiID id = window->GetID(b(title), e(title));
   ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) return false;
+  if (!ImGui::ItemAdd(bb, id)) {
+    note_offscreen(ui, title, bb.Min, bb.Max);
+    return false;
+  }
   bool hovered = false, held = false;
   bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
   if (dragged_too_far(ui)) pressed = false;
@@ -284,6 +304,8 @@ bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::str
   ImGuiStorage* storage = ImGui::GetStateStorage();
   const ImGuiID height_key = ImHashStr("row-height", 0, id);
   if (const float known = storage->GetFloat(height_key, 0); known > 0 && !ImGui::IsRectVisible(ImVec2(width, known))) {
+    const ImVec2 at = window->DC.CursorPos;
+    note_offscreen(ui, title, at, ImVec2(at.x + width, at.y + known));
     ImGui::Dummy(ImVec2(width, known));
     ImGui::Dummy(ImVec2(0, th.gap * 0.5f));
     return false;
@@ -297,7 +319,10 @@ bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::str
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) return false;
+  if (!ImGui::ItemAdd(bb, id)) {
+    note_offscreen(ui, title, bb.Min, bb.Max);
+    return false;
+  }
   bool hovered = false, held = false;
   bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
   const bool dragging = dragged_too_far(ui);
@@ -573,7 +598,10 @@ bool chip(Ui& ui, std::string_view label, bool selected, float width) {
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   const ImGuiID id = window->GetID(b(label), e(label));
   ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) return false;
+  if (!ImGui::ItemAdd(bb, id)) {
+    note_offscreen(ui, label, bb.Min, bb.Max);
+    return false;
+  }
   bool hovered = false, held = false;
   bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
   const bool dragging = dragged_too_far(ui);

@@ -50,6 +50,10 @@ struct Ui {
   // switches it; null = no switch) and the kiosk's tone style.
   InputMethod* input_method = nullptr;
   viet::ToneStyle tone_style = viet::ToneStyle::old_style;
+  // Height the on-screen keyboard must fit in (0 = no limit): its keys get
+  // shorter, never below min_touch — landscape with large text has less
+  // height than the keyboard would like.
+  float keyboard_room = 0;
 
   const std::string& tr(std::string_view key) const { return i18n.tr(key); }
 };
@@ -125,6 +129,10 @@ void end_columns(Ui& ui, const Columns& columns);
 
 // Registers a tappable rect for the tour driver (clipped to the current clip rect).
 void register_clickable(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max, std::string_view key = {});
+
+// A finger moves a little while tapping; beyond this many pixels it is a drag
+// (lists scroll, nothing is pressed).
+float drag_threshold(const Theme& th);
 
 // Width left for content on this line (minus the right inset of enclosing cards).
 float avail_width(const Ui& ui);

@@ -117,6 +117,9 @@ TEST(ScreenText, FiguresInSentencesBecomeWords) {
       {"Lệ phí: 8.000 đ", "Lệ phí: tám nghìn đồng"},
       {"Lệ phí 50.000đ.", "Lệ phí năm mươi nghìn đồng."},
       {"Phí 150.000 VNĐ", "Phí một trăm năm mươi nghìn đồng"},
+      // A fee per unit, as the service page shows it and as catalogs write it.
+      {"Lệ phí 10.000 đ/trường hợp", "Lệ phí mười nghìn đồng mỗi trường hợp"},
+      {"2.000 đồng/trang, tối đa 200.000 đồng/bản", "hai nghìn đồng mỗi trang, tối đa hai trăm nghìn đồng mỗi bản"},
       {"Ngày hẹn trả: 19/02/2026", "Ngày hẹn trả: ngày mười chín tháng hai năm hai nghìn không trăm hai mươi sáu"},
       {"Hạn 2026-02-19", "Hạn ngày mười chín tháng hai năm hai nghìn không trăm hai mươi sáu"},
       {"10:32 05/03/2026", "mười giờ ba mươi hai phút ngày năm tháng ba năm hai nghìn không trăm hai mươi sáu"},

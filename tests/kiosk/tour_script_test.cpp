@@ -175,9 +175,10 @@ TEST(TourScript, ReadsTheCheckingCommands) {
       "golden home-portrait 1.5\n"
       "golden catalog\n"
       "expect-visible \"Đăng ký giám hộ\" 2s\n"
-      "expect-hidden \"Đăng ký khai sinh\"\n");
+      "expect-hidden \"Đăng ký khai sinh\"\n"
+      "scroll-to \"Số liệu giải quyết\" 5s\n");
   ASSERT_TRUE(steps) << steps.error().message;
-  ASSERT_EQ(steps->size(), 10u);
+  ASSERT_EQ(steps->size(), 11u);
   const auto& s = *steps;
   EXPECT_EQ(s[0].op, TourOp::fling);
   EXPECT_EQ(s[0].dy, -400);
@@ -198,4 +199,7 @@ TEST(TourScript, ReadsTheCheckingCommands) {
   EXPECT_EQ(s[8].timeout, 2s);
   EXPECT_EQ(s[9].op, TourOp::expect_hidden);
   EXPECT_EQ(s[9].timeout, 10s);
+  EXPECT_EQ(s[10].op, TourOp::scroll_to);
+  EXPECT_EQ(s[10].arg, "Số liệu giải quyết");
+  EXPECT_EQ(s[10].timeout, 5s);
 }

@@ -91,7 +91,7 @@ while [ $# -gt 0 ]; do
     --prepare)
       n=$((n + 1))
       echo "prepare: $(basename "$2")"
-      kiosk --tour "$2" --shots "$WORK/prepare-$n" --no-speech
+      kiosk --tour "$2" --shots "$WORK/prepare-$n" --speech-wav "$WORK/prepare-speech"
       shift 2 ;;
     --act)
       ACTION=${2%%:*}
@@ -119,7 +119,8 @@ while [ $# -gt 0 ]; do
       shift 2 ;;
   esac
 done
-if [ ${#SAID[@]} -gt 0 ]; then EXTRA+=(--speech-wav "$WORK/speech"); fi
+# Speech goes to WAV files: no sound card needed, and as fast as espeak-ng.
+EXTRA+=(--speech-wav "$WORK/speech")
 
 kiosk --tour "$TOUR" --shots "$SHOTS" "${EXTRA[@]+"${EXTRA[@]}"}" "${KIOSK_ARGS[@]+"${KIOSK_ARGS[@]}"}"
 
