@@ -6,13 +6,14 @@
 #               is replayed headless and screenshots are written.
 #   make test   warnings-as-errors build + the whole test suite through CTest,
 #               then the unit tests again under AddressSanitizer + UBSan.
+#   make screens  screenshots of every screen into docs/screens/ (tours replayed headless).
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_GEN  := -G Ninja
 
-.PHONY: demo test deps build asan clean
+.PHONY: demo test deps build asan clean screens
 
 deps:
 	@./provisioning/install-deps.sh
@@ -30,6 +31,11 @@ test: build
 	./provisioning/test-services.sh
 	ctest --test-dir $(BUILD) --output-on-failure -j 2 --timeout 600
 	$(MAKE) --no-print-directory asan
+
+# Screenshots of every screen, portrait and landscape, normal and large text,
+# into docs/screens/ (tests/ui/screens.sh; docs/testing.md).
+screens: build
+	./tests/ui/screens.sh $(BUILD)/bin docs/screens
 
 # Unit tests with AddressSanitizer + UndefinedBehaviorSanitizer (separate tree).
 asan: deps
