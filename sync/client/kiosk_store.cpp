@@ -5,6 +5,7 @@
 #include <openssl/crypto.h>
 #include <sys/statvfs.h>
 
+#include "motcua/client/tus_uploader.hpp"
 #include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/hash.hpp"
 #include "motcua/protocol/envelope.hpp"
@@ -114,6 +115,9 @@ UPDATE catalog SET name = json_extract(body, '$.name'), field = json_extract(bod
   proc_text = json_extract(body, '$.processing.text'),
   keywords = (SELECT group_concat(value, char(10)) FROM json_each(body, '$.keywords'))
   WHERE kind = 'service';
+)sql"},
+    {5, "upload digests for chunks that grow on a fast link", R"sql(
+ALTER TABLE outbox_documents ADD COLUMN chunk_max INTEGER;  -- chunk_digests follow chunks from chunk_size doubling up to this
 )sql"},
 };
 
@@ -458,29 +462,14 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
     od.content_type = doc.content_type;
     od.path = rel;
     od.size = static_cast<std::int64_t>(encrypted.size());
-    // The document's digest and the per-chunk digests of the upload's checksums
-    // in one pass over the bytes; a document of one chunk (most pages) is
-    // hashed once, its chunk digest being its own.
+    // The document's digest and the digests of the chunks the upload will send
+    // on a fast link, in one pass over the bytes; a document of one chunk (most
+    // pages) is hashed once, its chunk digest being its own.
+    const auto digests = upload_digests(std::span<const std::uint8_t>(encrypted), kUploadChunk, kUploadChunkMax);
+    od.sha256 = crypto::hex(digests.whole);
     od.chunk_size = kUploadChunk;
-    const std::span<const std::uint8_t> bytes(encrypted);
-    if (bytes.size() <= static_cast<std::size_t>(kUploadChunk)) {
-      od.chunk_digests.push_back(crypto::sha256(bytes));
-      od.sha256 = crypto::hex(od.chunk_digests.back());
-    } else {
-      crypto::Sha256 whole;
-      for (std::size_t at = 0; at < bytes.size(); at += static_cast<std::size_t>(kUploadChunk)) {
-        const auto piece = bytes.subspan(at, std::min(bytes.size() - at, static_cast<std::size_t>(kUploadChunk)));
-        // Each piece is hashed into both while it is in the CPU's cache.
-        crypto::Sha256 part;
-        for (std::size_t b = 0; b < piece.size(); b += 256u << 10) {
-          const auto block = piece.subspan(b, std::min(piece.size() - b, std::size_t{256} << 10));
-          whole.update(block);
-          part.update(block);
-        }
-        od.chunk_digests.push_back(part.finish());
-      }
-      od.sha256 = crypto::hex(whole.finish());
-    }
+    od.chunk_max = kUploadChunkMax;
+    od.chunk_digests = digests.chunks;
     s.documents.push_back({od.id, od.name, od.content_type, od.size, od.sha256, std::string(protocol::kEncodingSealed)});
     e.documents.push_back(std::move(od));
   }
@@ -541,7 +530,7 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
       return r;
     auto doc = db_.prepare(
         "INSERT INTO outbox_documents(client_id, document_id, name, content_type, path, size, sha256, chunk_size, "
-        "chunk_digests) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        "chunk_digests, chunk_max) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     if (!doc) return fail(doc.error());
     for (const auto& od : e.documents) {
       if (auto r = doc->bind(1, client_id)
@@ -553,6 +542,7 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
                        .bind(7, od.sha256)
                        .bind(8, od.chunk_size)
                        .bind(9, join_digests(od.chunk_digests))
+                       .bind(10, od.chunk_max)
                        .run();
           !r)
         return r;
@@ -585,8 +575,8 @@ Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
   e.created_at = from_unix_millis(st.int64(9));
   if (auto ms = st.opt_int64(10)) e.delivered_at = from_unix_millis(*ms);
   auto docs = db_.prepare(
-      "SELECT document_id, name, content_type, path, size, sha256, uploaded, upload_url, chunk_size, chunk_digests "
-      "FROM outbox_documents WHERE client_id = ? ORDER BY rowid");
+      "SELECT document_id, name, content_type, path, size, sha256, uploaded, upload_url, chunk_size, chunk_digests, "
+      "chunk_max FROM outbox_documents WHERE client_id = ? ORDER BY rowid");
   if (!docs) return fail(docs.error());
   docs->bind(1, e.client_id);
   for (;;) {
@@ -604,6 +594,7 @@ Result<OutboxEntry> KioskStore::read_entry(Stmt& st) {
     d.upload_url = docs->opt_text(7);
     d.chunk_size = docs->opt_int64(8).value_or(0);
     if (auto text = docs->opt_text(9)) d.chunk_digests = split_digests(*text);
+    d.chunk_max = docs->opt_int64(10).value_or(0);  // 0: fixed chunks (rows from before version 5)
     e.documents.push_back(std::move(d));
   }
   return e;

@@ -253,6 +253,7 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
       up.resume_url = doc.upload_url.value_or("");
       up.chunk_digests = doc.chunk_digests;
       up.chunk_digest_size = doc.chunk_size;
+      up.chunk_digest_max = doc.chunk_max;
       if (large)
         up.on_created = [&](const std::string& url) {
           std::lock_guard lock(store_mutex);

@@ -259,6 +259,54 @@ bool TusCapabilities::sha256_checksums() const {
          std::find(checksum_algorithms.begin(), checksum_algorithms.end(), "sha256") != checksum_algorithms.end();
 }
 
+namespace {
+
+// The chunk schedule of precomputed digests: where chunk k starts and how long
+// it is (the last one is cut at the end of the file).
+struct Schedule {
+  std::int64_t first = 0, max = 0, length = 0;
+  // Index of the digest for [offset, offset + len), if it is one of the chunks.
+  std::optional<std::size_t> index(std::int64_t offset, std::int64_t len) const {
+    if (first <= 0) return std::nullopt;
+    std::int64_t at = 0, size = first;
+    std::size_t k = 0;
+    while (at < offset) {
+      at += size;
+      size = std::min(std::max(first, max), size * 2);
+      ++k;
+    }
+    if (at != offset || len != std::min(size, length - at)) return std::nullopt;
+    return k;
+  }
+};
+
+}  // namespace
+
+UploadDigests upload_digests(std::span<const std::uint8_t> bytes, std::int64_t first_chunk, std::int64_t max_chunk) {
+  UploadDigests out;
+  const auto total = static_cast<std::int64_t>(bytes.size());
+  if (total <= first_chunk) {  // one chunk (most documents): its digest is the document's
+    out.chunks.push_back(crypto::sha256(bytes));
+    out.whole = out.chunks.back();
+    return out;
+  }
+  crypto::Sha256 whole;
+  std::int64_t size = first_chunk;
+  for (std::int64_t at = 0; at < total; at += size, size = std::min(std::max(first_chunk, max_chunk), size * 2)) {
+    const auto piece = bytes.subspan(static_cast<std::size_t>(at), static_cast<std::size_t>(std::min(size, total - at)));
+    // Each block into both digests while it is in the CPU's cache.
+    crypto::Sha256 part;
+    for (std::size_t b = 0; b < piece.size(); b += kHashBlock) {
+      const auto block = piece.subspan(b, std::min(piece.size() - b, kHashBlock));
+      whole.update(block);
+      part.update(block);
+    }
+    out.chunks.push_back(part.finish());
+  }
+  out.whole = whole.finish();
+  return out;
+}
+
 TusUpload document_upload(const std::string& dossier_client_id, const std::string& document_id,
                           const std::filesystem::path& file) {
   TusUpload u;
@@ -469,7 +517,19 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
                                             std::to_string(*caps->max_size) + " bytes)");
   const auto& opt = impl_->opt;
   const std::int64_t base_chunk = std::max<std::int64_t>(1, opt.chunk_size);
-  const std::int64_t max_chunk = std::max(base_chunk, opt.max_chunk_size);
+  // Digests made when the file was written (the kiosk's outbox) for fixed
+  // chunks of the configured size across the whole file: chunks stay at that
+  // size, each sent with its digest and nothing hashed now. Growing them would
+  // trade a round trip per chunk for hashing every byte again on the kiosk.
+  // (Digests that follow the growth, upload_digests(), have both.)
+  const Schedule digests{up.chunk_digest_size, up.chunk_digest_max, length};
+  const bool fixed_digests_cover = up.chunk_digest_size == base_chunk && up.chunk_digest_max <= base_chunk &&
+                                   static_cast<std::int64_t>(up.chunk_digests.size()) * base_chunk >= length;
+  const std::int64_t max_chunk = fixed_digests_cover ? base_chunk : std::max(base_chunk, opt.max_chunk_size);
+  auto precomputed = [&](std::int64_t at, std::int64_t n) -> const crypto::Digest* {
+    const auto k = digests.index(at, n);
+    return k && *k < up.chunk_digests.size() ? &up.chunk_digests[*k] : nullptr;
+  };
   constexpr std::int64_t kMinChunk = 16 * 1024;
   if (impl_->chunk <= 0 || impl_->chunk > max_chunk) impl_->chunk = base_chunk;
 
@@ -559,24 +619,19 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
     if (out.checksums) {
       // The checksum travels in a header, before the bytes: a first pass over
       // the chunk (from the page cache the second time) keeps memory constant.
-      const std::int64_t index = chunk_size > 0 ? *offset / chunk_size : -1;
-      const bool precomputed = up.chunk_digest_size == chunk_size && *offset % chunk_size == 0 &&
-                               index >= 0 && static_cast<std::size_t>(index) < up.chunk_digests.size();
-      if (precomputed) {
-        headers.push_back("Upload-Checksum: sha256 " +
-                          crypto::base64(std::span<const std::uint8_t>(up.chunk_digests[static_cast<std::size_t>(index)])));
-      } else {
-        auto d = ahead.take(fd.get(), *offset, len);
-        if (!d) return fail(d.error());
+      if (const auto* d = precomputed(*offset, len)) {
         headers.push_back("Upload-Checksum: sha256 " + crypto::base64(std::span<const std::uint8_t>(*d)));
+      } else {
+        auto d2 = ahead.take(fd.get(), *offset, len);
+        if (!d2) return fail(d2.error());
+        headers.push_back("Upload-Checksum: sha256 " + crypto::base64(std::span<const std::uint8_t>(*d2)));
       }
       // The next chunk's digest, while this one travels: the size it will have
       // if this chunk goes as the last one did (growing while chunks are fast).
       const std::int64_t next_at = *offset + len;
       const std::int64_t guess = impl_->growing ? std::min(max_chunk, chunk_size * 2) : chunk_size;
-      const bool next_precomputed = up.chunk_digest_size == guess && next_at % guess == 0 &&
-                                    static_cast<std::size_t>(next_at / guess) < up.chunk_digests.size();
-      if (next_at < length && !next_precomputed) ahead.start(fd.get(), next_at, std::min(guess, length - next_at));
+      if (next_at < length && precomputed(next_at, std::min(guess, length - next_at)) == nullptr)
+        ahead.start(fd.get(), next_at, std::min(guess, length - next_at));
     }
     ChunkSource src{fd.get(), *offset, *offset, *offset + len, 0, false};
     Progress progress{up.on_progress, *offset, length, false};

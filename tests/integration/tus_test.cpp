@@ -607,6 +607,45 @@ TEST_F(TusUploads, ChunksGrowWhileTheyArriveFastAndStayAtTheirSizeOtherwise) {
   expect_received(d2);
 }
 
+TEST_F(TusUploads, DigestsMadeWhenTheFileWasWrittenAreSentForTheChunksTheyMatch) {
+  const auto d = declare(12 * MiB + 3, 16);
+  auto bytes = fs::read_file(d.file);
+  ASSERT_TRUE(bytes);
+  // As the kiosk's outbox makes them: chunks of 1, 2, 4, 4 MiB, then the rest.
+  auto digests = client::upload_digests(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()), MiB, 4 * MiB);
+  ASSERT_EQ(digests.chunks.size(), 5u);
+  EXPECT_EQ(crypto::hex(digests.whole), d.sha256());
+  auto options = small_chunks(MiB);
+  options.max_chunk_size = 4 * MiB;
+  options.fast_chunk = std::chrono::minutes(1);  // every chunk is fast: they grow as the digests expect
+  std::string url;
+  auto upload_with = [&](const std::vector<crypto::Digest>& chunks) {
+    client::TusUploader up(hub.kiosk_endpoint(kiosk), options);
+    auto u = client::document_upload(d.client_id(), "d1", d.file);
+    u.resume_url = url;
+    u.on_created = [&](const std::string& created) -> Result<void> {
+      url = created;
+      return {};
+    };
+    u.chunk_digests = chunks;
+    u.chunk_digest_size = MiB;
+    u.chunk_digest_max = 4 * MiB;
+    return up.upload(u);
+  };
+  // A wrong digest for the third chunk (3 MiB to 7 MiB) is what goes, not one
+  // hashed now: the hub refuses that chunk every time and keeps the two before.
+  auto wrong = digests.chunks;
+  wrong[2][0] ^= 1;
+  auto refused = upload_with(wrong);
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().message.find("Upload-Checksum"), std::string::npos) << refused.error().message;
+  EXPECT_EQ(RawTus(hub.url(), kiosk).offset(url.substr(url.find("/api/"))), 3 * MiB);
+  auto r = upload_with(digests.chunks);
+  ASSERT_TRUE(r) << r.error().message;
+  expect_received(d);
+}
+
 TEST_F(TusUploads, ATornCommitRecordFallsBackToThePreviousOffset) {
   const auto d = declare(3 * MiB, 15);
   RawTus tus(hub.url(), kiosk);

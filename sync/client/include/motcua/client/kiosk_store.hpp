@@ -49,8 +49,10 @@ std::string_view to_string(OutboxState);
 // smaller than 800 MiB.
 inline constexpr std::uint64_t kDiskReserve = 16u << 20;
 
-// Documents go up in chunks of this size (tus PATCH requests).
+// Documents go up in chunks of this size (tus PATCH requests), growing up to
+// the maximum on a fast link (client::TusUploaderOptions).
 inline constexpr std::int64_t kUploadChunk = std::int64_t{8} << 20;
+inline constexpr std::int64_t kUploadChunkMax = std::int64_t{64} << 20;
 
 struct OutboxDocument {
   std::string id, name, content_type, sha256;
@@ -58,7 +60,8 @@ struct OutboxDocument {
   std::int64_t size = 0;
   bool uploaded = false;
   std::optional<std::string> upload_url;  // a resumable upload in progress
-  std::int64_t chunk_size = 0;            // of chunk_digests
+  std::int64_t chunk_size = 0;            // of chunk_digests: the first chunk's,
+  std::int64_t chunk_max = 0;             // doubling up to this (0: all chunk_size)
   std::vector<crypto::Digest> chunk_digests;
 };
 

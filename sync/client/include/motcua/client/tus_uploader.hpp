@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,7 +37,9 @@ struct TusUploaderOptions {
   // trip, two fsyncs at the hub) stays small next to its transfer; it halves
   // back towards chunk_size after one that took more than 4 × fast_chunk. A cut
   // therefore costs about a second of transfer at most, whatever the link.
-  // max_chunk_size ≤ chunk_size: every chunk is chunk_size.
+  // max_chunk_size ≤ chunk_size: every chunk is chunk_size. An upload with
+  // digests for every chunk of chunk_size (TusUpload::chunk_digests) keeps
+  // that size too: its chunks need no hashing while they are sent.
   std::int64_t max_chunk_size = std::int64_t{64} << 20;
   std::chrono::milliseconds fast_chunk{1000};
   // Attempts in one upload() call that make no progress before it gives up
@@ -69,12 +72,16 @@ struct TusUpload {
   std::vector<std::pair<std::string, std::string>> metadata;
   // URL of an upload started earlier (persisted by the caller); empty: create one.
   std::string resume_url;
-  // sha256 of each chunk of `chunk_digest_size` bytes, computed when the file was
-  // written (the kiosk's outbox does): used for chunks of that size that start
-  // on those boundaries, so the upload itself hashes nothing. Other chunks are
-  // hashed while sending (the next one on another thread while one travels).
+  // sha256 of the chunks the uploader will send, computed when the file was
+  // written (the kiosk's outbox does, upload_digests()): the chunks start at
+  // chunk_digest_size and double up to chunk_digest_max, as they do on a fast
+  // link (chunk_digest_max ≤ chunk_digest_size: every chunk is
+  // chunk_digest_size). A chunk that is one of them goes with its digest and
+  // nothing is hashed now; others are hashed while sending (the next one on
+  // another thread while one travels).
   std::vector<std::array<std::uint8_t, 32>> chunk_digests;
   std::int64_t chunk_digest_size = 0;
+  std::int64_t chunk_digest_max = 0;
   // Called with the URL of a newly created upload before its first byte is
   // sent, to persist it; an error aborts the upload.
   std::function<Result<void>(const std::string& url)> on_created;
@@ -116,6 +123,14 @@ class TusUploader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The digest of a document and of the chunks an upload with these chunk sizes
+// sends on a fast link (TusUpload::chunk_digests), in one pass over its bytes.
+struct UploadDigests {
+  std::array<std::uint8_t, 32> whole{};
+  std::vector<std::array<std::uint8_t, 32>> chunks;
+};
+UploadDigests upload_digests(std::span<const std::uint8_t> bytes, std::int64_t first_chunk, std::int64_t max_chunk);
 
 // The upload of one outbox document to our hub.
 TusUpload document_upload(const std::string& dossier_client_id, const std::string& document_id,
