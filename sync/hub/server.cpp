@@ -499,6 +499,10 @@ Result<int> HubServer::bind(const std::string& host, int port) {
   // A document goes up in many chunk requests: keep the TLS connection for them
   // (httplib's default of 5 requests means a new handshake every 40 MiB).
   impl_->server->set_keep_alive_max_count(100);
+  // An answer goes out as two TLS records (headers, body): with Nagle's
+  // algorithm the second waits for the client's delayed ACK of the first —
+  // 40 ms added to every small answer (a status lookup, a create, a seal).
+  impl_->server->set_tcp_nodelay(true);
   impl_->routes();
   impl_->uploads.start_sweeper();
   impl_->start_stats(std::chrono::minutes(10));
