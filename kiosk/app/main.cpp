@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/app.hpp"
+#include "app/kiosk_config.hpp"
 #include "devices/sane_scanner.hpp"
 #include "motcua/util/log.hpp"
 
@@ -42,8 +43,9 @@ int main(int argc, char** argv) {
   cli.add_option("--idle-timeout", idle_timeout,
                  "seconds without a touch before the idle countdown (0 = never; default kiosk.toml [ui], 90; none in tours)")
       ->check(CLI::Range(0, 86400));
-  cli.add_option("--idle-countdown", idle_countdown, "seconds the idle countdown lasts (default kiosk.toml [ui], 30)")
-      ->check(CLI::Range(1, 600));
+  // At least 20 s, like kiosk.toml: anyone must be able to reach "Tiếp tục" (tours shorten it with idle-timeout).
+  cli.add_option("--idle-countdown", idle_countdown, "seconds the idle countdown lasts, 20–600 (default kiosk.toml [ui], 30)")
+      ->check(CLI::Range(kMinIdleCountdownSeconds, 600));
   cli.add_option("--fixed-time", fixed_time, "the header clock shows this RFC 3339 time (screenshots, golden images)");
   cli.add_option("--shot-scale", shot_scale, "scale of tour screenshots (0.5 = half size)")->check(CLI::Range(0.1, 1.0));
   cli.add_option("--golden", golden, "directory of golden images for the tour's golden command");

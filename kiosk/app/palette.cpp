@@ -104,6 +104,7 @@ std::vector<ColorPair> text_pairs(const Palette& p) {
       {"letter key", p.text, p.surface},
       {"special key", p.text, p.key_special},
       {"idle countdown card", p.text, p.surface},
+      {"header toggle switched on (large text, contrast, read-aloud, language)", p.accent, p.on_accent},
   };
 }
 

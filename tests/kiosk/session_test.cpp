@@ -1,6 +1,7 @@
 // Privacy: when the citizen leaves (Home, or the idle timeout) nothing of
 // theirs stays in the UI's memory — name, phone, scanned page, preview,
-// receipt, lookup code, secret and answer, search text — and the idle reset
+// receipt, lookup code, secret and answer, the camera's picture of a receipt,
+// search text — and the idle reset
 // also gives the next person the kiosk's default text size and contrast.
 
 #include <gtest/gtest.h>
@@ -42,6 +43,9 @@ AppState busy_session() {
   s.status.secret = U"K7PX";
   s.status.result = LookupResult{};
   s.status.request = 3;
+  s.status.camera = true;          // the camera looking for a receipt's QR code…
+  s.status.preview.id = &s;        // …and what it saw
+  s.status.camera_notice = "camera.not_receipt";
   s.qa.open = "q1";
   s.prefs.large_text = true;
   s.prefs.high_contrast = true;
@@ -57,7 +61,8 @@ TEST(Session, ABusySessionHoldsPersonalDataAndTheProbeSaysWhere) {
   const AppState s = busy_session();
   const auto left = personal_data_left(s);
   for (const char* where : {"submit.name", "submit.phone", "submit.scanned_page", "submit.preview_texture", "receipt",
-                            "receipt.qr_texture", "status.code", "status.secret", "status.result", "catalog.query"})
+                            "receipt.qr_texture", "status.code", "status.secret", "status.result", "catalog.query",
+                            "status.camera", "status.camera_preview"})
     EXPECT_NE(std::find(left.begin(), left.end(), where), left.end()) << where;
 }
 
@@ -75,6 +80,8 @@ TEST(Session, IdleResetLeavesNoPersonalDataAndGoesHome) {
   EXPECT_TRUE(s.status.code.empty());
   EXPECT_TRUE(s.status.secret.empty());
   EXPECT_FALSE(s.status.result);
+  EXPECT_FALSE(s.status.camera);
+  EXPECT_FALSE(s.status.preview.id);
   EXPECT_TRUE(s.catalog_view.query.empty());
   EXPECT_FALSE(s.idle.counting);
   // The next person starts from the kiosk's defaults.
