@@ -42,28 +42,40 @@ double cpu_of(const rusage& u) {
 
 }  // namespace
 
-std::string declare_raw_document(const client::HubEndpoint& kiosk, const stdfs::path& kiosk_dir, std::int64_t size,
-                                 const std::string& sha256_hex) {
+RawDossier new_raw_dossier(const stdfs::path& kiosk_dir) {
   SystemClock clock;
   UuidV7Generator ids{clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); }};
-  protocol::Submission s;
-  s.client_id = ids.next().str();
-  s.service_code = "1.001193";
-  s.submitted_at = format_utc(clock.now());
-  s.lookup_secret = "K7QM";
+  RawDossier d;
+  d.client_id = ids.next().str();
   auto pem = fs::read_file(kiosk_dir / "hub-seal.pem");
   if (!pem) throw std::runtime_error("no hub-seal.pem in " + kiosk_dir.string());
   auto key = crypto::load_public_key_pem(*pem);
   if (!key) throw std::runtime_error(key.error().message);
-  auto sealed = protocol::seal_applicant(*key, s.client_id, {"Nguyễn Văn An", "0912345678"});
+  auto sealed = protocol::seal_applicant(*key, d.client_id, {"Nguyễn Văn An", "0912345678"});
   if (!sealed) throw std::runtime_error(sealed.error().message);
-  s.sealed = sealed->envelope;
-  s.documents.push_back({"d1", "Bản quét", "application/pdf", size, sha256_hex,
-                         std::string(protocol::kEncodingIdentity)});
+  d.sealed = *sealed;
+  return d;
+}
+
+void declare_raw_document(const client::HubEndpoint& kiosk, const RawDossier& dossier, std::int64_t size,
+                          const std::string& sha256_hex, std::string_view encoding) {
+  protocol::Submission s;
+  s.client_id = dossier.client_id;
+  s.service_code = "1.001193";
+  s.submitted_at = format_utc(SystemClock().now());
+  s.lookup_secret = "K7QM";
+  s.sealed = dossier.sealed.envelope;
+  s.documents.push_back({"d1", "Bản quét", "application/pdf", size, sha256_hex, std::string(encoding)});
   client::HubClient c(kiosk);
   auto ack = c.create_dossier(s);
   if (!ack) throw std::runtime_error("create dossier: " + ack.error().message);
-  return s.client_id;
+}
+
+std::string declare_raw_document(const client::HubEndpoint& kiosk, const stdfs::path& kiosk_dir, std::int64_t size,
+                                 const std::string& sha256_hex) {
+  const auto d = new_raw_dossier(kiosk_dir);
+  declare_raw_document(kiosk, d, size, sha256_hex, protocol::kEncodingIdentity);
+  return d.client_id;
 }
 
 double curl_tus_upload(const std::string& hub_url, const stdfs::path& kiosk_dir, const std::vector<stdfs::path>& pieces,

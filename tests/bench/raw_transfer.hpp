@@ -13,11 +13,26 @@
 #include <vector>
 
 #include "motcua/client/hub_client.hpp"
+#include "motcua/protocol/envelope.hpp"
 
 namespace motcua::bench {
 
-// A new dossier of the kiosk whose one document d1 is `file`, sent as is.
-// Returns the dossier's client id; throws when the hub refuses it.
+// A dossier of the kiosk's own for a raw transfer: its client id and its
+// sealed applicant (whose data key can seal the document too).
+struct RawDossier {
+  std::string client_id;
+  protocol::SealedApplicant sealed;
+};
+RawDossier new_raw_dossier(const std::filesystem::path& kiosk_dir);
+
+// Declares the dossier with one document d1 of `size` bytes and that sha256,
+// in `encoding` (identity: sent as is; mcenc1: encrypted with the dossier's
+// data key, opened by the hub as the kiosk's pages are). Throws when the hub
+// refuses it.
+void declare_raw_document(const client::HubEndpoint& kiosk, const RawDossier& dossier, std::int64_t size,
+                          const std::string& sha256_hex, std::string_view encoding);
+
+// A new dossier whose document d1 of `size` bytes is sent as is; its client id.
 std::string declare_raw_document(const client::HubEndpoint& kiosk, const std::filesystem::path& kiosk_dir,
                                  std::int64_t size, const std::string& sha256_hex);
 
