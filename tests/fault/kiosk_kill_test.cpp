@@ -16,6 +16,7 @@
 // schedule (docs/fault-tests.md).
 
 #include <csignal>
+#include <map>
 #include <random>
 
 #include "fault/fault_fixture.hpp"
@@ -61,6 +62,12 @@ TEST_F(KioskKill, KilledAtRandomPointsEveryAcceptedDossierArrivesExactlyOnce) {
 
   int killed = 0, finished = 0;
   std::uint64_t next = 1;
+  // How long each action takes when nothing kills it, learned as the test
+  // goes (it depends on the machine, the build and the sync's own speed): a
+  // kill by time is drawn within that, so that it lands inside the action
+  // rather than after it. The draw itself is a fraction, so a seed repeats the
+  // same schedule of kills relative to the actions' lengths.
+  std::map<Action, double> took_ms{{Action::run, 400}, {Action::submit, 120}, {Action::sync, 400}};
   for (int i = 0; i < iterations; ++i) {
     const auto roll = pick(0, 9);
     const Action action = roll < 6 ? Action::run : roll < 8 ? Action::submit : Action::sync;
@@ -82,7 +89,9 @@ TEST_F(KioskKill, KilledAtRandomPointsEveryAcceptedDossierArrivesExactlyOnce) {
     const std::uint64_t payload = static_cast<std::uint64_t>(count * pages * page_kb) * 1024 + 30000;
     const auto threshold = pick(0, payload);
     const Direction dir_of_kill = pick(0, 3) == 0 ? Direction::downstream : Direction::upstream;
-    const auto delay = std::chrono::milliseconds(pick(0, action == Action::submit ? 120 : 400));
+    const auto delay = std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(pick(0, 1000)) * took_ms[action] / 1000.0));
+    const auto spawned = std::chrono::steady_clock::now();
 
     std::string how;
     std::optional<int> status;
@@ -106,9 +115,15 @@ TEST_F(KioskKill, KilledAtRandomPointsEveryAcceptedDossierArrivesExactlyOnce) {
       proxy.clear_triggers();
       ASSERT_TRUE(status) << "the agent did not die";
     }
-    if (*status == 128 + SIGKILL) ++killed;
-    else if (*status == 0) ++finished;
-    else FAIL() << "iteration " << i << ": agent exited with " << *status << "; its last words:\n" << tail_of(log, 20);
+    if (*status == 128 + SIGKILL) {
+      ++killed;
+    } else if (*status == 0) {
+      ++finished;
+      const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - spawned).count();
+      took_ms[action] = (took_ms[action] + ms) / 2;
+    } else {
+      FAIL() << "iteration " << i << ": agent exited with " << *status << "; its last words:\n" << tail_of(log, 20);
+    }
     std::cout << "[fault] #" << i << " " << name(action);
     if (action != Action::sync) std::cout << " " << count << "×" << pages << "×" << page_kb << " KiB";
     std::cout << ", kill " << how << ": " << (*status == 0 ? "finished first" : "killed") << std::endl;
