@@ -221,11 +221,12 @@ void send_error(httplib::Response& res, int status, const Error& e) {
 void send_error(httplib::Response& res, const Error& e) { send_error(res, protocol::http_status_for(e.code), e); }
 
 // Bytes of one PATCH, gathered into blocks that are hashed (when the request
-// carries a checksum) and written at their offset. A helper thread hashes and
-// writes one block while the request's thread receives the next (TLS
-// decryption), so checking a checksum costs little time. Each written block is
-// handed to the kernel's writeback at once, so the fsync before the answer has
-// little left to wait for. Memory: two blocks, whatever the body's size.
+// carries a checksum) and written at their offset. Two helper threads, one
+// hashing and one writing, take each block while the request's thread
+// receives the next (TLS decryption), so checking a checksum costs little
+// time. Each written block is handed to the kernel's writeback at once, so the
+// fsync before the answer has little left to wait for. Memory: two blocks,
+// whatever the body's size.
 class BodyWriter {
  public:
   BodyWriter(int fd, std::int64_t offset, crypto::Sha256* hash, stdfs::path path)
@@ -247,7 +248,7 @@ class BodyWriter {
     return true;
   }
 
-  // Writes what is left and waits for the helper; false after a failed write.
+  // Writes what is left and waits for the helpers; false after a failed write.
   bool flush() {
     if (!filling_.empty() && !hand_over()) return false;
     finish();
@@ -257,44 +258,60 @@ class BodyWriter {
   const std::optional<Error>& error() const { return error_; }
 
  private:
-  // Gives the full block to the helper (started on the first one) once it is
-  // done with the previous block.
+  enum class Role { hash, write };
+
+  // Gives the full block to the helpers (started with the first one) once
+  // they are done with the previous block.
   bool hand_over() {
     std::unique_lock lock(mutex_);
-    idle_.wait(lock, [&] { return writing_.empty(); });
+    idle_.wait(lock, [&] { return busy_ == 0; });
     if (error_) return false;  // never write past a failed write
     writing_.swap(filling_);
     filling_.clear();
     filling_.reserve(kWriteBlock);
-    if (!helper_.joinable()) {
+    if (!started_) {
+      started_ = true;
       try {
-        helper_ = std::thread([this] { run(); });
+        writer_ = std::thread([this] { run(Role::write); });
+        if (hash_ != nullptr) hasher_ = std::thread([this] { run(Role::hash); });
       } catch (const std::system_error&) {
-        lock.unlock();
-        write_block();  // no thread to spare: in line
-        return !error_;
+        inline_ = true;  // no thread to spare: in line, from now on
       }
     }
-    work_.notify_one();
+    if (inline_) {
+      lock.unlock();
+      if (hash_ != nullptr) do_hash();
+      do_write();
+      return !error_;
+    }
+    busy_ = hash_ != nullptr ? 2 : 1;
+    ++generation_;
+    work_.notify_all();
     return true;
   }
 
-  void run() {
+  void run(Role role) {
+    std::uint64_t seen = 0;
     std::unique_lock lock(mutex_);
     for (;;) {
-      work_.wait(lock, [&] { return !writing_.empty() || stopping_; });
-      if (writing_.empty()) return;
+      work_.wait(lock, [&] { return generation_ != seen || stopping_; });
+      if (generation_ == seen) return;  // stopping, nothing left
+      seen = generation_;
       lock.unlock();
-      write_block();
+      if (role == Role::hash) do_hash();
+      else do_write();
       lock.lock();
+      --busy_;
+      idle_.notify_all();
     }
   }
 
-  // Hashes and writes `writing_` (only the helper, or the caller when the
-  // helper is not running, touches it between hand-overs), then marks it done.
-  void write_block() {
+  // Between hand-overs `writing_` is only read (by both helpers); pos_ and
+  // error_ belong to the writer.
+  void do_hash() { hash_->update(std::string_view(writing_.data(), writing_.size())); }
+
+  void do_write() {
     std::optional<Error> failed;
-    if (hash_ != nullptr) hash_->update(std::string_view(writing_.data(), writing_.size()));
     std::size_t done = 0;
     while (done < writing_.size()) {
       const ssize_t w = ::pwrite(fd_, writing_.data() + done, writing_.size() - done,
@@ -308,21 +325,22 @@ class BodyWriter {
     }
     if (!failed)
       ::sync_file_range(fd_, static_cast<off_t>(pos_), static_cast<off_t>(writing_.size()), SYNC_FILE_RANGE_WRITE);
-    std::lock_guard lock(mutex_);
     pos_ += static_cast<std::int64_t>(writing_.size());
-    if (failed && !error_) error_ = std::move(failed);
-    writing_.clear();
-    idle_.notify_all();
+    if (failed) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::move(failed);
+    }
   }
 
   void finish() {
     {
       std::unique_lock lock(mutex_);
-      idle_.wait(lock, [&] { return writing_.empty(); });
+      idle_.wait(lock, [&] { return busy_ == 0; });
       stopping_ = true;
     }
-    work_.notify_one();
-    if (helper_.joinable()) helper_.join();
+    work_.notify_all();
+    if (writer_.joinable()) writer_.join();
+    if (hasher_.joinable()) hasher_.join();
   }
 
   int fd_;
@@ -330,12 +348,14 @@ class BodyWriter {
   crypto::Sha256* hash_;
   stdfs::path path_;
   std::vector<char> filling_;  // the request's thread only
-  std::vector<char> writing_;  // handed to the helper
+  std::vector<char> writing_;  // read by the helpers between hand-overs
   std::optional<Error> error_;
-  bool stopping_ = false;
+  bool started_ = false, inline_ = false, stopping_ = false;
+  int busy_ = 0;                  // helpers not yet done with writing_
+  std::uint64_t generation_ = 0;  // blocks handed over
   std::mutex mutex_;
   std::condition_variable work_, idle_;
-  std::thread helper_;
+  std::thread writer_, hasher_;
 };
 
 // A refused request's body: a small one is read and dropped, so that clients
