@@ -63,8 +63,9 @@ App::~App() {
   if (options_.frame_stats) {
     static constexpr const char* kScreens[] = {"home", "catalog", "service", "submit", "receipt", "status", "agencies", "qa"};
     if (std::FILE* f = std::fopen(options_.frame_stats->c_str(), "w")) {
-      for (const auto& [screen, us] : frame_cpu_us_)
-        std::fprintf(f, "%s,%.1f\n", screen >= 0 && screen < 8 ? kScreens[screen] : "?", static_cast<double>(us));
+      for (const auto& c : frame_cpu_us_)
+        std::fprintf(f, "%s,%.1f,%.1f\n", c.screen >= 0 && c.screen < 8 ? kScreens[c.screen] : "?",
+                     static_cast<double>(c.cpu_us), static_cast<double>(c.search_us));
       std::fclose(f);
     }
   }
@@ -238,13 +239,34 @@ TextureView App::make_texture(Texture& slot, const std::uint8_t* pixels, int w, 
   return TextureView{slot.get(), w, h};
 }
 
+namespace {
+bool same_minute(const std::optional<TimePoint>& a, const std::optional<TimePoint>& b) {
+  if (a.has_value() != b.has_value()) return false;
+  if (!a) return true;
+  using std::chrono::floor, std::chrono::minutes;
+  return floor<minutes>(*a) == floor<minutes>(*b);
+}
+}  // namespace
+
+bool App::shows_differently(const SyncStatus& a, const SyncStatus& b) {
+  return a.hub_configured != b.hub_configured || a.online != b.online || a.outbox_depth != b.outbox_depth ||
+         a.last_error != b.last_error || a.catalog_stale != b.catalog_stale ||
+         !same_minute(a.last_success, b.last_success) || !same_minute(a.catalog_synced_at, b.catalog_synced_at);
+}
+
 void App::drain_workers(bool& changed) {
   wake_pending_ = false;
   for (auto& event : backend_->drain()) {
-    changed = true;
+    bool redraw = true;
     std::visit(Overloaded{
                    [&](CatalogLoaded& e) { state_.catalog = std::move(e.catalog); },
-                   [&](SyncStatusChanged& e) { state_.sync = e.status; },
+                   [&](SyncStatusChanged& e) {
+                     // Every sync round reports a new last-success time; the
+                     // header shows it to the minute. An idle kiosk redraws
+                     // only for what a person can see change.
+                     redraw = shows_differently(state_.sync, e.status);
+                     state_.sync = e.status;
+                   },
                    [&](ReceiptReady& e) {
                      if (e.request != state_.submit.submit_request) return;
                      state_.receipt = ReceiptView{};
@@ -281,6 +303,7 @@ void App::drain_workers(bool& changed) {
                    },
                },
                event);
+    if (redraw) changed = true;
   }
   if (scanner_) {
     for (auto& done : scanner_->drain()) {
@@ -600,6 +623,7 @@ double thread_cpu_us() {
 void App::frame(bool& quit, int& exit_code) {
   const double cpu0 = options_.frame_stats ? thread_cpu_us() : 0.0;
   const ScreenId frame_screen = state_.screen;
+  state_.catalog_view.search_us = 0;
   ImGui_ImplSDLRenderer_NewFrame();
   ImGui_ImplSDL2_NewFrame();
   ImGuiIO& io = ImGui::GetIO();
@@ -661,7 +685,8 @@ void App::frame(bool& quit, int& exit_code) {
 
   ImGui::Render();
   if (options_.frame_stats)
-    frame_cpu_us_.emplace_back(static_cast<int>(frame_screen), static_cast<float>(thread_cpu_us() - cpu0));
+    frame_cpu_us_.push_back(
+        {static_cast<int>(frame_screen), static_cast<float>(thread_cpu_us() - cpu0), state_.catalog_view.search_us});
   auto rasterise = [this] {
     const ImVec4 bg = ImGui::ColorConvertU32ToFloat4(theme_.bg);
     SDL_SetRenderDrawColor(renderer_.get(), static_cast<Uint8>(bg.x * 255), static_cast<Uint8>(bg.y * 255),

@@ -141,7 +141,14 @@ class App {
   bool footer_visible() const;
 
   AppOptions options_;
-  std::vector<std::pair<int, float>> frame_cpu_us_;  // (screen, µs) per frame, with --frame-stats
+  // Whether the header would look different (last sync shown to the minute).
+  static bool shows_differently(const SyncStatus& a, const SyncStatus& b);
+  struct FrameCost {
+    int screen;
+    float cpu_us;     // building the frame (ImGui), without rasterising
+    float search_us;  // of which searching the catalog
+  };
+  std::vector<FrameCost> frame_cpu_us_;  // per frame, with --frame-stats
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
   SystemClock clock_;
   std::optional<I18n> i18n_;

@@ -42,6 +42,10 @@ struct CatalogView {
   std::string searched;
   const CatalogSnapshot* searched_in = nullptr;
   std::vector<SearchHit> hits;
+  // Wall time of the search run in the current frame (0 when none ran): the
+  // frame statistics report the drawing cost without it (it is a figure of
+  // its own, docs/performance.md).
+  float search_us = 0;
 };
 
 enum class SubmitStep { applicant, scan, review, sending };

@@ -10,6 +10,7 @@
 // column so it never covers the search box or the results.
 
 #include <algorithm>
+#include <chrono>
 
 #include "motcua/domain/service_rules.hpp"
 #include "motcua/text/utf8.hpp"
@@ -256,7 +257,9 @@ void draw_catalog(Ui& ui, AppState& state, Intents& out) {
   const std::string query = utf8::from_u32(v.query);
   const CatalogSnapshot* catalog = state.catalog.get();
   if (catalog && (query != v.searched || catalog != v.searched_in)) {
+    const auto t0 = std::chrono::steady_clock::now();
     v.hits = catalog->index.search(query, kMaxHits);
+    v.search_us = std::chrono::duration<float, std::micro>(std::chrono::steady_clock::now() - t0).count();
     v.searched = query;
     v.searched_in = catalog;
   }
