@@ -16,15 +16,29 @@ if [ ! -f "$HUB_DIR/hub.db" ]; then
   "$BIN/motcua-hub" init --data "$HUB_DIR" --demo
 fi
 
-rm -f "$HUB_DIR/hub-url"
-"$BIN/motcua-hub" serve --data "$HUB_DIR" --listen 127.0.0.1:0 > "$DATA/hub.log" 2>&1 &
-HUB_PID=$!
-trap 'kill $HUB_PID 2>/dev/null || true; wait $HUB_PID 2>/dev/null || true' EXIT
-for _ in $(seq 1 200); do
-  [ -s "$HUB_DIR/hub-url" ] && break
-  kill -0 $HUB_PID 2>/dev/null || { echo "hub failed to start:"; cat "$DATA/hub.log"; exit 1; }
-  sleep 0.05
-done
+HUB_PID=
+trap '[ -n "$HUB_PID" ] && { kill $HUB_PID 2>/dev/null || true; wait $HUB_PID 2>/dev/null || true; }' EXIT
+start_hub() {
+  rm -f "$HUB_DIR/hub-url"
+  "$BIN/motcua-hub" serve --data "$HUB_DIR" --listen 127.0.0.1:0 > "$DATA/hub.log" 2>&1 &
+  HUB_PID=$!
+  for _ in $(seq 1 200); do
+    [ -s "$HUB_DIR/hub-url" ] && return 0
+    kill -0 $HUB_PID 2>/dev/null || { wait $HUB_PID 2>/dev/null || true; HUB_PID=; return 1; }
+    sleep 0.05
+  done
+  return 1
+}
+if ! start_hub; then
+  # Demo data left by an older version of the hub (a file it now needs is
+  # missing, say): it is throw-away, so start it afresh once.
+  echo "the demo hub in $HUB_DIR does not start:"
+  sed 's/^/  /' "$DATA/hub.log"
+  echo "creating the demo data again"
+  rm -rf "$HUB_DIR" "$KIOSK_DIR"
+  "$BIN/motcua-hub" init --data "$HUB_DIR" --demo
+  start_hub || { echo "hub failed to start:"; cat "$DATA/hub.log"; exit 1; }
+fi
 HUB_URL=$(head -n1 "$HUB_DIR/hub-url")
 echo "hub: $HUB_URL (log: $DATA/hub.log)"
 
