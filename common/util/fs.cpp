@@ -32,6 +32,11 @@ struct Fd {
 };
 }  // namespace
 
+void UniqueFd::reset() {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+}
+
 Result<void> fsync_dir(const stdfs::path& dir) {
   Fd d{::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
   if (d.fd < 0) return fail(errno_error("cannot open directory", dir, errno));

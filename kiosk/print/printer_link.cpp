@@ -1,5 +1,7 @@
 #include "print/printer_link.hpp"
 
+#include "motcua/util/fs.hpp"
+
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
@@ -9,6 +11,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 namespace motcua::print {
 
@@ -16,19 +19,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = motcua::fs::UniqueFd;
 
 std::string errno_text(int err) { return std::strerror(err); }
 
@@ -49,6 +40,43 @@ Result<bool> wait_writable(int fd, std::chrono::milliseconds timeout) {
     if (n == 0) return false;
     if (errno != EINTR) return fail(Errc::io, "poll: " + errno_text(errno));
   }
+}
+
+// Writes every byte to a non-blocking descriptor, waiting up to `timeout`
+// whenever it takes nothing. `err` is the errno that stopped it (EPIPE for a
+// write that took nothing without one), `stalled` a wait that ran out.
+struct WriteOutcome {
+  std::size_t sent = 0;
+  int err = 0;
+  bool stalled = false;
+  std::optional<Error> wait_error;
+};
+template <class Write>
+WriteOutcome write_all(int fd, std::span<const std::uint8_t> bytes, std::chrono::milliseconds timeout, Write write) {
+  WriteOutcome out;
+  while (out.sent < bytes.size()) {
+    const ssize_t n = write(bytes.data() + out.sent, bytes.size() - out.sent);
+    if (n > 0) {
+      out.sent += static_cast<std::size_t>(n);
+      continue;
+    }
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      auto ready = wait_writable(fd, timeout);
+      if (!ready) {
+        out.wait_error = ready.error();
+        return out;
+      }
+      if (!*ready) {
+        out.stalled = true;
+        return out;
+      }
+      continue;
+    }
+    out.err = n < 0 ? errno : EPIPE;
+    return out;
+  }
+  return out;
 }
 
 }  // namespace
@@ -75,30 +103,18 @@ Result<void> DevicePrinter::send(std::span<const std::uint8_t> bytes) {
       default: return fail(Errc::io, "cannot open printer " + name + ": " + errno_text(err));
     }
   }
-  std::size_t sent = 0;
-  while (sent < bytes.size()) {
-    const ssize_t n = ::write(fd.get(), bytes.data() + sent, bytes.size() - sent);
-    if (n > 0) {
-      sent += static_cast<std::size_t>(n);
-      continue;
-    }
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-      auto ready = wait_writable(fd.get(), timeout_);
-      if (!ready) return fail(ready.error());
-      if (!*ready)
-        return fail(Errc::unavailable, "printer " + name + " took no data for " + std::to_string(timeout_.count()) +
-                                           " ms after " + std::to_string(sent) + " of " + std::to_string(bytes.size()) +
-                                           " bytes (paper out, cover open or offline?)");
-      continue;
-    }
-    const int err = n < 0 ? errno : EIO;
-    if (err == ENODEV || err == ENXIO || err == EPIPE)
-      return fail(Errc::unavailable, "printer " + name + " went away after " + std::to_string(sent) + " of " +
-                                         std::to_string(bytes.size()) + " bytes (" + errno_text(err) + ")");
-    return fail(Errc::io, "writing to printer " + name + " failed after " + std::to_string(sent) + " of " +
-                              std::to_string(bytes.size()) + " bytes: " + errno_text(err));
-  }
+  const auto out = write_all(fd.get(), bytes, timeout_, [&](const std::uint8_t* p, std::size_t n) {
+    return ::write(fd.get(), p, n);
+  });
+  if (out.wait_error) return fail(*out.wait_error);
+  const std::string progress = std::to_string(out.sent) + " of " + std::to_string(bytes.size()) + " bytes";
+  if (out.stalled)
+    return fail(Errc::unavailable, "printer " + name + " took no data for " + std::to_string(timeout_.count()) +
+                                       " ms after " + progress + " (paper out, cover open or offline?)");
+  if (out.err == ENODEV || out.err == ENXIO || out.err == EPIPE)
+    return fail(Errc::unavailable, "printer " + name + " went away after " + progress + " (" + errno_text(out.err) + ")");
+  if (out.err != 0)
+    return fail(Errc::io, "writing to printer " + name + " failed after " + progress + ": " + errno_text(out.err));
   return {};
 }
 
@@ -150,27 +166,17 @@ Result<void> NetworkPrinter::send(std::span<const std::uint8_t> bytes) {
         continue;
       }
     }
-    std::size_t sent = 0;
-    while (sent < bytes.size()) {
-      // MSG_NOSIGNAL: a printer that drops the connection is an error value, not SIGPIPE.
-      const ssize_t n = ::send(fd.get(), bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-      if (n > 0) {
-        sent += static_cast<std::size_t>(n);
-        continue;
-      }
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-        auto ready = wait_writable(fd.get(), timeout_);
-        if (!ready) return fail(ready.error());
-        if (!*ready)
-          return fail(Errc::network, "printer " + where + " took no data for " + std::to_string(timeout_.count()) +
-                                         " ms after " + std::to_string(sent) + " of " + std::to_string(bytes.size()) +
-                                         " bytes (paper out, cover open or offline?)");
-        continue;
-      }
-      return fail(Errc::network, "connection to printer " + where + " lost after " + std::to_string(sent) + " of " +
-                                     std::to_string(bytes.size()) + " bytes: " + errno_text(n < 0 ? errno : EPIPE));
-    }
+    // MSG_NOSIGNAL: a printer that drops the connection is an error value, not SIGPIPE.
+    const auto out = write_all(fd.get(), bytes, timeout_, [&](const std::uint8_t* p, std::size_t n) {
+      return ::send(fd.get(), p, n, MSG_NOSIGNAL);
+    });
+    if (out.wait_error) return fail(*out.wait_error);
+    const std::string progress = std::to_string(out.sent) + " of " + std::to_string(bytes.size()) + " bytes";
+    if (out.stalled)
+      return fail(Errc::network, "printer " + where + " took no data for " + std::to_string(timeout_.count()) +
+                                     " ms after " + progress + " (paper out, cover open or offline?)");
+    if (out.err != 0)
+      return fail(Errc::network, "connection to printer " + where + " lost after " + progress + ": " + errno_text(out.err));
     // Half-close: the printer sees the end of the job; close() then keeps the
     // kernel delivering what is still queued.
     ::shutdown(fd.get(), SHUT_WR);

@@ -100,6 +100,26 @@ void note_offscreen(Ui& ui, std::string_view label, ImVec2 min, ImVec2 max) {
   ui.reg.offscreen.push_back(TextSpot{std::string(label), Rect{}, Rect{min.x, min.y, max.x, max.y},
                                       Rect{clip.Min.x, clip.Min.y, clip.Max.x, clip.Max.y}});
 }
+
+// A touch target at bb: laid out, noted when scrolled out of view (tours),
+// and pressed only when the finger lifted without dragging (that scrolled a
+// list); `down` is the press feedback.
+struct Touch {
+  bool visible = false;
+  bool pressed = false;
+  bool down = false;
+};
+Touch touch_target(Ui& ui, std::string_view label, const ImRect& bb, ImGuiID id) {
+  ImGui::ItemSize(bb);
+  if (!ImGui::ItemAdd(bb, id)) {
+    note_offscreen(ui, label, bb.Min, bb.Max);
+    return {};
+  }
+  bool hovered = false, held = false;
+  const bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
+  const bool dragging = dragged_too_far(ui);
+  return {true, pressed && !dragging, held && hovered && !dragging};
+}
 }  // namespace
 
 void text(Ui& ui, std::string_view s, ImFont* font, ImU32 color, bool wrap) {
@@ -146,16 +166,9 @@ bool button(Ui& ui, std::string_view label, ButtonKind kind, float width, float 
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   const ImGuiID id = window->GetID(b(label), e(label));
-  ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) {
-    note_offscreen(ui, label, bb.Min, bb.Max);
-    return false;
-  }
-  bool hovered = false, held = false;
-  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
-  const bool dragging = dragged_too_far(ui);
-  if (dragging) pressed = false;
-  const bool down = held && hovered && !dragging;
+  const Touch touch = touch_target(ui, label, bb, id);
+  if (!touch.visible) return false;
+  const bool pressed = touch.pressed, down = touch.down;
 
   ImU32 fill = th.accent, fg = th.on_accent, border = 0;
   switch (kind) {
@@ -258,15 +271,9 @@ bool tile(Ui& ui, std::string_view title, std::string_view subtitle, Icon icon, 
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   const ImGuiID id = window->GetID(b(title), e(title));
-  ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) {
-    note_offscreen(ui, title, bb.Min, bb.Max);
-    return false;
-  }
-  bool hovered = false, held = false;
-  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
-  if (dragged_too_far(ui)) pressed = false;
-  const bool down = held && hovered;
+  const Touch touch = touch_target(ui, title, bb, id);
+  if (!touch.visible) return false;
+  const bool pressed = touch.pressed, down = touch.down;
 
   ImDrawList* dl = window->DrawList;
   dl->AddRectFilled(ImVec2(bb.Min.x, bb.Min.y + 6 * th.s), ImVec2(bb.Max.x, bb.Max.y + 6 * th.s), th.border,
@@ -318,16 +325,9 @@ bool list_row(Ui& ui, std::string_view id_text, std::string_view title, std::str
   storage->SetFloat(height_key, height);
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
-  ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) {
-    note_offscreen(ui, title, bb.Min, bb.Max);
-    return false;
-  }
-  bool hovered = false, held = false;
-  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
-  const bool dragging = dragged_too_far(ui);
-  if (dragging) pressed = false;
-  const bool down = held && hovered && !dragging;
+  const Touch touch = touch_target(ui, title, bb, id);
+  if (!touch.visible) return false;
+  const bool pressed = touch.pressed, down = touch.down;
 
   ImDrawList* dl = window->DrawList;
   dl->AddRectFilled(bb.Min, bb.Max, down || selected ? th.accent_soft : th.surface, th.radius);
@@ -597,16 +597,9 @@ bool chip(Ui& ui, std::string_view label, bool selected, float width) {
   const ImVec2 pos = window->DC.CursorPos;
   const ImRect bb(pos, ImVec2(pos.x + width, pos.y + height));
   const ImGuiID id = window->GetID(b(label), e(label));
-  ImGui::ItemSize(bb);
-  if (!ImGui::ItemAdd(bb, id)) {
-    note_offscreen(ui, label, bb.Min, bb.Max);
-    return false;
-  }
-  bool hovered = false, held = false;
-  bool pressed = ImGui::ButtonBehavior(bb, id, &hovered, &held);
-  const bool dragging = dragged_too_far(ui);
-  if (dragging) pressed = false;
-  const bool down = held && hovered && !dragging;
+  const Touch touch = touch_target(ui, label, bb, id);
+  if (!touch.visible) return false;
+  const bool pressed = touch.pressed, down = touch.down;
   ImDrawList* dl = window->DrawList;
   const ImU32 fill = selected ? (down ? th.accent_dark : th.accent) : (down ? th.accent_soft : th.surface);
   const ImU32 fg = selected ? th.on_accent : th.accent;

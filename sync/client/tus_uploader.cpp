@@ -1,3 +1,4 @@
+#include "motcua/util/fs.hpp"
 #include "motcua/client/tus_uploader.hpp"
 
 #include <curl/curl.h>
@@ -43,19 +44,7 @@ struct SlistFree {
 };
 using Slist = std::unique_ptr<curl_slist, SlistFree>;
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
+using Fd = fs::UniqueFd;
 
 std::string lower(std::string_view s) {
   std::string out(s);

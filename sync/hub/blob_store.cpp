@@ -23,6 +23,20 @@ bool BlobStore::contains(const std::string& sha) const {
   return stdfs::exists(path_for(sha), ec);
 }
 
+namespace {
+// A file being written under tmp/: closed, and removed unless kept (renamed
+// into place), whatever way the writer leaves.
+struct TempFile {
+  int fd;
+  std::filesystem::path path;
+  bool keep = false;
+  ~TempFile() {
+    if (fd >= 0) ::close(fd);
+    if (!keep) ::unlink(path.c_str());
+  }
+};
+}  // namespace
+
 Result<void> BlobStore::put(const std::string& expected_sha, std::int64_t expected_size,
                             const std::function<bool(const Sink&)>& produce) {
   const stdfs::path tmp_dir = root_ / "tmp";
@@ -30,15 +44,7 @@ Result<void> BlobStore::put(const std::string& expected_sha, std::int64_t expect
   const stdfs::path tmp = tmp_dir / (expected_sha + "." + crypto::random_token(8));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return fail(fs::errno_error("cannot create", tmp, errno));
-  struct Guard {
-    int fd;
-    stdfs::path path;
-    bool keep = false;
-    ~Guard() {
-      if (fd >= 0) ::close(fd);
-      if (!keep) ::unlink(path.c_str());
-    }
-  } guard{fd, tmp};
+  TempFile guard{fd, tmp};
 
   crypto::Sha256 hash;
   std::int64_t size = 0;
@@ -121,15 +127,7 @@ Result<BlobStore::Stored> BlobStore::put_stream(
   const stdfs::path tmp = tmp_dir / ("stream." + crypto::random_token(8));
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
   if (fd < 0) return fail(fs::errno_error("cannot create", tmp, errno));
-  struct Guard {
-    int fd;
-    stdfs::path path;
-    bool keep = false;
-    ~Guard() {
-      if (fd >= 0) ::close(fd);
-      if (!keep) ::unlink(path.c_str());
-    }
-  } guard{fd, tmp};
+  TempFile guard{fd, tmp};
   crypto::Sha256 hash;
   std::int64_t size = 0;
   auto r = produce([&](std::span<const std::uint8_t> data) -> Result<void> {

@@ -196,19 +196,7 @@ class WalSync {
   }
 
  private:
-  class Fd {
-   public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-      if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-   private:
-    int fd_;
-  };
+  using Fd = fs::UniqueFd;
 
   // The WAL stays the same file while the hub's connection is open; it is
   // reopened should it have been replaced anyway (compared by inode). Callers

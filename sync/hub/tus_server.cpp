@@ -50,26 +50,7 @@ constexpr char kStateMagic[8] = {'M', 'C', 'T', 'U', 'S', 'S', 'T', '1'};
 // Files of a creation or removal cut short by a crash are swept after this long.
 constexpr auto kOrphanAge = std::chrono::hours(1);
 
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      if (fd_ >= 0) ::close(fd_);
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_ = -1;
-};
+using Fd = fs::UniqueFd;
 
 bool is_upload_id(std::string_view id) {
   if (id.size() != 32) return false;
