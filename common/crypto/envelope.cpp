@@ -1,3 +1,4 @@
+#include "openssl_error.hpp"
 #include "motcua/crypto/envelope.hpp"
 
 #include <openssl/bio.h>
@@ -32,17 +33,7 @@ constexpr std::size_t kHeaderLen = kMagicLen + 4 + 8;
 constexpr std::size_t kTag = 16;
 constexpr std::size_t kNonce = 12;
 
-Error ssl_error(std::string what) {
-  const unsigned long e = ERR_get_error();
-  if (e != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    what += ": ";
-    what += buf;
-  }
-  ERR_clear_error();
-  return Error{Errc::internal, std::move(what)};
-}
+using detail::openssl_error;
 
 void put_u32(std::uint8_t* p, std::uint32_t v) {
   p[0] = static_cast<std::uint8_t>(v >> 24);
@@ -93,7 +84,7 @@ DataKey new_data_key() {
 
 Result<PKey> generate_rsa_key(int bits) {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(bits));
-  if (key == nullptr) return fail(ssl_error("RSA key generation"));
+  if (key == nullptr) return fail(openssl_error("RSA key generation"));
   return PKey(key);
 }
 
@@ -108,7 +99,7 @@ std::string public_pem(const PKey& key) {
 Result<PKey> load_public_key_pem(const std::string& pem) {
   std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
   EVP_PKEY* key = PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr);
-  if (key == nullptr) return fail(Errc::invalid_argument, ssl_error("not a PEM public key").message);
+  if (key == nullptr) return fail(Errc::invalid_argument, openssl_error("not a PEM public key").message);
   return PKey(key);
 }
 
@@ -118,11 +109,11 @@ Result<std::vector<std::uint8_t>> wrap_key(const PKey& public_key, const DataKey
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
       EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha256()) != 1 ||
       EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) != 1)
-    return fail(ssl_error("RSA-OAEP setup"));
+    return fail(openssl_error("RSA-OAEP setup"));
   std::size_t len = 0;
-  if (EVP_PKEY_encrypt(ctx.get(), nullptr, &len, key.data(), key.size()) != 1) return fail(ssl_error("RSA-OAEP size"));
+  if (EVP_PKEY_encrypt(ctx.get(), nullptr, &len, key.data(), key.size()) != 1) return fail(openssl_error("RSA-OAEP size"));
   std::vector<std::uint8_t> out(len);
-  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, key.data(), key.size()) != 1) return fail(ssl_error("RSA-OAEP"));
+  if (EVP_PKEY_encrypt(ctx.get(), out.data(), &len, key.data(), key.size()) != 1) return fail(openssl_error("RSA-OAEP"));
   out.resize(len);
   return out;
 }
@@ -133,7 +124,7 @@ Result<DataKey> unwrap_key(const PKey& private_key, std::span<const std::uint8_t
       EVP_PKEY_CTX_set_rsa_padding(ctx.get(), RSA_PKCS1_OAEP_PADDING) != 1 ||
       EVP_PKEY_CTX_set_rsa_oaep_md(ctx.get(), EVP_sha256()) != 1 ||
       EVP_PKEY_CTX_set_rsa_mgf1_md(ctx.get(), EVP_sha256()) != 1)
-    return fail(ssl_error("RSA-OAEP setup"));
+    return fail(openssl_error("RSA-OAEP setup"));
   std::size_t len = 0;
   if (EVP_PKEY_decrypt(ctx.get(), nullptr, &len, wrapped.data(), wrapped.size()) != 1) {
     ERR_clear_error();

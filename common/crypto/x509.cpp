@@ -1,3 +1,4 @@
+#include "openssl_error.hpp"
 #include "motcua/crypto/x509.hpp"
 
 #include <openssl/bio.h>
@@ -24,17 +25,7 @@ struct BioFree {
 };
 using Bio = std::unique_ptr<BIO, BioFree>;
 
-Error openssl_error(std::string what) {
-  const unsigned long e = ERR_get_error();
-  if (e != 0) {
-    char buf[256];
-    ERR_error_string_n(e, buf, sizeof buf);
-    what += ": ";
-    what += buf;
-  }
-  ERR_clear_error();
-  return Error{Errc::internal, std::move(what)};
-}
+using detail::openssl_error;
 
 bool add_ext(X509* cert, X509* issuer, int nid, const std::string& value) {
   X509V3_CTX ctx;
