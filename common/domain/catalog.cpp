@@ -148,6 +148,9 @@ Json to_json(const Service& s) {
          {"legal_basis", legal},
          {"requirements", opt(s.requirements)},
          {"keywords", s.keywords}};
+  // Only when set, like an agency's bank: services without a form keep the
+  // JSON (and the change feed's content) they had before forms existed.
+  if (s.form) j["form"] = to_json(*s.form);
   return j;
 }
 
@@ -311,6 +314,11 @@ Result<Service> service_from_json(const Json& j) {
                                  opt_string(l, "issuer")});
     s.requirements = opt_string(j, "requirements");
     s.keywords = strings(j, "keywords");
+    if (const auto it = j.find("form"); it != j.end() && !it->is_null()) {
+      auto form = eform_from_json(*it);
+      if (!form) throw nlohmann::json::other_error::create(501, form.error().message, &j);
+      s.form = std::move(*form);
+    }
     return s;
   });
 }

@@ -11,6 +11,7 @@
 
 #include "motcua/calendar/holiday_overrides.hpp"
 #include "motcua/calendar/working_time.hpp"
+#include "motcua/domain/eform.hpp"
 #include "motcua/util/error.hpp"
 #include "motcua/util/json.hpp"
 
@@ -114,6 +115,9 @@ struct Service {
   std::vector<LegalBasis> legal_basis;
   std::optional<std::string> requirements;
   std::vector<std::string> keywords;
+  // The e-form the applicant fills in at the kiosk (docs/eforms.md); absent:
+  // the service asks for nothing beyond the applicant's identity.
+  std::optional<EForm> form;
 
   // Level 3 and 4 (or any 2022 online classification) accept dossiers; below
   // that the kiosk only shows the guide. The domain core refines this per channel.
