@@ -194,7 +194,22 @@ tl::expected<CupsJob, CupsError> cups_print(const std::filesystem::path& file, c
   if (!run)
     return tl::unexpected(CupsError{CupsFailure::client_missing,
                                     "cannot run " + run.error() + " (install cups-client)", {}});
-  if (run->timed_out || run->exit_code != 0) return tl::unexpected(classify(q, "lp", *run));
+  if (run->timed_out || run->exit_code != 0) {
+    CupsError e = classify(q, "lp", *run);
+    // lp says a queue "does not exist" also when no scheduler answers at all
+    // (CUPS 2.4): ask the scheduler itself before blaming the queue.
+    if (e.kind == CupsFailure::queue_missing) {
+      auto probe_argv = with_server(q, q.lpstat);
+      probe_argv.emplace_back("-r");
+      if (auto probe = run_program(probe_argv, cups_env(q), std::chrono::milliseconds(5000));
+          probe && contains(probe->out, "not running"))
+        e = {CupsFailure::scheduler_unavailable,
+             "no CUPS scheduler answers (" + (q.server.empty() ? std::string("this machine's CUPS") : "CUPS at " + q.server) +
+                 "): is cupsd running?",
+             {}};
+    }
+    return tl::unexpected(std::move(e));
+  }
   // "request id is motcua-receipts-12 (1 file(s))"
   CupsJob job;
   const std::string_view said = run->out;
