@@ -17,6 +17,10 @@ PACKAGES=(
   libzxing-dev libsane-dev libsane1 sane-utils libv4l-dev libhpdf-dev
   libespeak-ng-dev espeak-ng
   fonts-noto-core fonts-dejavu-core
+  # receipt printers: A4/A5 through CUPS (cupsd, filters and drivers; lp,
+  # lpstat, lpadmin, cupsenable/cupsaccept for technicians). The print tests
+  # run a private cupsd of their own (tests/print/private_cups.hpp).
+  cups cups-daemon cups-client cups-bsd
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev postgresql postgresql-contrib
   # PDF checks in tests: pdfinfo, pdftotext, pdftoppm (scanned documents, receipts)

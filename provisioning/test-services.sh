@@ -25,6 +25,16 @@ else
   echo "test-services: npm is missing (provisioning/install-deps.sh installs it); the tus interop tests will fail" >&2
 fi
 
+# CUPS for the receipt print tests (tests/print, label `print`): each run starts
+# a private cupsd of its own in the foreground (own ServerRoot and socket in a
+# temporary directory, never the machine's CUPS), so nothing is started here;
+# only the programs are checked.
+for prog in cupsd lp lpstat lpadmin cupsenable cupsreject; do
+  if ! PATH="$PATH:/usr/sbin:/sbin" command -v "$prog" >/dev/null 2>&1; then
+    echo "test-services: $prog is missing (provisioning/install-deps.sh installs cups); the print tests will fail" >&2
+  fi
+done
+
 # PostgreSQL for the hub's PostgreSQL backend (tests labelled `postgres` and the
 # integration tests run a second time on it, suffix .pg): a private cluster in
 # $MOTCUA_TEST_PG_DIR listening only on a unix socket in that directory, so it
