@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <stdexcept>
 
 namespace motcua::crypto {
 
@@ -26,6 +27,12 @@ Digest Sha256::finish() {
   EVP_DigestFinal_ex(ctx_.get(), d.data(), &len);
   EVP_DigestInit_ex(ctx_.get(), EVP_sha256(), nullptr);
   return d;
+}
+
+Sha256 Sha256::clone() const {
+  Sha256 copy;
+  if (EVP_MD_CTX_copy_ex(copy.ctx_.get(), ctx_.get()) != 1) throw std::runtime_error("EVP_MD_CTX_copy_ex(sha256) failed");
+  return copy;
 }
 
 Digest sha256(std::span<const std::uint8_t> bytes) {

@@ -19,6 +19,18 @@ TEST(Sha256, MatchesKnownVectors) {
   EXPECT_EQ(hex(h.finish()), sha256_hex("abc"));
 }
 
+TEST(Sha256, ACloneGoesOnIndependentlyOfTheOriginal) {
+  Sha256 h;
+  h.update("ab");
+  Sha256 kept = h.clone();
+  h.update("c");  // the original moves on (the chunk that was taken)
+  kept.update("x");  // the copy takes another path (the chunk sent again)
+  EXPECT_EQ(hex(h.finish()), sha256_hex("abc"));
+  EXPECT_EQ(hex(kept.finish()), sha256_hex("abx"));
+  Sha256 empty;
+  EXPECT_EQ(hex(empty.clone().finish()), sha256_hex(""));
+}
+
 TEST(Codecs, HexAndBase64RoundTrip) {
   const std::vector<std::uint8_t> bytes{0, 1, 0x7f, 0x80, 0xff};
   std::vector<std::uint8_t> back;

@@ -24,6 +24,10 @@ class Sha256 {
   void update(std::span<const std::uint8_t> bytes);
   void update(std::string_view text);
   Digest finish();
+  // An independent copy of the state so far (EVP_MD_CTX_copy_ex): both go on
+  // from here without affecting each other. Used to keep a hash that a later
+  // update may have to be taken back from (a rejected upload chunk).
+  Sha256 clone() const;
 
  private:
   struct Free {
