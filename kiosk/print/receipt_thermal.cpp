@@ -54,7 +54,9 @@ Result<std::vector<ReceiptBlock>> thermal_receipt_blocks(const document::FormRec
     b.emplace_back(std::in_place_type<ReceiptText>, ReceiptText{std::move(s), size, bold, a});
   };
   auto space = [&b](int dots) { b.emplace_back(std::in_place_type<ReceiptSpace>, ReceiptSpace{dots}); };
-  auto image = [&b](MonoBitmap m) { b.emplace_back(std::in_place_type<ReceiptImage>, ReceiptImage{std::move(m), Align::center}); };
+  auto image = [&b](MonoBitmap m) {
+    b.emplace_back(std::in_place_type<ReceiptImage>, ReceiptImage{std::move(m), Align::center});
+  };
   // "Label" over "value": the label is what a reader scans for.
   auto field = [&](std::string_view label, const std::string& value) {
     text(std::string(label), small, false);
@@ -78,9 +80,9 @@ Result<std::vector<ReceiptBlock>> thermal_receipt_blocks(const document::FormRec
   text("Receipt of dossier and appointment", small, false, Align::center);
   {
     const VietnamTime v = to_vietnam(r.received);
-    text((r.place.empty() ? "" : r.place + ", ") + "ngày " + two(v.day) + " tháng " + two(v.month) +
-                         " năm " + std::to_string(v.year),
-                     small, false, Align::center);
+    text((r.place.empty() ? "" : r.place + ", ") + "ngày " + two(v.day) + " tháng " + two(v.month) + " năm " +
+             std::to_string(v.year),
+         small, false, Align::center);
   }
   rule();
 
@@ -89,15 +91,15 @@ Result<std::vector<ReceiptBlock>> thermal_receipt_blocks(const document::FormRec
   text(r.dossier_code, big, true, Align::center);
   if (r.provisional)
     text("MÃ TẠM: ki-ốt cấp khi chưa kết nối được hệ thống. Mã này vẫn dùng để tra cứu sau khi có "
-                     "mã chính thức.",
-                     small, false, Align::center);
+         "mã chính thức.",
+         small, false, Align::center);
   space(6);
   text("Mã tra cứu / Lookup secret", small, false, Align::center);
   text(r.lookup_secret, big, true, Align::center);
   image(std::move(*lookup_qr));
   text("Quét mã QR tại ki-ốt, hoặc nhập mã hồ sơ và mã tra cứu trên ki-ốt hay Cổng Dịch vụ công để "
-                   "xem tình trạng hồ sơ. Xin giữ kín mã tra cứu.",
-                   small, false, Align::center);
+       "xem tình trạng hồ sơ. Xin giữ kín mã tra cứu.",
+       small, false, Align::center);
   rule();
 
   field("Người nộp hồ sơ:", domain::mask_name(r.applicant_name));
@@ -111,7 +113,7 @@ Result<std::vector<ReceiptBlock>> thermal_receipt_blocks(const document::FormRec
   } else {
     for (std::size_t i = 0; i < r.documents.size(); ++i) {
       const auto& d = r.documents[i];
-      text(std::to_string(i + 1) + ". " + d.name, body, true);
+      text(std::to_string(i + 1) + ". " + d.name, body);
       if (const std::string c = counts(d); !c.empty()) text("    " + c, small);
     }
   }
@@ -152,14 +154,13 @@ Result<std::vector<ReceiptBlock>> thermal_receipt_blocks(const document::FormRec
       if (!a->account_name.empty()) text("Chủ tài khoản: " + a->account_name, small);
     }
     if (r.fee.amount_vnd > 0) text("Số tiền: " + document::format_vnd_amount(r.fee.amount_vnd), small);
-    if (!r.fee.transfer_purpose.empty())
-      text("Nội dung chuyển khoản: " + r.fee.transfer_purpose, body, true);
+    if (!r.fee.transfer_purpose.empty()) text("Nội dung chuyển khoản: " + r.fee.transfer_purpose, body, true);
   }
   if (!r.ledger_book.empty() || !r.ledger_number.empty()) {
     space(6);
     text("Sổ theo dõi hồ sơ: quyển " + (r.ledger_book.empty() ? "…" : r.ledger_book) + ", số " +
-                         (r.ledger_number.empty() ? "…" : r.ledger_number),
-                     small);
+             (r.ledger_number.empty() ? "…" : r.ledger_number),
+         small);
   }
   rule();
 
@@ -167,8 +168,8 @@ Result<std::vector<ReceiptBlock>> thermal_receipt_blocks(const document::FormRec
   text("Liên hệ: " + r.agency.name, small, true);
   if (const std::string c = contacts(r.agency); !c.empty()) text(c, small);
   space(8);
-  text(r.officer_name.empty() ? "Tiếp nhận tại ki-ốt tự phục vụ" : "Người tiếp nhận: " + r.officer_name,
-                   small, false, Align::center);
+  text(r.officer_name.empty() ? "Tiếp nhận tại ki-ốt tự phục vụ" : "Người tiếp nhận: " + r.officer_name, small,
+       false, Align::center);
   text("Xin giữ phiếu này để nhận kết quả.", small, true, Align::center);
   space(16);
   return b;
