@@ -107,7 +107,8 @@ void PrintService::run(std::stop_token stop) {
     Job job;
     {
       std::unique_lock lk(mutex_);
-      if (!cv_.wait(lk, stop, [&] { return !pending_.empty(); })) return;
+      // Shutting down: queued receipts are dropped, not printed while the kiosk exits.
+      if (!cv_.wait(lk, stop, [&] { return !pending_.empty(); }) || stop.stop_requested()) return;
       job = std::move(pending_.front());
       pending_.pop_front();
     }

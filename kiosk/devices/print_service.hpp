@@ -91,6 +91,8 @@ class PrintService {
  public:
   // wake_ui: called from the device thread when a result is ready (SDL_PushEvent).
   PrintService(PrinterConfig config, std::function<void()> wake_ui);
+  // Waits for the job being printed (at most the printer's or lp's timeout);
+  // jobs still queued are dropped.
   ~PrintService();
   PrintService(const PrintService&) = delete;
   PrintService& operator=(const PrintService&) = delete;

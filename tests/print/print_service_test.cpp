@@ -178,7 +178,11 @@ TEST(PrintService, PrinterThatStopsTakingDataIsStalled) {
   config.thermal = fifo.string();
   config.thermal_timeout = 300ms;
   PrintService service(config, frames.waker());
-  auto done = frames.wait_for(service, service.print_thermal(test::sample_receipt()));
+  const auto request = service.print_thermal(test::sample_receipt());
+  // The UI thread got its request number back while the printer is still stuck.
+  EXPECT_TRUE(service.busy());
+  EXPECT_TRUE(service.drain().empty());
+  auto done = frames.wait_for(service, request);
   ::close(reader);
   ASSERT_TRUE(done);
   EXPECT_EQ(done->failure, PrintFailure::printer_stalled) << done->detail;
