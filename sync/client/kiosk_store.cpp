@@ -429,8 +429,21 @@ Result<OutboxEntry> KioskStore::enqueue(const NewDossier& d, int kiosk_number) {
   if (!seal_key_)
     return fail(Errc::unavailable, "this kiosk has no sealing key from the hub (" +
                                        (data_dir_ / kSealKeyFile).string() + "); enrol it again with kiosk-bundle");
-  if (auto a = protocol::validate_applicant(d.applicant); !a) return fail(a.error());
-  auto sealed = protocol::seal_applicant(*seal_key_, client_id, d.applicant);
+  // The same check the hub makes after opening the envelope, against the
+  // service as this kiosk's replica has it (the hub's copy decides).
+  protocol::PersonalData personal{d.applicant, d.form, d.postal_address, d.consent};
+  auto service = load_service(d.service_code);
+  if (!service) return fail(service.error());
+  if (*service) {
+    auto checked = protocol::validate_personal_data(std::move(personal), **service, d.payment_method, d.result_delivery);
+    if (!checked) return fail(checked.error());
+    personal = std::move(*checked);
+  } else {
+    auto a = protocol::validate_applicant(d.applicant);
+    if (!a) return fail(a.error());
+    personal.applicant = std::move(*a);
+  }
+  auto sealed = protocol::seal_personal_data(*seal_key_, client_id, personal);
   if (!sealed) return fail(sealed.error());
   s.sealed = sealed->envelope;
   struct Forget {  // the data key lives only as long as this call

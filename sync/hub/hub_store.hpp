@@ -67,9 +67,12 @@ class HubStore {
 
   // ---- dossiers
   // Idempotent on (kiosk_id, submission.client_id); content_hash identifies the
-  // content. `applicant` is the opened envelope (the hub is where it may be read).
+  // content. `personal` is the opened envelope (the hub is where it may be
+  // read); a new dossier's is checked with protocol::validate_personal_data
+  // against the service (its form, the choices' postal address) and refused
+  // with invalid_argument, a repeat is answered without checking again.
   virtual Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
-                                              const protocol::Applicant& applicant, const std::string& content_hash,
+                                              const protocol::PersonalData& personal, const std::string& content_hash,
                                               TimePoint now) = 0;
   // The dossier's wrapped data key (SealedEnvelope::key), to open its documents.
   virtual Result<std::string> sealed_key(const std::string& kiosk_id, const std::string& client_id) = 0;

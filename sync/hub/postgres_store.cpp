@@ -174,6 +174,9 @@ ALTER TABLE dossiers ADD COLUMN timeliness TEXT;
 ALTER TABLE dossiers ADD COLUMN effective_due_ms BIGINT;
 CREATE INDEX dossiers_service ON dossiers(service_code);
 )sql"},
+    {3, "the opened personal data beyond name and phone: ID, birth date, sex, address, e-form answers, postal address, consent", R"sql(
+ALTER TABLE dossiers ADD COLUMN personal TEXT;
+)sql"},
 };
 
 // Transactions that lose a serialization or deadlock race are run again.
@@ -535,7 +538,7 @@ class PostgresStore final : public HubStore {
   // ---- dossiers
 
   Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
-                                      const protocol::Applicant& applicant, const std::string& content_hash,
+                                      const protocol::PersonalData& opened, const std::string& content_hash,
                                       TimePoint now) override {
     // A repeat can race the original (a kiosk retrying on another hub process
     // after a lost acknowledgement). The loser of the race finds the key taken,
@@ -553,7 +556,7 @@ class PostgresStore final : public HubStore {
         if ((*c)->broken() && attempt < kAttempts) continue;
         return fail(tx.error());
       }
-      auto r = create_once(**c, kiosk_id, s, applicant, content_hash, now);
+      auto r = create_once(**c, kiosk_id, s, opened, content_hash, now);
       if (!r) {
         if (((*c)->last_failure_retryable() || (*c)->broken()) && attempt < kAttempts) continue;
         return fail(r.error());
@@ -926,7 +929,7 @@ class PostgresStore final : public HubStore {
   // nullopt: the (kiosk, client id) key was taken by a concurrent create; the
   // caller runs this again and finds it.
   Result<std::optional<CreateResult>> create_once(Connection& c, const std::string& kiosk_id,
-                                                  const protocol::Submission& s, const protocol::Applicant& applicant,
+                                                  const protocol::Submission& s, const protocol::PersonalData& opened,
                                                   const std::string& content_hash, TimePoint now) {
     using Out = std::optional<CreateResult>;
     auto existing =
@@ -950,6 +953,11 @@ class PostgresStore final : public HubStore {
             s.result_delivery ? domain::result_delivery_from_string(*s.result_delivery) : std::nullopt);
         !r)
       return fail(r.error());
+    // The opened personal data checked with the kiosk's own code against the
+    // service's form as this hub has it (as SQLite's create_dossier).
+    auto personal = protocol::validate_personal_data(opened, **svc, s.payment_method, s.result_delivery);
+    if (!personal) return fail(personal.error());
+    const protocol::Applicant& applicant = personal->applicant;
     // Each statement sees what was committed when it started (READ COMMITTED):
     // a code found taken here may belong to this very dossier, committed by a
     // concurrent repeat after the look-up above. Then the next pass answers it.
@@ -995,11 +1003,12 @@ class PostgresStore final : public HubStore {
     const std::int64_t ms = unix_millis(now);
     auto ins = c.query(
         "INSERT INTO dossiers(kiosk_id, client_id, content_hash, code, provisional_code, agency_id, service_code, "
-        "service_name, applicant_name, applicant_phone, lookup_secret, submission, received_ms, updated_ms, sealed_key) "
-        "VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13,$14) "
+        "service_name, applicant_name, applicant_phone, lookup_secret, submission, received_ms, updated_ms, sealed_key, "
+        "personal) VALUES($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$13,$14,$15) "
         "ON CONFLICT ON CONSTRAINT dossiers_kiosk_client DO NOTHING RETURNING id",
         Params(kiosk_id, s.client_id, content_hash, code, s.provisional_code, agency, s.service_code, (*svc)->name,
-               applicant.name, applicant.phone, s.lookup_secret, protocol::to_json(s).dump(), ms, s.sealed.key));
+               applicant.name, applicant.phone, s.lookup_secret, protocol::to_json(s).dump(), ms, s.sealed.key,
+               protocol::to_json(*personal).dump()));
     if (!ins) {
       // A concurrent transaction committed a row with the same code or
       // provisional code after our checks (possibly this very dossier, sent
@@ -1077,7 +1086,8 @@ class PostgresStore final : public HubStore {
   // The full view for officials (receive events included), as SQLite's detail().
   Result<protocol::DossierDetail> detail(Connection& c, std::int64_t id) {
     auto r = c.query(std::string("SELECT ") + kDossierColumns + ", " + kCalendarVersion +
-                         " FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id WHERE d.id = $1 ORDER BY e.id",
+                         ", d.personal FROM dossiers d LEFT JOIN dossier_events e ON e.dossier_id = d.id WHERE d.id = $1 "
+                         "ORDER BY e.id",
                      Params(id));
     if (!r) return fail(r.error());
     if (r->empty()) return fail(Errc::not_found, "no dossier " + std::to_string(id));
@@ -1090,6 +1100,14 @@ class PostgresStore final : public HubStore {
     d.summary = summary_from(*r, one, **wt);
     d.client_id = r->text(0, kClientId);
     d.applicant = {r->text(0, kApplicantName), r->text(0, kPhone)};
+    if (auto text = r->opt_text(0, kExtra))
+      if (auto j = parse_json(*text))
+        if (auto p = protocol::personal_data_from_json(*j)) {
+          d.applicant = std::move(p->applicant);
+          d.form = p->form.value_or(domain::FormValues{});
+          d.postal_address = std::move(p->postal_address);
+          d.consent = std::move(p->consent);
+        }
     if (auto sub = parse_json(r->view(0, kSubmission))) {
       d.payment_method = opt_string(*sub, "payment_method");
       d.result_delivery = opt_string(*sub, "result_delivery");

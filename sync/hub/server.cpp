@@ -196,10 +196,11 @@ struct HubServer::Impl {
       // Open the sealed applicant: the hub is where personal data may be read.
       auto key = data_keys.open(*seal_key, sub->sealed);
       if (!key) return send_error(res, key.error());
-      auto applicant = protocol::open_applicant(*key, sub->client_id, sub->sealed);
+      // The store checks it against the service (protocol::validate_personal_data).
+      auto personal = protocol::open_personal_data(*key, sub->client_id, sub->sealed);
       OPENSSL_cleanse(key->data(), key->size());
-      if (!applicant) return send_error(res, applicant.error());
-      auto r = store.create_dossier(c.id, *sub, *applicant, hash, clock.now());
+      if (!personal) return send_error(res, personal.error());
+      auto r = store.create_dossier(c.id, *sub, *personal, hash, clock.now());
       if (!r) return send_error(res, r.error());
       if (r->created) log::info(kLog, "dossier " + r->ack.code + " created by " + c.id);
       send_json(res, r->created ? 201 : 200, protocol::to_json(r->ack));

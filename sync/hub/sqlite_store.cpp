@@ -135,6 +135,9 @@ ALTER TABLE dossiers ADD COLUMN timeliness TEXT;
 ALTER TABLE dossiers ADD COLUMN effective_due_ms INTEGER;
 CREATE INDEX dossiers_service ON dossiers(service_code);
 )sql"},
+    {7, "the opened personal data beyond name and phone: ID, birth date, sex, address, e-form answers, postal address, consent", R"sql(
+ALTER TABLE dossiers ADD COLUMN personal TEXT;
+)sql"},
 };
 
 // Every status change takes the next feed position, so a kiosk's cursor sees it.
@@ -483,7 +486,7 @@ class SqliteStore final : public HubStore {
   // ---- dossiers
 
   Result<CreateResult> create_dossier(const std::string& kiosk_id, const protocol::Submission& s,
-                                      const protocol::Applicant& applicant, const std::string& content_hash,
+                                      const protocol::PersonalData& opened, const std::string& content_hash,
                                       TimePoint now) override {
     Locked lock(*this);
     auto tx = Tx::begin(db_);
@@ -511,6 +514,11 @@ class SqliteStore final : public HubStore {
             s.result_delivery ? domain::result_delivery_from_string(*s.result_delivery) : std::nullopt);
         !r)
       return fail(r.error());
+    // The opened personal data checked with the kiosk's own code against the
+    // service's form as this hub has it.
+    auto personal = protocol::validate_personal_data(opened, **svc, s.payment_method, s.result_delivery);
+    if (!personal) return fail(personal.error());
+    const protocol::Applicant& applicant = personal->applicant;
     if (s.provisional_code) {
       auto taken = db_.prepare("SELECT 1 FROM dossiers WHERE provisional_code = ?");
       if (!taken) return fail(taken.error());
@@ -554,7 +562,7 @@ class SqliteStore final : public HubStore {
     auto ins = db_.prepare(
         "INSERT INTO dossiers(kiosk_id, client_id, content_hash, code, provisional_code, agency_id, "
         "service_code, service_name, applicant_name, applicant_phone, lookup_secret, submission, "
-        "received_ms, updated_ms, sealed_key) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        "received_ms, updated_ms, sealed_key, personal) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     if (!ins) return fail(ins.error());
     if (auto r = ins->bind(1, kiosk_id)
                      .bind(2, s.client_id)
@@ -571,6 +579,7 @@ class SqliteStore final : public HubStore {
                      .bind(13, ms)
                      .bind(14, ms)
                      .bind(15, s.sealed.key)
+                     .bind(16, protocol::to_json(*personal).dump())
                      .run();
         !r)
       return fail(r.error());
@@ -1011,7 +1020,8 @@ class SqliteStore final : public HubStore {
   Result<protocol::DossierDetail> detail(std::int64_t id) {
     auto q = db_.prepare(
         "SELECT code, provisional_code, service_code, service_name, status, kiosk_id, applicant_name, "
-        "received_ms, updated_ms, id, due_ms, client_id, applicant_phone, submission FROM dossiers WHERE id = ?");
+        "received_ms, updated_ms, id, due_ms, client_id, applicant_phone, submission, personal FROM dossiers "
+        "WHERE id = ?");
     if (!q) return fail(q.error());
     q->bind(1, id);
     auto row = q->step();
@@ -1021,6 +1031,14 @@ class SqliteStore final : public HubStore {
     d.summary = summary_from(*q);
     d.client_id = q->text(11);
     d.applicant = {q->text(6), q->text(12)};
+    if (auto text = q->opt_text(14))
+      if (auto j = parse_json(*text))
+        if (auto p = protocol::personal_data_from_json(*j)) {
+          d.applicant = std::move(p->applicant);
+          d.form = p->form.value_or(domain::FormValues{});
+          d.postal_address = std::move(p->postal_address);
+          d.consent = std::move(p->consent);
+        }
     if (auto sub = parse_json(q->text(13))) {
       d.payment_method = opt_string(*sub, "payment_method");
       d.result_delivery = opt_string(*sub, "result_delivery");

@@ -3,7 +3,9 @@
 #include <set>
 
 #include "motcua/crypto/hash.hpp"
+#include "motcua/calendar/civil_date.hpp"
 #include "motcua/domain/catalog.hpp"
+#include "motcua/domain/citizen_id.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/domain/service_rules.hpp"
@@ -179,7 +181,7 @@ Result<Submission> submission_from_json(const Json& j) {
     std::vector<std::uint8_t> bytes;
     if (!crypto::from_base64(s.sealed.key, bytes) || bytes.size() < 128 || bytes.size() > 1024)
       invalid(j, "sealed.key must be a base64 RSA-OAEP wrapped key");
-    if (!crypto::from_base64(s.sealed.applicant, bytes) || bytes.size() < 28 || bytes.size() > 4096)
+    if (!crypto::from_base64(s.sealed.applicant, bytes) || bytes.size() < 28 || bytes.size() > kMaxSealedPersonalData)
       invalid(j, "sealed.applicant must be base64 AES-GCM sealed data");
     std::set<std::string> ids;
     for (const auto& d : j.at("documents")) {
@@ -237,23 +239,159 @@ Result<DossierAck> dossier_ack_from_json(const Json& j) {
   });
 }
 
+namespace {
+
+bool text_ok(const std::string& s, std::size_t min, std::size_t max) {
+  if (!utf8::valid(s)) return false;
+  for (char c : s)
+    if (static_cast<unsigned char>(c) < 0x20) return false;
+  const auto n = utf8::length(s);
+  return n >= min && n <= max;
+}
+
+void set_opt(Json& j, const char* key, const std::optional<std::string>& v) {
+  if (v) j[key] = *v;
+}
+
+Applicant applicant_members(const Json& j) {
+  Applicant a{j.at("name").get<std::string>(), j.at("phone").get<std::string>()};
+  a.id_number = opt_string(j, "id_number");
+  a.birth_date = opt_string(j, "birth_date");
+  a.sex = opt_string(j, "sex");
+  a.address = opt_string(j, "address");
+  return a;
+}
+
+}  // namespace
+
 Result<Applicant> validate_applicant(Applicant a) {
   if (!utf8::valid(a.name) || utf8::length(a.name) < 2 || utf8::length(a.name) > 100)
     return fail(Errc::invalid_argument, "applicant.name must be 2–100 characters of UTF-8");
   auto phone = domain::normalize_phone(a.phone);
   if (!phone) return fail(Errc::invalid_argument, "applicant.phone: " + phone.error().message);
   a.phone = *phone;
+  std::optional<calendar::CivilDate> birth;
+  if (a.birth_date) {
+    auto d = calendar::parse_date(*a.birth_date);
+    if (!d || d->year < 1900) return fail(Errc::invalid_argument, "applicant.birth_date must be a date yyyy-mm-dd from 1900 on");
+    birth = *d;
+  }
+  std::optional<domain::Sex> sex;
+  if (a.sex) {
+    sex = domain::sex_from_string(*a.sex);
+    if (!sex) return fail(Errc::invalid_argument, "applicant.sex must be male or female");
+  }
+  if (a.id_number) {
+    auto id = domain::validate_citizen_id(*a.id_number, birth, sex);
+    if (!id) return fail(Errc::invalid_argument, "applicant.id_number: " + id.error().message);
+    a.id_number = *id;
+  }
+  if (a.address && !text_ok(*a.address, 2, 300))
+    return fail(Errc::invalid_argument, "applicant.address must be 2–300 characters of UTF-8 on one line");
   return a;
 }
 
-Json to_json(const Applicant& a) { return Json{{"name", a.name}, {"phone", a.phone}}; }
+Json to_json(const Applicant& a) {
+  // The members of issue 6 only when set: an older kiosk's envelope reads the same.
+  Json j{{"name", a.name}, {"phone", a.phone}};
+  set_opt(j, "id_number", a.id_number);
+  set_opt(j, "birth_date", a.birth_date);
+  set_opt(j, "sex", a.sex);
+  set_opt(j, "address", a.address);
+  return j;
+}
 
 Result<Applicant> applicant_from_json(const Json& j) {
-  auto a = decode_json<Applicant>("applicant", [&] {
-    return Applicant{j.at("name").get<std::string>(), j.at("phone").get<std::string>()};
-  });
+  auto a = decode_json<Applicant>("applicant", [&] { return applicant_members(j); });
   if (!a) return fail(a.error());
   return validate_applicant(std::move(*a));
+}
+
+Json to_json(const PostalAddress& p) {
+  return Json{{"recipient", p.recipient}, {"phone", p.phone}, {"street", p.street},
+              {"commune", p.commune},     {"province", p.province}};
+}
+
+Json to_json(const Consent& c) { return Json{{"statement_version", c.statement_version}, {"at", c.at}}; }
+
+Json to_json(const PersonalData& d) {
+  Json j = to_json(d.applicant);
+  if (d.form) j["form"] = *d.form;
+  if (d.postal_address) j["postal_address"] = to_json(*d.postal_address);
+  if (d.consent) j["consent"] = to_json(*d.consent);
+  return j;
+}
+
+Result<PersonalData> personal_data_from_json(const Json& j) {
+  auto d = decode_json<PersonalData>("personal data", [&] {
+    if (!j.is_object()) invalid(j, "must be a JSON object");
+    PersonalData p;
+    p.applicant = applicant_members(j);
+    if (const auto it = j.find("postal_address"); it != j.end() && !it->is_null())
+      p.postal_address = PostalAddress{it->at("recipient").get<std::string>(), it->at("phone").get<std::string>(),
+                                       it->at("street").get<std::string>(), it->at("commune").get<std::string>(),
+                                       it->at("province").get<std::string>()};
+    if (const auto it = j.find("consent"); it != j.end() && !it->is_null())
+      p.consent = Consent{it->at("statement_version").get<std::string>(), it->at("at").get<std::string>()};
+    return p;
+  });
+  if (!d) return fail(d.error());
+  if (const auto it = j.find("form"); it != j.end() && !it->is_null()) {
+    auto form = domain::form_values_from_json(*it);
+    if (!form) return fail(form.error());
+    d->form = std::move(*form);
+  }
+  return d;
+}
+
+Result<PersonalData> validate_personal_data(PersonalData d, const domain::Service& service,
+                                            const std::optional<std::string>& payment_method,
+                                            const std::optional<std::string>& result_delivery) {
+  auto applicant = validate_applicant(std::move(d.applicant));
+  if (!applicant) return fail(applicant.error());
+  d.applicant = std::move(*applicant);
+  const Applicant& a = d.applicant;
+  if (!d.consent) {
+    // A dossier queued before e-forms: name and phone, accepted as then.
+    if (d.form || d.postal_address || a.id_number || a.birth_date || a.sex || a.address)
+      return fail(Errc::invalid_argument,
+                  "consent to the personal-data statement is required with the applicant's details");
+    return d;
+  }
+  if (d.consent->statement_version.empty() || d.consent->statement_version.size() > 64)
+    return fail(Errc::invalid_argument, "consent.statement_version must be 1–64 characters");
+  if (TimePoint t; !parse_rfc3339(d.consent->at, t))
+    return fail(Errc::invalid_argument, "consent.at must be an RFC 3339 time");
+  if (!a.id_number || !a.birth_date || !a.sex || !a.address)
+    return fail(Errc::invalid_argument, "applicant.id_number, birth_date, sex and address are required");
+  if (!d.form) return fail(Errc::invalid_argument, "form: the service's form answers are required (may be empty)");
+  static const domain::EForm kNoForm;
+  const domain::EForm& form = service.form ? *service.form : kNoForm;
+  if (const auto errors = domain::validate_form(form, *d.form); !errors.empty()) {
+    std::string msg = "form of service " + service.code + ":";
+    for (const auto& e : errors) msg += " " + e.field + ": " + e.key + ";";
+    msg.pop_back();
+    return fail(Errc::invalid_argument, std::move(msg));
+  }
+  d.form = domain::normalize_form_values(form, std::move(*d.form));
+  const bool by_post = payment_method == domain::to_string(domain::PaymentMethod::public_post) ||
+                       result_delivery == domain::to_string(domain::ResultDelivery::public_post);
+  if (!by_post) {
+    d.postal_address.reset();  // collected for the post only; not kept otherwise
+    return d;
+  }
+  if (!d.postal_address)
+    return fail(Errc::invalid_argument, "postal_address is required when the payment or the result goes by post");
+  auto& p = *d.postal_address;
+  if (!text_ok(p.recipient, 2, 100)) return fail(Errc::invalid_argument, "postal_address.recipient must be 2–100 characters");
+  auto phone = domain::normalize_phone(p.phone);
+  if (!phone) return fail(Errc::invalid_argument, "postal_address.phone: " + phone.error().message);
+  p.phone = *phone;
+  if (!text_ok(p.street, 2, 200)) return fail(Errc::invalid_argument, "postal_address.street must be 2–200 characters");
+  if (!text_ok(p.commune, 2, 100)) return fail(Errc::invalid_argument, "postal_address.commune must be 2–100 characters");
+  if (!text_ok(p.province, 2, 100))
+    return fail(Errc::invalid_argument, "postal_address.province must be 2–100 characters");
+  return d;
 }
 
 // ---- code leases
@@ -466,7 +604,10 @@ Result<DossierSummary> dossier_summary_from_json(const Json& j) {
 Json to_json(const DossierDetail& d) {
   Json j = to_json(d.summary);
   j["client_id"] = d.client_id;
-  j["applicant"] = {{"name", d.applicant.name}, {"phone", d.applicant.phone}};
+  j["applicant"] = to_json(d.applicant);
+  j["form"] = d.form;
+  j["postal_address"] = d.postal_address ? to_json(*d.postal_address) : Json(nullptr);
+  j["consent"] = d.consent ? to_json(*d.consent) : Json(nullptr);
   j["payment_method"] = opt(d.payment_method);
   j["result_delivery"] = opt(d.result_delivery);
   Json docs = Json::array();
@@ -484,9 +625,21 @@ Result<DossierDetail> dossier_detail_from_json(const Json& j) {
     d.summary = summary_from(j);
     d.client_id = str_or(j, "client_id");
     if (j.contains("applicant")) {
-      d.applicant.name = str_or(j["applicant"], "name");
-      d.applicant.phone = str_or(j["applicant"], "phone");
+      const auto& a = j["applicant"];
+      d.applicant.name = str_or(a, "name");
+      d.applicant.phone = str_or(a, "phone");
+      d.applicant.id_number = opt_string(a, "id_number");
+      d.applicant.birth_date = opt_string(a, "birth_date");
+      d.applicant.sex = opt_string(a, "sex");
+      d.applicant.address = opt_string(a, "address");
     }
+    if (const auto it = j.find("form"); it != j.end() && it->is_object())
+      d.form = it->get<domain::FormValues>();
+    if (const auto it = j.find("postal_address"); it != j.end() && it->is_object())
+      d.postal_address = PostalAddress{str_or(*it, "recipient"), str_or(*it, "phone"), str_or(*it, "street"),
+                                       str_or(*it, "commune"), str_or(*it, "province")};
+    if (const auto it = j.find("consent"); it != j.end() && it->is_object())
+      d.consent = Consent{str_or(*it, "statement_version"), str_or(*it, "at")};
     d.payment_method = opt_string(j, "payment_method");
     d.result_delivery = opt_string(j, "result_delivery");
     if (j.contains("documents"))

@@ -39,6 +39,15 @@ struct NewDossier {
   std::vector<NewDocument> documents;
   std::optional<std::string> payment_method;   // domain::to_string(PaymentMethod)
   std::optional<std::string> result_delivery;  // domain::to_string(ResultDelivery)
+  // E-form data (issue 6), sealed with the applicant: the service's form
+  // answers (domain::validate_form), the postal address when anything goes by
+  // post, the consent to the personal-data statement. With consent, queue()
+  // checks everything with protocol::validate_personal_data against the
+  // service in the replica, as the hub will; without it only name and phone
+  // may be given.
+  std::optional<domain::FormValues> form = std::nullopt;
+  std::optional<protocol::PostalAddress> postal_address = std::nullopt;
+  std::optional<protocol::Consent> consent = std::nullopt;
 };
 
 enum class OutboxState { queued, created, delivered };

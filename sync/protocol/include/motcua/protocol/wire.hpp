@@ -8,6 +8,8 @@
 #include <string_view>
 #include <vector>
 
+#include "motcua/domain/catalog.hpp"
+#include "motcua/domain/eform.hpp"
 #include "motcua/util/error.hpp"
 #include "motcua/util/json.hpp"
 
@@ -46,9 +48,49 @@ Json to_json(const CatalogPage&);
 Result<CatalogPage> catalog_page_from_json(const Json&);
 
 // ---- dossier submission
+// The applicant as the CCCD identifies them (DOMAIN.md, identity payloads).
+// The four optional members came with e-forms (issue 6): dossiers queued by an
+// older kiosk carry only name and phone.
 struct Applicant {
   std::string name;
   std::string phone;
+  std::optional<std::string> id_number = std::nullopt;   // 12-digit CCCD number
+  std::optional<std::string> birth_date = std::nullopt;  // yyyy-mm-dd
+  std::optional<std::string> sex = std::nullopt;         // domain::to_string(Sex): male | female
+  std::optional<std::string> address = std::nullopt;     // permanent residence, as on the card
+  friend bool operator==(const Applicant&, const Applicant&) = default;
+};
+
+// Where the result (or the fee's paper trail) goes when the applicant chose the
+// public postal service [dịch vụ bưu chính công ích].
+struct PostalAddress {
+  std::string recipient;  // who receives the letter
+  std::string phone;      // the postman calls before delivering
+  std::string street;     // house number, street, hamlet [thôn, xóm, ấp, tổ dân phố]
+  std::string commune;    // xã / phường / đặc khu
+  std::string province;   // tỉnh / thành phố
+  friend bool operator==(const PostalAddress&, const PostalAddress&) = default;
+};
+
+// The applicant agreed to the personal-data statement [thông báo xử lý dữ liệu
+// cá nhân] shown at the kiosk (Decree 13/2023/ND-CP: consent must be given
+// before processing and be provable: which text, when).
+struct Consent {
+  std::string statement_version;  // the version of the statement the kiosk showed
+  std::string at;                 // RFC 3339, when the applicant tapped "Đồng ý"
+  friend bool operator==(const Consent&, const Consent&) = default;
+};
+
+// Everything personal in a dossier: sealed to the hub as one JSON object (the
+// applicant's members at top level, so an envelope of an older kiosk — name and
+// phone only — still opens). docs/api.md, "Sealed personal data".
+struct PersonalData {
+  Applicant applicant;
+  // The service's e-form answers; absent only in dossiers sealed before e-forms.
+  std::optional<domain::FormValues> form = std::nullopt;
+  std::optional<PostalAddress> postal_address = std::nullopt;  // when anything goes by public post
+  std::optional<Consent> consent = std::nullopt;
+  friend bool operator==(const PersonalData&, const PersonalData&) = default;
 };
 
 // How a document travels: "mcenc1" = encrypted with the dossier's data key in
@@ -70,8 +112,12 @@ struct DocumentDecl {
 // client id as associated data, so it cannot be moved to another dossier).
 struct SealedEnvelope {
   std::string key;        // base64 RSA-OAEP(SHA-256) of the 32-byte data key
-  std::string applicant;  // base64 nonce | AES-256-GCM({"name","phone"}) | tag
+  std::string applicant;  // base64 nonce | AES-256-GCM(PersonalData as JSON) | tag
 };
+
+// Upper bound of the sealed personal data (base64 decoded): applicant, a form
+// of up to 100 answers, postal address, consent.
+inline constexpr std::size_t kMaxSealedPersonalData = 256 * 1024;
 
 struct Submission {
   std::string client_id;  // UUIDv7 made by the kiosk
@@ -96,10 +142,34 @@ Json to_json(const Submission&);
 // unique document ids, envelope shape) with a message naming the field.
 Result<Submission> submission_from_json(const Json&);
 // The applicant once the hub opened the envelope: 2–100 characters of UTF-8 and
-// a Vietnamese phone number (normalised).
+// a Vietnamese phone number (normalised); when present, a citizen ID number
+// (domain::validate_citizen_id, checked against birth date and sex), a birth
+// date yyyy-mm-dd from 1900 on, sex male|female, an address of 2–300 characters.
 Result<Applicant> validate_applicant(Applicant applicant);
 Json to_json(const Applicant&);
 Result<Applicant> applicant_from_json(const Json&);
+
+Json to_json(const PostalAddress&);
+Json to_json(const Consent&);
+Json to_json(const PersonalData&);
+// Shape only (types, a form of strings); validate_personal_data checks content.
+Result<PersonalData> personal_data_from_json(const Json&);
+
+// The one check of a dossier's personal data, run by the kiosk before sealing
+// and by the hub after opening (docs/api.md, "Sealed personal data"):
+// - with consent (what kiosks with e-forms send): the applicant's ID number,
+//   birth date, sex and address are required; the form answers are required
+//   and checked with domain::validate_form against the service's form (a
+//   service without a form takes no answers); a postal address is required when
+//   the payment or the result goes by public post, and dropped otherwise;
+// - without consent, only name and phone are accepted: a dossier queued by a
+//   kiosk older than e-forms. Anything more without consent is refused.
+// Returns the data normalised (phone numbers, ID number, hidden form fields and
+// empty answers dropped). Errc::invalid_argument names the first problem;
+// form problems list every "field: form.err_… key".
+Result<PersonalData> validate_personal_data(PersonalData data, const domain::Service& service,
+                                            const std::optional<std::string>& payment_method,
+                                            const std::optional<std::string>& result_delivery);
 
 struct DossierAck {
   std::string client_id;
@@ -229,6 +299,9 @@ struct DossierDetail {
   DossierSummary summary;
   std::string client_id;
   Applicant applicant;
+  domain::FormValues form = {};                 // the e-form's answers (empty for older dossiers)
+  std::optional<PostalAddress> postal_address = std::nullopt;
+  std::optional<Consent> consent = std::nullopt;
   std::optional<std::string> payment_method;
   std::optional<std::string> result_delivery;
   std::vector<DocumentView> documents;
