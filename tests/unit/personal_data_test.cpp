@@ -1,8 +1,10 @@
 #include <gtest/gtest.h>
 
+#include "motcua/client/kiosk_store.hpp"
 #include "motcua/protocol/envelope.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "support/seal_key.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace motcua;
 using namespace motcua::protocol;
@@ -182,4 +184,79 @@ TEST(PersonalData, DossierDetailCarriesItForOfficials) {
   EXPECT_EQ(back->form, d.form);
   EXPECT_EQ(back->postal_address, d.postal_address);
   EXPECT_EQ(back->consent, d.consent);
+}
+
+// ---- the kiosk side: the form reaches the replica and queue() checks with it
+
+namespace {
+
+protocol::CatalogPage page_with(const domain::Service& s) {
+  protocol::CatalogPage page;
+  page.changes.push_back({1, "service", s.code, false, domain::to_json(s)});
+  page.next = 1;
+  return page;
+}
+
+client::NewDossier dossier_for(const domain::Service& s) {
+  client::NewDossier d;
+  d.service_code = s.code;
+  d.agency_id = "H44.27.05";
+  d.service_name = s.name;
+  d.documents.push_back({"d1", "Tờ khai", "image/jpeg", std::vector<std::uint8_t>(100, 0xAB)});
+  d.result_delivery = "public_post";
+  const PersonalData p = complete();
+  d.applicant = p.applicant;
+  d.form = p.form;
+  d.consent = p.consent;
+  return d;
+}
+
+}  // namespace
+
+TEST(PersonalData, TheKioskChecksWithTheFormItsReplicaHasAndSealsEverything) {
+  test::TempDir dir;
+  ManualClock clock(from_unix_millis(1764477804123));
+  test::write_seal_public_key(dir.path());
+  auto store = client::KioskStore::open(dir.path(), clock);
+  ASSERT_TRUE(store) << store.error().message;
+  domain::Service s = birth_service();
+  s.field = "ho-tich";
+  s.agency = "H44.27.05";
+  ASSERT_TRUE(store->apply_catalog_page(page_with(s)));
+
+  // The full record (Backend::load_service's path) keeps the form; summaries need not.
+  auto loaded = store->load_service(s.code);
+  ASSERT_TRUE(loaded && *loaded);
+  ASSERT_TRUE((*loaded)->form);
+  EXPECT_EQ(*(*loaded)->form, *s.form);
+
+  client::NewDossier d = dossier_for(s);
+  auto no_address = store->enqueue(d, 1);  // by post, no postal address
+  ASSERT_FALSE(no_address);
+  EXPECT_NE(no_address.error().message.find("postal_address"), std::string::npos);
+
+  d.postal_address = postal();
+  (*d.form)["relationship"] = "other";  // now "Ghi rõ quan hệ" is required
+  d.form->erase("relationship_other");
+  auto missing = store->enqueue(d, 1);
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("relationship_other: form.err_required"), std::string::npos)
+      << missing.error().message;
+
+  (*d.form)["relationship_other"] = "Bà ngoại";
+  auto e = store->enqueue(d, 1);
+  ASSERT_TRUE(e) << e.error().message;
+  EXPECT_EQ(e->applicant_masked, "Trần T** B***");
+  // Nothing personal in the outbox row or its JSON: only inside the envelope.
+  const std::string row = protocol::to_json(e->submission).dump();
+  for (const char* secret : {"Bà ngoại", "001195012345", "Số 5, thôn Đông", "Khang"})
+    EXPECT_EQ(row.find(secret), std::string::npos) << secret;
+  auto key = open_data_key(test::test_seal_key(), e->submission.sealed);
+  ASSERT_TRUE(key);
+  auto opened = open_personal_data(*key, e->client_id, e->submission.sealed);
+  ASSERT_TRUE(opened) << opened.error().message;
+  EXPECT_EQ(opened->form->at("relationship_other"), "Bà ngoại");
+  EXPECT_EQ(opened->postal_address->street, "Số 5, thôn Đông");
+  EXPECT_EQ(opened->applicant.id_number, "001195012345");
+  EXPECT_EQ(opened->consent->statement_version, "2026-11");
 }
