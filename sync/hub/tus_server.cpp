@@ -23,6 +23,7 @@
 #include "motcua/util/fs.hpp"
 #include "motcua/util/json.hpp"
 #include "motcua/util/log.hpp"
+#include "running_digests.hpp"
 
 namespace motcua::hub {
 
@@ -122,6 +123,9 @@ struct UploadInfo {
   std::uint64_t commit = 0;  // sequence number of the state record that set `offset` (0: the info file's)
 };
 
+// The committed state a running document hash must cover to be taken up again.
+UploadPoint point_of(const UploadInfo& i) { return {i.offset, i.commit, i.expires_ms}; }
+
 // One slot of the state file: magic, commit sequence, offset, expiry, flags
 // (all little-endian 64-bit), then the first 8 bytes of the sha256 of those 40.
 struct StateRecord {
@@ -201,17 +205,19 @@ void send_error(httplib::Response& res, int status, const Error& e) {
 
 void send_error(httplib::Response& res, const Error& e) { send_error(res, protocol::http_status_for(e.code), e); }
 
-// Bytes of one PATCH, gathered into blocks that are hashed (when the request
-// carries a checksum) and written at their offset. Two helper threads, one
-// hashing and one writing, take each block while the request's thread
-// receives the next (TLS decryption), so checking a checksum costs little
-// time. Each written block is handed to the kernel's writeback at once, so the
-// fsync before the answer has little left to wait for. Memory: two blocks,
-// whatever the body's size.
+// Bytes of one PATCH, gathered into blocks that are hashed and written at
+// their offset. Hashed twice over on one helper thread: for the request's
+// checksum (when it carries one) and into the upload's running document hash
+// (when the hub has one for it). Two helper threads, one hashing and one
+// writing, take each block while the request's thread receives the next (TLS
+// decryption), so neither hash costs the transfer much time. Each written
+// block is handed to the kernel's writeback at once, so the fsync before the
+// answer has little left to wait for. Memory: two blocks, whatever the body's
+// size.
 class BodyWriter {
  public:
-  BodyWriter(int fd, std::int64_t offset, crypto::Sha256* hash, stdfs::path path)
-      : fd_(fd), pos_(offset), hash_(hash), path_(std::move(path)) {
+  BodyWriter(int fd, std::int64_t offset, crypto::Sha256* chunk_hash, crypto::Sha256* document_hash, stdfs::path path)
+      : fd_(fd), pos_(offset), chunk_hash_(chunk_hash), document_hash_(document_hash), path_(std::move(path)) {
     filling_.reserve(kWriteBlock);
   }
   ~BodyWriter() { finish(); }
@@ -237,8 +243,12 @@ class BodyWriter {
   }
 
   const std::optional<Error>& error() const { return error_; }
+  // Bytes fed to the document hash (read after flush()).
+  std::int64_t document_bytes() const { return document_bytes_; }
 
  private:
+  bool hashing() const { return chunk_hash_ != nullptr || document_hash_ != nullptr; }
+
   enum class Role { hash, write };
 
   // Gives the full block to the helpers (started with the first one) once
@@ -254,18 +264,18 @@ class BodyWriter {
       started_ = true;
       try {
         writer_ = std::thread([this] { run(Role::write); });
-        if (hash_ != nullptr) hasher_ = std::thread([this] { run(Role::hash); });
+        if (hashing()) hasher_ = std::thread([this] { run(Role::hash); });
       } catch (const std::system_error&) {
         inline_ = true;  // no thread to spare: in line, from now on
       }
     }
     if (inline_) {
       lock.unlock();
-      if (hash_ != nullptr) do_hash();
+      if (hashing()) do_hash();
       do_write();
       return !error_;
     }
-    busy_ = hash_ != nullptr ? 2 : 1;
+    busy_ = hashing() ? 2 : 1;
     ++generation_;
     work_.notify_all();
     return true;
@@ -288,8 +298,15 @@ class BodyWriter {
   }
 
   // Between hand-overs `writing_` is only read (by both helpers); pos_ and
-  // error_ belong to the writer.
-  void do_hash() { hash_->update(std::string_view(writing_.data(), writing_.size())); }
+  // error_ belong to the writer, document_bytes_ to the hasher.
+  void do_hash() {
+    const std::string_view block(writing_.data(), writing_.size());
+    if (chunk_hash_ != nullptr) chunk_hash_->update(block);
+    if (document_hash_ != nullptr) {
+      document_hash_->update(block);
+      document_bytes_ += static_cast<std::int64_t>(block.size());
+    }
+  }
 
   void do_write() {
     std::optional<Error> failed;
@@ -326,7 +343,9 @@ class BodyWriter {
 
   int fd_;
   std::int64_t pos_;
-  crypto::Sha256* hash_;
+  crypto::Sha256* chunk_hash_;
+  crypto::Sha256* document_hash_;
+  std::int64_t document_bytes_ = 0;
   stdfs::path path_;
   std::vector<char> filling_;  // the request's thread only
   std::vector<char> writing_;  // read by the helpers between hand-overs
@@ -359,8 +378,11 @@ struct TusServer::Impl {
   HubStore& store;
   UploadSink& sink;
   const Clock& clock;
+  // Each active upload's sha256 so far, as this process received it.
+  RunningDigests running;
 
-  Impl(TusOptions o, HubStore& s, UploadSink& k, const Clock& c) : opt(std::move(o)), store(s), sink(k), clock(c) {}
+  Impl(TusOptions o, HubStore& s, UploadSink& k, const Clock& c)
+      : opt(std::move(o)), store(s), sink(k), clock(c), running(opt.running_digests) {}
 
   stdfs::path data_path(const std::string& id) const { return opt.dir / (id + ".data"); }
   stdfs::path state_path(const std::string& id) const { return opt.dir / (id + ".state"); }
@@ -457,7 +479,8 @@ struct TusServer::Impl {
 
   // The state file goes first: from then on the upload does not exist,
   // whatever a crash leaves of the rest (the sweep removes leftovers).
-  void remove(const std::string& id) const {
+  void remove(const std::string& id) {
+    running.forget(id);
     ::unlink(state_path(id).c_str());
     ::unlink(data_path(id).c_str());
     (void)fs::fsync_dir(opt.dir);
@@ -652,7 +675,13 @@ struct TusServer::Impl {
     using Steady = std::chrono::steady_clock;
     const auto t_start = Steady::now();
     crypto::Sha256 hash;
-    BodyWriter writer(fd.get(), info->offset, expected ? &hash : nullptr, path);
+    // The document's hash up to the committed offset, copied: this request
+    // feeds the copy, which replaces the kept one only once its bytes are
+    // committed, so a refused, cut or short request leaves the kept hash at
+    // the offset the client resumes from. nullopt when this process did not
+    // see every byte so far: completion then reads the file in full.
+    std::optional<crypto::Sha256> document = running.resume(id, point_of(*info));
+    BodyWriter writer(fd.get(), info->offset, expected ? &hash : nullptr, document ? &*document : nullptr, path);
     std::int64_t received = 0;
     bool too_long = false;
     consumed = true;
@@ -665,6 +694,13 @@ struct TusServer::Impl {
       return writer.append(data, n);
     });
     const bool written = writer.flush();
+    // Whether the copy holds exactly the committed bytes plus this request's.
+    const bool document_whole = document && writer.document_bytes() == received;
+    // After a commit: the copy becomes the kept hash, or (it missed bytes) none is kept.
+    auto keep_document = [&] {
+      if (document_whole) running.advance(id, point_of(*info), std::move(*document));
+      else running.forget(id);
+    };
 
     if (!written) {
       rollback();
@@ -681,7 +717,8 @@ struct TusServer::Impl {
       bool kept = false;
       if (!expected && received > 0 && !payload_too_large) kept = info->offset + received < info->target.length &&  // the last bytes go to the sink, whole
                                                                      static_cast<bool>(commit(*info, fd.get(), held->get(), received));
-      if (!kept) rollback();
+      if (kept) keep_document();
+      else rollback();
       log::info(kLog, "upload " + id + ": request cut after " + std::to_string(received) + " bytes, " +
                           (kept ? "kept" : "discarded") + " (offset " + std::to_string(info->offset) + ")");
       if (payload_too_large) return send_error(res, 413, Error{Errc::invalid_argument, "request body too large"});
@@ -698,9 +735,12 @@ struct TusServer::Impl {
     const auto ms = [](auto a, auto b) { return std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count()); };
     if (info->offset + received < info->target.length) {
       if (auto r = commit(*info, fd.get(), held->get(), received); !r) {
+        // The kept hash stays at the old offset: if the new record reached
+        // the disk after all, the next request finds it does not match.
         rollback();
         return send_error(res, r.error());
       }
+      keep_document();
       log::debug(kLog, "upload " + id + ": +" + std::to_string(received) + " bytes → " + std::to_string(info->offset) +
                            " (receive " + ms(t_start, t_received) + " ms, commit " + ms(t_received, Steady::now()) + " ms)");
     } else {
@@ -709,7 +749,25 @@ struct TusServer::Impl {
       // content), and only its success is answered 204.
       const std::int64_t previous = info->offset;
       info->offset += received;
-      const bool verified = previous == 0 && expected && crypto::hex(*expected) == info->target.sha256;
+      // The declared digest is checked here when it can be without reading
+      // the file: this one request carried the whole document with a matching
+      // checksum, or the running hash covers every byte of the file. Any
+      // doubt (no running hash, or one that does not match) goes to the sink's
+      // full pass, which decides: a running hash can save time, never refuse
+      // a document or accept one on its own.
+      const char* how = "a full pass over the file";
+      bool verified = false;
+      if (previous == 0 && expected && crypto::hex(*expected) == info->target.sha256) {
+        verified = true;
+        how = "this request's checksum";
+      } else if (document_whole) {
+        if (crypto::hex(document->finish()) == info->target.sha256) {
+          verified = true;
+          how = "the running hash";
+        } else {
+          log::warn(kLog, "upload " + id + ": the running sha256 does not match the declared digest; checking the file in full");
+        }
+      }
       auto done = sink.complete({info->target, path, verified});
       if (!done) {
         const Error& e = done.error();
@@ -720,6 +778,8 @@ struct TusServer::Impl {
           return send_error(res, kChecksumMismatch, e);
         }
         info->offset = previous;
+        // The kept running hash still covers `previous`: the client re-sends
+        // the last bytes and completion is tried again with it.
         if (::access(path.c_str(), F_OK) == 0) rollback();
         else remove(id);
         return send_error(res, e);
@@ -730,11 +790,12 @@ struct TusServer::Impl {
       // it; an upload that forgot it (a power cut) finds its data gone, and the
       // client's new upload is born complete.
       if (::access(path.c_str(), F_OK) == 0) (void)::ftruncate(fd.get(), 0);
+      running.forget(id);
       if (auto r = write_record(*info, held->get(), info->offset, true, false); !r)
         log::warn(kLog, "upload " + id + ": " + r.error().message);
       log::info(kLog, "upload " + id + " complete: " + info->target.dossier_client_id + "/" + info->target.document_id +
                           " (last " + std::to_string(received) + " bytes received in " + ms(t_start, t_received) +
-                          " ms, stored in " + ms(t_received, Steady::now()) + " ms)");
+                          " ms, stored in " + ms(t_received, Steady::now()) + " ms; digest checked by " + how + ")");
     }
     res.status = 204;
     res.set_header("Upload-Offset", std::to_string(info->offset));
@@ -784,6 +845,8 @@ struct TusServer::Impl {
       }
     }
     if (ec) return fail(Errc::io, "cannot list " + opt.dir.string() + ": " + ec.message());
+    // Running hashes of uploads another hub process sharing DATA removed.
+    running.forget_unless([&](const std::string& id) { return stdfs::exists(state_path(id)); });
     return removed;
   }
 };

@@ -16,6 +16,9 @@
 //   DATA/uploads/<id>.lock   flock()ed by the request writing to the upload
 // When the last byte arrives, the file goes to an UploadSink (the document
 // pipeline) that verifies it and stores it; only then is the upload complete.
+// The document's sha256 is hashed as the chunks arrive (in memory, not on disk:
+// running_digests.hpp), so the sink need not read the file again to check it
+// unless this process did not see every chunk (a restart, another hub process).
 
 #include <chrono>
 #include <condition_variable>
@@ -55,7 +58,8 @@ struct CompletedUpload {
   // away; whatever is left there afterwards is removed.
   std::filesystem::path file;
   // The file's sha256 was checked against target.sha256 already: one request
-  // carried the whole upload with a matching checksum.
+  // carried the whole upload with a matching checksum, or the hub hashed every
+  // byte of the file as it was written (its running document hash).
   bool digest_verified = false;
 };
 
@@ -80,6 +84,10 @@ struct TusOptions {
   std::chrono::seconds lifetime{std::chrono::hours(24 * 7)};
   std::int64_t max_size = std::int64_t{4} << 30;  // Tus-Max-Size
   std::chrono::seconds sweep_interval{std::chrono::minutes(10)};
+  // Uploads whose document hash is kept in memory as their chunks arrive
+  // (running_digests.hpp; a few hundred bytes each). Beyond that many at once,
+  // the least recently used ones are checked by a full pass at completion.
+  std::size_t running_digests = 4096;
 };
 
 class TusServer {

@@ -70,12 +70,16 @@ std::string slice(const stdfs::path& path, std::int64_t offset, std::int64_t len
   return all ? all->substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(length)) : std::string();
 }
 
-// Waits (with a deadline) until a file contains the text.
-bool wait_for_text(const stdfs::path& file, const std::string& text, std::chrono::seconds limit = std::chrono::seconds(15)) {
+// Waits (with a deadline) until a file contains the text (`times` times).
+bool wait_for_text(const stdfs::path& file, const std::string& text, std::chrono::seconds limit = std::chrono::seconds(15),
+                   int times = 1) {
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (std::chrono::steady_clock::now() < deadline) {
     auto content = fs::read_file(file);
-    if (content && content->find(text) != std::string::npos) return true;
+    int found = 0;
+    for (auto at = content ? content->find(text) : std::string::npos; at != std::string::npos; at = content->find(text, at + 1))
+      ++found;
+    if (found >= times) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
@@ -221,6 +225,25 @@ class TusUploads : public ::testing::Test {
   stdfs::path uploads() const { return hub.hub_dir() / "uploads"; }
   static std::string id_of(const std::string& location) { return location.substr(location.rfind('/') + 1); }
   stdfs::path hub_log() const { return dir / "hub.log"; }
+
+  // How the hub checked the document's declared digest when the upload
+  // completed, from its log line: "the running hash" (hashed as the chunks
+  // arrived), "a full pass over the file", or "this request's checksum".
+  std::string digest_checked_by(const std::string& upload_id) const {
+    const std::string marker = "upload " + upload_id + " complete:";
+    if (!wait_for_text(hub_log(), marker)) return "no completion logged";
+    const auto log = fs::read_file(hub_log());
+    const auto at = log->find(marker);
+    const std::string line = log->substr(at, log->find('\n', at) - at);
+    const std::string by = "digest checked by ";
+    const auto how = line.find(by);
+    if (how == std::string::npos) return line;
+    return line.substr(how + by.size(), line.rfind(')') - how - by.size());
+  }
+  bool hub_logged(const std::string& text) const {
+    const auto log = fs::read_file(hub_log());
+    return log && log->find(text) != std::string::npos;
+  }
 
   // The document is stored byte-identical, marked received, and the dossier seals.
   void expect_received(const Declared& d) {
@@ -668,6 +691,8 @@ TEST_F(TusUploads, ATornCommitRecordFallsBackToThePreviousOffset) {
   ASSERT_TRUE(r) << r.error().message;
   EXPECT_EQ(r->resumed_from, MiB);
   expect_received(d);
+  // The hub's running hash covered the lost commit: it is not taken up again.
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "a full pass over the file");
 }
 
 TEST_F(TusUploads, AnUploadCutMidChunkResumesAfterARestartResendingAtMostOneChunk) {
@@ -781,6 +806,150 @@ TEST_F(TusUploads, ADocumentTheHubAlreadyHoldsIsNotSentAgain) {
   EXPECT_EQ(r->bytes_sent, 0);
   EXPECT_EQ(r->patches, 0);
   expect_received(d);
+}
+
+// ---- the document's running hash: the hub hashes the document as its chunks
+// arrive, so completion need not read the file again; whatever it did not see
+// whole is read in full, as before.
+
+TEST_F(TusUploads, AnUploadTheHubSawWholeIsCheckedByItsRunningHash) {
+  const auto d = declare(5 * MiB + 9, 61);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), small_chunks(MiB));
+  std::string url;
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.on_created = [&](const std::string& created) -> Result<void> {
+    url = created;
+    return {};
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->patches, 6);
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(url)), "the running hash");
+
+  // Without checksums (tus core, as tus-js-client or curl send): the same.
+  const auto d2 = declare(3 * MiB + 1, 62);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(3 * MiB + 1, d2.client_id(), "d1");
+  ASSERT_EQ(tus.patch(loc, 0, slice(d2.file, 0, MiB))->status, 204);
+  ASSERT_EQ(tus.patch(loc, MiB, slice(d2.file, MiB, 2 * MiB + 1))->status, 204);
+  expect_received(d2);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "the running hash");
+}
+
+TEST_F(TusUploads, AChunkRefusedWith460IsTakenBackFromTheRunningHashAndTheResentOneCounts) {
+  const auto d = declare(3 * MiB, 63);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(3 * MiB, d.client_id(), "d1");
+  ASSERT_EQ(tus.patch(loc, 0, slice(d.file, 0, MiB), sha256_b64(slice(d.file, 0, MiB)))->status, 204);
+  const std::string second = slice(d.file, MiB, MiB);
+  std::string corrupted = second;
+  corrupted[4242] = static_cast<char>(corrupted[4242] ^ 0x04);
+  // Twice, so that a hash fed with the refused bytes could not be undone by luck.
+  for (int i = 0; i < 2; ++i) {
+    auto bad = tus.patch(loc, MiB, corrupted, sha256_b64(second));
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 460);
+    EXPECT_EQ(bad->get_header_value("Upload-Offset"), std::to_string(MiB));
+  }
+  EXPECT_EQ(tus.offset(loc), MiB);
+  ASSERT_EQ(tus.patch(loc, MiB, second, sha256_b64(second))->status, 204);
+  const std::string last = slice(d.file, 2 * MiB, MiB);
+  auto done = tus.patch(loc, 2 * MiB, last, sha256_b64(last));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 204) << done->body;
+  expect_received(d);
+  EXPECT_FALSE(stdfs::exists(blob(crypto::sha256_hex(slice(d.file, 0, MiB) + corrupted + last))));
+  // The running hash held exactly the accepted bytes: it matched, so the file
+  // was not read again (a hash still holding the refused chunk would not have).
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "the running hash");
+  EXPECT_FALSE(hub_logged("running sha256 does not match"));
+}
+
+TEST_F(TusUploads, AConnectionCutMidChunkLeavesTheRunningHashAtTheOffsetTheClientResumesFrom) {
+  const auto d = declare(6 * MiB, 64);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(6 * MiB, d.client_id(), "d1");
+  const std::string first = slice(d.file, 0, 2 * MiB);
+  ASSERT_EQ(tus.patch(loc, 0, first, sha256_b64(first))->status, 204);
+  // With a checksum: nothing of the cut chunk is kept, nor hashed.
+  const std::string second = slice(d.file, 2 * MiB, 2 * MiB);
+  tus.cut_patch(loc, 2 * MiB, second, static_cast<std::size_t>(MiB), sha256_b64(second));
+  ASSERT_TRUE(wait_for_text(hub_log(), "upload " + id_of(loc) + ": request cut after"));
+  EXPECT_EQ(tus.offset(loc), 2 * MiB);
+  ASSERT_EQ(tus.patch(loc, 2 * MiB, second, sha256_b64(second))->status, 204);
+  // Without one: what arrived is kept (tus core), and hashed, however much it was.
+  const std::string rest = slice(d.file, 4 * MiB, 2 * MiB);
+  tus.cut_patch(loc, 4 * MiB, rest, static_cast<std::size_t>(MiB + 12345), std::nullopt);
+  ASSERT_TRUE(wait_for_text(hub_log(), "upload " + id_of(loc) + ": request cut after", std::chrono::seconds(15), 2));
+  const std::int64_t kept = tus.offset(loc);
+  EXPECT_GT(kept, 4 * MiB);
+  EXPECT_LE(kept, 5 * MiB + 12345);
+  auto done = tus.patch(loc, kept, slice(d.file, kept, 6 * MiB - kept));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 204) << done->body;
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "the running hash");
+  EXPECT_FALSE(hub_logged("running sha256 does not match"));
+}
+
+TEST_F(TusUploads, AfterAHubRestartMidUploadTheWholeFileIsReadToCheckTheDigest) {
+  const auto d = declare(4 * MiB, 65);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(4 * MiB, d.client_id(), "d1");
+  const std::string first = slice(d.file, 0, 2 * MiB);
+  ASSERT_EQ(tus.patch(loc, 0, first, sha256_b64(first))->status, 204);
+  hub.kill9();  // the running hash of the first half dies with the process
+  hub.start();
+  const std::string second = slice(d.file, 2 * MiB, 2 * MiB);
+  auto done = tus.patch(loc, 2 * MiB, second, sha256_b64(second));
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->status, 204) << done->body;
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "a full pass over the file");
+
+  // And a document that does not match its declared digest is still caught
+  // then: every chunk matches its own checksum, the whole does not.
+  const auto wrong = declare(4 * MiB, 66, "KIOSK-01", crypto::sha256_hex("another document"));
+  const auto loc2 = tus.created(4 * MiB, wrong.client_id(), "d1");
+  const std::string a = slice(wrong.file, 0, 2 * MiB), b = slice(wrong.file, 2 * MiB, 2 * MiB);
+  ASSERT_EQ(tus.patch(loc2, 0, a, sha256_b64(a))->status, 204);
+  hub.stop();
+  hub.start();
+  auto refused = tus.patch(loc2, 2 * MiB, b, sha256_b64(b));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 460) << refused->body;
+  EXPECT_NE(refused->body.find("sha256"), std::string::npos) << refused->body;
+  EXPECT_FALSE(stdfs::exists(blob(crypto::sha256_hex(a + b))));
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(loc2) + ".state")));
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  EXPECT_FALSE(c.seal_dossier(wrong.client_id()));
+}
+
+TEST_F(TusUploads, ADocumentWhoseRunningHashDoesNotMatchTheDeclaredDigestIsRefused) {
+  const auto d = declare(3 * MiB, 67, "KIOSK-01", crypto::sha256_hex("something else"));
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(3 * MiB, d.client_id(), "d1");
+  for (std::int64_t at = 0; at < 3 * MiB; at += MiB) {
+    const std::string chunk = slice(d.file, at, MiB);
+    auto p = tus.patch(loc, at, chunk, sha256_b64(chunk));
+    ASSERT_TRUE(p);
+    if (at + MiB < 3 * MiB) {
+      ASSERT_EQ(p->status, 204) << p->body;
+      continue;
+    }
+    EXPECT_EQ(p->status, 460) << p->body;
+    EXPECT_NE(p->body.find("does not match the sha256 declared"), std::string::npos) << p->body;
+  }
+  EXPECT_TRUE(hub_logged("upload " + id_of(loc) + ": the running sha256 does not match the declared digest"));
+  EXPECT_FALSE(hub_logged("upload " + id_of(loc) + " complete"));
+  EXPECT_FALSE(stdfs::exists(blob(file_sha256(d.file))));
+  EXPECT_FALSE(stdfs::exists(uploads() / (id_of(loc) + ".state")));
+  auto gone = tus.head(loc);
+  ASSERT_TRUE(gone);
+  EXPECT_EQ(gone->status, 404);
+  client::HubClient c(hub.kiosk_endpoint(kiosk));
+  EXPECT_FALSE(c.seal_dossier(d.client_id()));
 }
 
 // ---- interop with independent tus implementations from the npm registry
