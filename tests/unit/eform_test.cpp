@@ -3,6 +3,7 @@
 #include "motcua/domain/catalog.hpp"
 #include "motcua/domain/citizen_id.hpp"
 #include "motcua/domain/eform.hpp"
+#include "motcua/util/fs.hpp"
 
 using namespace motcua;
 using namespace motcua::domain;
@@ -312,4 +313,31 @@ TEST(CitizenId, ReturnsTheDigitsWithoutSpaces) {
   EXPECT_EQ(sex_from_string("female"), Sex::female);
   EXPECT_EQ(to_string(Sex::male), "male");
   EXPECT_FALSE(sex_from_string("Nam"));
+}
+
+TEST(EForm, EverySubmittableDemoServiceHasAFormWithBothLanguages) {
+  auto text = fs::read_file(std::string(MOTCUA_SOURCE_DIR) + "/assets/catalog/demo.json");
+  ASSERT_TRUE(text);
+  auto c = catalog_from_json(*parse_json(*text));
+  ASSERT_TRUE(c) << c.error().message;
+  int with_form = 0;
+  for (const auto& s : c->services) {
+    if (!s.accepts_submissions()) continue;
+    ASSERT_TRUE(s.form) << s.code << " is submittable at the kiosk but has no form";
+    EXPECT_FALSE(s.form->fields.empty()) << s.code;
+    for (const auto& f : s.form->fields) {
+      EXPECT_NE(f.label_vi, f.label_en) << s.code << " " << f.id;
+      for (const auto& o : f.options) EXPECT_FALSE(o.label_vi.empty()) << s.code << " " << f.id;
+    }
+    ++with_form;
+  }
+  EXPECT_GE(with_form, 40);
+  // Đăng ký khai sinh: "Ghi rõ quan hệ" only when "Khác" is chosen.
+  for (const auto& s : c->services)
+    if (s.code == "1.001193") {
+      FormValues v{{"relationship", "mother"}};
+      EXPECT_FALSE(is_visible(*s.form, "relationship_other", v));
+      v["relationship"] = "other";
+      EXPECT_TRUE(is_visible(*s.form, "relationship_other", v));
+    }
 }
