@@ -71,6 +71,21 @@ void print_detail(const protocol::DossierDetail& d) {
             << "Người nộp / applicant: " << d.applicant.name << ", " << d.applicant.phone << "\n"
             << "Kiosk:                " << s.kiosk_id << "\n"
             << "Nhận lúc / received:  " << local_time(s.received_at) << "\n";
+  const auto& a = d.applicant;
+  if (a.id_number) std::cout << "Số định danh / ID:    " << *a.id_number << "\n";
+  if (a.birth_date || a.sex)
+    std::cout << "Ngày sinh, giới tính: " << a.birth_date.value_or("?") << ", "
+              << (a.sex == "female" ? "Nữ" : a.sex == "male" ? "Nam" : "?") << "\n";
+  if (a.address) std::cout << "Địa chỉ / address:    " << *a.address << "\n";
+  if (!d.form.empty()) {
+    std::cout << "Tờ khai / form:\n";
+    for (const auto& [id, value] : d.form) std::cout << "  " << pad(id, 22) << " " << value << "\n";
+  }
+  if (const auto& p = d.postal_address)
+    std::cout << "Gửi bưu điện / post:  " << p->recipient << ", " << p->phone << ", " << p->street << ", " << p->commune
+              << ", " << p->province << "\n";
+  if (d.consent)
+    std::cout << "Đồng ý / consent:     " << d.consent->statement_version << ", " << local_time(d.consent->at) << "\n";
   if (s.due_at) std::cout << "Hẹn trả / appointment: " << local_time(*s.due_at) << "\n";
   if (s.timeliness != "not_applicable") std::cout << "Tiến độ / timeliness: " << s.timeliness << "\n";
   std::cout << "Giấy tờ / documents:\n";

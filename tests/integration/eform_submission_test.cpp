@@ -84,6 +84,12 @@ TEST_F(EFormSubmission, TheHubKeepsTheAnswersAndShowsThemToOfficials) {
   ASSERT_TRUE(d->consent);
   EXPECT_EQ(d->consent->statement_version, "2026-11");
   EXPECT_FALSE(d->postal_address);
+
+  // motcua-admin shows the answers to an official.
+  auto show = hub.admin({"dossier", "show", ack->code});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  for (const char* part : {"025195012345", "Nữ", "child_name", "Nguyễn Minh Khang", "2026-11"})
+    EXPECT_NE(show.out.find(part), std::string::npos) << part << "\n" << show.out;
 }
 
 TEST_F(EFormSubmission, InvalidAnswersAreRefusedNamingEveryField) {
