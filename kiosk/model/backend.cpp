@@ -310,13 +310,16 @@ void Backend::handle(SubmitCmd& cmd) {
     engine_->wake();
     // Online, the hub usually issues the official code within a second; a short
     // wait here (worker thread, the UI shows "sending…") saves the citizen a
-    // provisional code. Offline, do not wait at all.
+    // provisional code. Offline, do not wait at all — nor any longer once the
+    // engine finds the hub gone (it had been online at the last pass, but its
+    // pass for this dossier failed to connect): no code can come, and waiting
+    // out official_code_wait kept the citizen 2.5 s from the receipt.
     if (engine_->state().online && !entry.official_code) {
       const auto deadline = std::chrono::steady_clock::now() + config_.official_code_wait;
       for (;;) {
         {
           std::unique_lock lk(mutex_);
-          cv_.wait_until(lk, deadline, [&] { return outbox_dirty_ || stopping_; });
+          cv_.wait_until(lk, deadline, [&] { return outbox_dirty_ || stopping_ || !engine_->state().online; });
           if (stopping_ || !outbox_dirty_) break;
           outbox_dirty_ = false;
           state_dirty_ = true;  // let the main loop refresh the depth afterwards
