@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cmath>
+#include <ctime>
 #include <condition_variable>
 #include <mutex>
 #include <utility>
@@ -13,6 +14,12 @@ namespace motcua::kiosk {
 namespace {
 constexpr std::string_view kLog = "kiosk.scanner";
 using SteadyClock = std::chrono::steady_clock;
+
+std::chrono::microseconds thread_cpu_time() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return std::chrono::seconds(ts.tv_sec) + std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::nanoseconds(ts.tv_nsec));
+}
 }  // namespace
 
 ScanResult<ScannedPage> process_page(const RawPage& raw, const document::CompressOptions& options) {
@@ -232,6 +239,7 @@ void ScanService::Shared::run_request(std::uint64_t id, const ScanRequest& reque
   };
   callbacks.page = [&](RawPage&& delivered) {
     const auto scanned_at = SteadyClock::now();
+    const auto cpu_at = thread_cpu_time();
     const RawPage raw = std::move(delivered);  // freed when this page is done
     if (!keep_going()) return false;
     int index = 0;
@@ -248,6 +256,7 @@ void ScanService::Shared::run_request(std::uint64_t id, const ScanRequest& reque
       return false;
     }
     page->processing = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - scanned_at);
+    page->processing_cpu = thread_cpu_time() - cpu_at;
     {
       std::lock_guard lk(mutex);
       if (abandoned != id) {

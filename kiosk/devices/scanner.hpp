@@ -42,6 +42,7 @@ struct ScannedPage {
   // From the end of this page's scan to the processed page being published
   // (docs/performance.md, "Submitting").
   std::chrono::microseconds processing{0};
+  std::chrono::microseconds processing_cpu{0};  // of it, CPU time of the device thread (the rest is waiting for a core)
 };
 
 // What went wrong, in terms the citizen can act on; the screen picks the words.
