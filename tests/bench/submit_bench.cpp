@@ -125,16 +125,18 @@ std::int64_t kiosk_sql(const stdfs::path& dir, const char* sql) {
   return value;
 }
 
-std::int64_t leases_left(const stdfs::path& dir) {
-  return kiosk_sql(dir, "SELECT coalesce(sum(last - next + 1), 0) FROM code_leases WHERE next <= last");
-}
-
 // Takes the kiosk's leased codes away, once the sync pass that delivered the
 // previous dossier has topped them up (else its top-up would follow the
 // deletion and the next dossier would get a leased code after all).
 void delete_leases(const stdfs::path& dir) {
+  // Every receiving agency's top-up (KioskStore::receiving_agencies), not
+  // just the first: the pass leases for one agency after the other.
+  const auto agencies = kiosk_sql(
+      dir,
+      "SELECT count(DISTINCT json_extract(body, '$.agency')) FROM catalog WHERE kind = 'service' AND "
+      "(coalesce(json_extract(body, '$.level'), 0) >= 3 OR json_extract(body, '$.online_scope') IS NOT NULL)");
   const auto deadline = Steady::now() + 20s;
-  while (leases_left(dir) == 0) {
+  while (kiosk_sql(dir, "SELECT count(DISTINCT agency_id) FROM code_leases WHERE next <= last") < agencies) {
     if (Steady::now() > deadline) throw std::runtime_error("the kiosk leased no codes within 20 s");
     std::this_thread::sleep_for(20ms);  // a bench polling the kiosk's database, not a test
   }
@@ -217,8 +219,9 @@ Sample submit_once(Screen& screen, client::NewDossier dossier) {
 }
 
 // Waits until the worker reports the outbox empty (every dossier on the hub).
+// No sync_now() here: a pass it started would top up the leases
+// delete_leases() is about to take away.
 void wait_drained(Screen& screen) {
-  screen.backend().sync_now();
   if (screen.backend().sync_status().outbox_depth == 0) return;
   if (!screen.wait_for([&](kiosk::BackendEvent&) { return screen.backend().sync_status().outbox_depth == 0; }, 60s))
     throw std::runtime_error("the outbox did not drain within 60 s");
