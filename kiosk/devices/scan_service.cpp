@@ -63,7 +63,7 @@ struct ScanService::Shared {
   ScanProgress progress;
   std::optional<std::vector<ScanSource>> sources;
   bool exited = false;
-  std::atomic<bool> cancel{false};
+  std::atomic<std::uint64_t> cancelled{0};  // the running request the UI cancelled
 
   void notify() {
     std::lock_guard lk(wake_mutex);
@@ -91,7 +91,6 @@ ScanService::~ScanService() {
     std::lock_guard lk(shared_->wake_mutex);
     shared_->wake = nullptr;
   }
-  shared_->cancel = true;
   device_.request_stop();
   watchdog_.request_stop();
   shared_->cv.notify_all();
@@ -117,7 +116,9 @@ std::uint64_t ScanService::start_scan(ScanRequest request) {
   {
     std::lock_guard lk(shared_->mutex);
     if (shared_->pending) return shared_->pending->first;
-    if (shared_->running && !shared_->stuck()) return shared_->running;
+    // A running request returns its number, unless it is being cancelled: then
+    // the new one waits behind it (a rescan right after a cancel).
+    if (shared_->running && !shared_->stuck() && shared_->cancelled != shared_->running) return shared_->running;
     id = shared_->next_request++;
     if (shared_->stuck()) {
       // Still inside the driver since an abandoned cancel: say so now rather
@@ -126,7 +127,6 @@ std::uint64_t ScanService::start_scan(ScanRequest request) {
                                    ScanError{ScanErrorKind::busy, "the scanner has not stopped the last scan yet"});
       refused = true;
     } else {
-      shared_->cancel = false;
       shared_->progress = ScanProgress{ScanPhase::scanning, 0, 0};
       shared_->pending.emplace(id, std::move(request));
       shared_->cv.notify_all();
@@ -148,7 +148,7 @@ void ScanService::cancel() {
       notify = true;
     }
     if (shared_->running && !shared_->stuck()) {
-      shared_->cancel = true;
+      shared_->cancelled = shared_->running;
       if (!shared_->cancel_at) shared_->cancel_at = SteadyClock::now();
       shared_->cv.notify_all();
     }
@@ -224,7 +224,7 @@ void ScanService::Shared::device_loop(std::stop_token stop) {
 void ScanService::Shared::run_request(std::uint64_t id, const ScanRequest& request, std::stop_token stop) {
   std::optional<ScanError> failure;
   int last_step = -1;
-  auto keep_going = [&] { return !cancel.load() && !stop.stop_requested(); };
+  auto keep_going = [&] { return cancelled.load() != id && !stop.stop_requested(); };
   ScanCallbacks callbacks;
   callbacks.progress = [&](int page, float fraction) {
     {
@@ -271,7 +271,7 @@ void ScanService::Shared::run_request(std::uint64_t id, const ScanRequest& reque
 
   ScanOutcome outcome = scanner->scan(request, callbacks);
   std::optional<ScanError> error = failure ? std::move(failure) : std::move(outcome.error);
-  if (error && (cancel.load() || stop.stop_requested()) && !failure) {
+  if (error && !keep_going() && !failure) {
     error->kind = ScanErrorKind::cancelled;  // whatever the driver said while being stopped
   }
   if (error) log::warn(kLog, "scan " + std::to_string(id) + ": " + error->detail);
@@ -281,8 +281,10 @@ void ScanService::Shared::run_request(std::uint64_t id, const ScanRequest& reque
       abandoned = 0;  // reported as cancelled long ago; the device is free again
     } else {
       events.emplace_back(std::in_place_type<ScanDone>, id, published, error);
-      progress.phase = ScanPhase::idle;
-      if (error) progress.fraction = 0;
+      if (!pending) {  // else a rescan asked for meanwhile owns the progress bar
+        progress.phase = ScanPhase::idle;
+        if (error) progress.fraction = 0;
+      }
     }
     running = 0;
     cancel_at.reset();
@@ -308,6 +310,11 @@ void ScanService::Shared::watchdog_loop(std::stop_token stop) {
                         ScanError{ScanErrorKind::cancelled, "the scanner did not stop within " +
                                                                 std::to_string(options.cancel_grace.count()) +
                                                                 " ms; the scan was abandoned"});
+    if (pending) {  // queued behind the stuck driver: it would never start
+      events.emplace_back(std::in_place_type<ScanDone>, pending->first, 0,
+                          ScanError{ScanErrorKind::busy, "the scanner has not stopped the last scan yet"});
+      pending.reset();
+    }
     progress = ScanProgress{};
     log::warn(kLog, "scan " + std::to_string(request) + " abandoned: the scanner did not stop");
     lk.unlock();

@@ -599,6 +599,25 @@ TEST_F(Scanning, CancellingStopsAPageMidway) {
   EXPECT_FALSE(service.busy());
 }
 
+TEST_F(Scanning, ARescanRightAfterACancelIsANewScan) {
+  ScanWaiter waiter;
+  ScanService service(std::make_unique<SaneScanner>("test:0", slow()), waiter.wake());
+  const auto first = service.start_scan(at(100));
+  ASSERT_TRUE(waiter.wait_until([&] { return service.progress().fraction > 0.0f; })) << "the scan never started";
+  service.cancel();
+  const auto second = service.start_scan(at(100));
+  EXPECT_NE(second, first) << "not folded into the scan being cancelled";
+  EXPECT_TRUE(service.busy());
+  auto got = waiter.wait_for_done(service, first, 20s);
+  ASSERT_TRUE(got.done);
+  ASSERT_TRUE(got.done->error);
+  EXPECT_EQ(got.done->error->kind, ScanErrorKind::cancelled);
+  got = waiter.wait_for_done(service, second, 60s);
+  ASSERT_TRUE(got.done);
+  EXPECT_FALSE(got.done->error) << outcome(got.done->error);
+  EXPECT_EQ(got.pages.size(), 1u);
+}
+
 TEST_F(Scanning, CancellingBetweenFeederPagesKeepsThePagesScanned) {
   ScanWaiter waiter;
   ScanService service(std::make_unique<SaneScanner>("test:0", slow()), waiter.wake());
