@@ -22,6 +22,7 @@
 #include "app/look.hpp"
 #include "app/palette.hpp"
 #include "app/session.hpp"
+#include "app/wizard.hpp"
 #include "devices/sane_scanner.hpp"
 #include "speech/espeak_synthesizer.hpp"
 #include "speech/sdl_audio_sink.hpp"
@@ -29,6 +30,7 @@
 #include "speech/wav_file_sink.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
+#include "motcua/domain/vietqr.hpp"
 #include "motcua/text/utf8.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/log.hpp"
@@ -178,6 +180,7 @@ Result<void> App::init() {
   backend_->start();
   if (options_.scanner_device)
     scanner_ = std::make_unique<ScanService>(std::make_unique<SaneScanner>(*options_.scanner_device), wake);
+  printer_ = std::make_unique<PrintService>(settings->printer, wake);
   // The camera is opened only while the status screen looks for a QR code.
   auto source = make_frame_source(options_.camera);
   if (!source) return fail(Errc::invalid_argument, "--camera " + options_.camera + ": " + source.error().detail);
@@ -276,10 +279,11 @@ void App::drain_workers(bool& changed) {
                        state_.receipt.qr = make_texture(qr_texture_, qr->rgba.data(), qr->width, qr->height, true, true);
                      else
                        log::error(kLog, qr.error().describe());
+                     prepare_receipt(e.receipt);
                      state_.receipt.receipt = std::move(e.receipt);
                      // The wizard's personal data is no longer needed on screen.
                      state_.submit = SubmitView{};
-                     preview_texture_.reset();
+                     free_pages();
                      state_.history.clear();
                      state_.screen = ScreenId::receipt;
                    },
@@ -289,6 +293,7 @@ void App::drain_workers(bool& changed) {
                                                   : e.error.code == Errc::unavailable ? "submit.err_not_enrolled"
                                                                                       : "submit.err_save";
                      state_.submit.step = SubmitStep::review;
+                     state_.submit.submit_request = 0;
                    },
                    [&](LookupResult& e) {
                      if (e.request != state_.status.request) return;
@@ -300,30 +305,34 @@ void App::drain_workers(bool& changed) {
                      if (e.request != state_.service_request) return;
                      state_.service_record = std::move(e.service);
                      state_.service_missing = !state_.service_record;
+                     if (state_.submit.service_code == e.code && !state_.submit.record)
+                       state_.submit.record = state_.service_record;
                    },
                },
                event);
     if (redraw) changed = true;
   }
-  if (scanner_) {
-    for (auto& event : scanner_->drain()) {
+  drain_scanner(changed);
+  if (printer_) {
+    for (auto& done : printer_->drain()) {
       changed = true;
-      SubmitView& v = state_.submit;
-      if (!v.scanning) continue;  // the citizen left the wizard meanwhile
-      if (auto* ready = std::get_if<ScanPageReady>(&event)) {
-        // One page per document for now: the latest processed page is shown.
-        v.preview = make_texture(preview_texture_, ready->page->preview_rgb.data(), ready->page->preview_width,
-                                 ready->page->preview_height, false, false);
-        v.page = ready->page;
-        v.scan_error.reset();
-      } else if (auto* done = std::get_if<ScanDone>(&event)) {
-        v.scanning = false;
-        if (done->error && done->error->kind != ScanErrorKind::cancelled) v.scan_error = done->error->kind;
+      ReceiptView& r = state_.receipt;
+      if (done.request != r.print_request) continue;
+      r.printing = false;
+      r.print_failed = !done.ok();
+      if (done.ok()) {
+        r.print_notice = done.target == PrintTarget::thermal ? "receipt.printed" : "receipt.printed_pdf";
+      } else {
+        log::warn(kLog, "print: " + std::string(to_string(*done.failure)) + ": " + done.detail);
+        switch (*done.failure) {
+          case PrintFailure::not_configured:
+          case PrintFailure::queue_missing: r.print_notice = "receipt.print_none"; break;
+          case PrintFailure::printer_stalled: r.print_notice = "receipt.print_stalled"; break;
+          case PrintFailure::queue_stopped: r.print_notice = "receipt.print_queued"; break;
+          default: r.print_notice = "receipt.print_failed"; break;
+        }
       }
     }
-    const float p = scanner_->progress().fraction;
-    if (p != state_.scan_progress) changed = true;
-    state_.scan_progress = p;
   }
   if (camera_) {
     LookupView& v = state_.status;
@@ -339,10 +348,36 @@ void App::drain_workers(bool& changed) {
                        v.input_error.clear();
                        handle(intent::start_lookup());
                      },
+                     [&](CitizenCardRead& e) {
+                       SubmitView& sv = state_.submit;
+                       if (!sv.card_camera) return;
+                       close_camera();
+                       // Pre-fill from the card; the citizen still checks and adds the phone.
+                       sv.id_number = utf8::to_u32(e.card.id_number);
+                       sv.name = utf8::to_u32(e.card.full_name);
+                       char digits[16];
+                       std::snprintf(digits, sizeof digits, "%02d%02d%04d", e.card.birth_date.day % 100,
+                                     e.card.birth_date.month % 100, e.card.birth_date.year % 10000);
+                       sv.birth_date = utf8::to_u32(digits);
+                       sv.sex = e.card.sex;
+                       sv.address = utf8::to_u32(e.card.address);
+                       sv.from_card = true;
+                       sv.id_error = sv.name_error = sv.birth_error = sv.sex_error = sv.address_error = std::string();
+                       sv.focus = ApplicantField::phone;
+                       sv.typing = sv.phone.empty();
+                       sv.scroll_to_focus = true;
+                       e.card = domain::CitizenIdCard{};
+                     },
                      [&](ForeignQrSeen&) {
                        if (v.camera) v.camera_notice = "camera.not_receipt";
+                       if (state_.submit.card_camera) state_.submit.card_notice = "submit.card_not_card";
                      },
                      [&](CameraFailed& e) {
+                       if (state_.submit.card_camera) {
+                         close_camera();
+                         state_.submit.card_notice = std::string(message_key(e.error.kind));
+                         return;
+                       }
                        if (!v.camera) return;
                        close_camera();
                        v.input_error = std::string(message_key(e.error.kind));
@@ -350,11 +385,12 @@ void App::drain_workers(bool& changed) {
                  },
                  event);
     }
-    if (v.camera) {
+    if (v.camera || state_.submit.card_camera) {
       if (auto p = camera_->preview_since(camera_preview_seen_)) {
         changed = true;
         camera_preview_seen_ = p->serial;
-        v.preview = make_texture(camera_texture_, p->rgb.data(), p->width, p->height, false, false);
+        const TextureView tex = make_texture(camera_texture_, p->rgb.data(), p->width, p->height, false, false);
+        (v.camera ? v.preview : state_.submit.card_preview) = tex;
       }
     }
   }
@@ -384,13 +420,17 @@ void App::close_camera() {
   v.camera = false;
   v.camera_notice = std::string();
   v.preview = {};
+  state_.submit.card_camera = false;
+  state_.submit.card_preview = {};
   camera_texture_.reset();
 }
 
 void App::sync_devices() {
   // Leaving the status screen, or its QR mode, turns the camera off.
   if (state_.status.camera && state_.screen != ScreenId::status) close_camera();
-  if (!state_.status.camera && (camera_texture_ || (camera_ && camera_->active()))) close_camera();
+  if (state_.submit.card_camera && state_.screen != ScreenId::submit) close_camera();
+  const bool wanted = state_.status.camera || state_.submit.card_camera;
+  if (!wanted && (camera_texture_ || (camera_ && camera_->active()))) close_camera();
   // What is being read belongs to the screen it was read from.
   if (speech_ && speech_->speaking() && state_.screen != spoken_screen_) speech_->stop();
 }
@@ -837,6 +877,8 @@ void App::idle_reset() {
 std::vector<std::string> App::personal_data_probe() const {
   std::vector<std::string> left = personal_data_left(state_);
   if (preview_texture_) left.emplace_back("preview texture");
+  if (!page_textures_.empty()) left.emplace_back("scanned page previews");
+  if (bank_qr_texture_) left.emplace_back("bank transfer QR texture");
   if (qr_texture_) left.emplace_back("receipt QR texture");
   if (camera_texture_) left.emplace_back("camera picture");
   if (!registry_.vars.empty()) left.emplace_back("published tour values (code, secret)");
@@ -857,6 +899,8 @@ void App::reset_session(bool preferences) {
   wipe_session(state_, preferences, defaults_);
   preview_texture_.reset();
   qr_texture_.reset();
+  bank_qr_texture_.reset();
+  free_pages();
   close_camera();
   if (speech_) speech_->stop();
   if (scanner_) scanner_->cancel();
@@ -878,22 +922,13 @@ void App::handle(const Intent& in) {
         else cv.group.clear();
         break;
       }
-      // Inside the wizard, "back" is the previous step.
-      SubmitView& v = state_.submit;
-      if (state_.screen == ScreenId::submit && !v.scanning) {
-        if (v.step == SubmitStep::review) {
-          v.step = SubmitStep::scan;
-          break;
-        }
-        if (v.step == SubmitStep::scan) {
-          v.step = SubmitStep::applicant;
-          break;
-        }
-      }
+      // Inside the wizard, "back" is the previous step (keeping what was entered).
       if (state_.screen == ScreenId::submit) {
-        if (scanner_ && v.scanning) scanner_->cancel();
+        if (wizard_back()) break;
+        if (scanner_ && state_.submit.scanning) scanner_->cancel();
+        close_camera();
         state_.submit = SubmitView{};
-        preview_texture_.reset();
+        free_pages();
       }
       if (state_.history.empty()) {
         reset_session();
@@ -923,24 +958,55 @@ void App::handle(const Intent& in) {
       break;
     case IntentKind::start_submit:
       state_.submit = SubmitView{};
-      preview_texture_.reset();
+      free_pages();
       state_.submit.service_code = in.code;
-      if (state_.service_record && state_.service_record->code == in.code) state_.submit.record = state_.service_record;
+      if (state_.service_record && state_.service_record->code == in.code) {
+        state_.submit.record = state_.service_record;
+      } else {
+        // The form and the document checklist are in the full record.
+        state_.service_code = in.code;
+        state_.service_record.reset();
+        state_.service_request = backend_->load_service(in.code);
+      }
       navigate(ScreenId::submit);
       break;
-    case IntentKind::start_scan: {
+    case IntentKind::start_scan: start_scan(in); break;
+    case IntentKind::cancel_scan:
+      if (scanner_ && state_.submit.scanning) scanner_->cancel();
+      break;
+    case IntentKind::delete_page: {
       SubmitView& v = state_.submit;
-      v.scan_error.reset();
-      if (!scanner_) {
-        v.scan_error = ScanErrorKind::no_scanner;
+      if (v.scanning || in.index < 0 || in.index >= static_cast<int>(v.documents.size())) break;
+      auto& pages = v.documents[static_cast<std::size_t>(in.index)].pages;
+      if (in.page < 0 || in.page >= static_cast<int>(pages.size())) break;
+      page_textures_.erase(pages[static_cast<std::size_t>(in.page)].texture);
+      pages.erase(pages.begin() + in.page);
+      v.zoom_page = -1;
+      break;
+    }
+    case IntentKind::scan_card: {
+      SubmitView& v = state_.submit;
+      v.card_notice.clear();
+      if (!camera_) {
+        v.card_notice = "submit.card_no_camera";
         break;
       }
-      v.page.reset();
-      v.preview = {};
-      preview_texture_.reset();
-      v.scanning = true;
-      state_.scan_progress = 0;
-      scanner_->start_scan();
+      v.typing = false;
+      v.card_camera = true;
+      camera_->start(CameraPurpose::citizen_card);
+      break;
+    }
+    case IntentKind::stop_card:
+      close_camera();
+      break;
+    case IntentKind::print_receipt: {
+      ReceiptView& r = state_.receipt;
+      if (!printer_ || !r.printable || r.printing) break;
+      r.print_notice.clear();
+      r.print_failed = false;
+      r.printing = true;
+      r.print_request = in.print == PrintTarget::thermal ? printer_->print_thermal(*r.printable)
+                                                          : printer_->print_pdf(*r.printable);
       break;
     }
     case IntentKind::confirm_submit: confirm_submit(); break;
@@ -981,38 +1047,179 @@ void App::handle(const Intent& in) {
 void App::confirm_submit() {
   SubmitView& v = state_.submit;
   const domain::Service* s = state_.submit_service();
-  auto phone = domain::normalize_phone(utf8::from_u32(v.phone));
-  if (!s || !v.page || !phone) {
+  if (!s) {
     v.submit_error = "submit.err_incomplete";
     return;
   }
-  client::NewDossier d;
-  d.service_code = s->code;
-  d.agency_id = s->agency;
-  d.service_name = s->name;
-  std::string name = utf8::from_u32(v.name);
-  // The keyboard allows spaces at the ends; the dossier should not keep them.
-  while (!name.empty() && name.back() == ' ') name.pop_back();
-  while (!name.empty() && name.front() == ' ') name.erase(name.begin());
-  d.applicant.name = name;
-  d.applicant.phone = *phone;
-  client::NewDocument doc;
-  doc.id = "d1";
-  doc.name = i18n_->tr("submit.scanned_doc");
-  for (const auto& rd : s->documents)
-    if (rd.required) {
-      doc.name = rd.name;
-      break;
-    }
-  doc.content_type = "image/jpeg";
-  doc.bytes = v.page->jpeg;
-  d.documents.push_back(std::move(doc));
-  const auto rules = domain::channel_rules(*s);
-  if (v.payment < rules.payment.size()) d.payment_method = std::string(domain::to_string(rules.payment[v.payment]));
-  if (v.delivery < rules.delivery.size()) d.result_delivery = std::string(domain::to_string(rules.delivery[v.delivery]));
+  SubmitBuild built = build_submit(v, *s, kConsentVersion, clock_.now());
+  if (!built.request) {
+    v.submit_error = built.error;
+    return;
+  }
   v.submit_error.reset();
   v.step = SubmitStep::sending;
-  v.submit_request = backend_->submit(std::move(d));
+  submit_started_ = std::chrono::steady_clock::now();
+  v.submit_request = backend_->submit(std::move(*built.request));
+}
+
+bool App::wizard_back() {
+  SubmitView& v = state_.submit;
+  const domain::Service* s = state_.submit_service();
+  if (v.step == SubmitStep::sending) return true;  // the dossier is being queued: no way back
+  if (v.card_camera) {
+    close_camera();
+    return true;
+  }
+  if (v.typing || v.postal_typing || !v.form_focus.empty()) {
+    v.typing = v.postal_typing = false;
+    v.postal_focus = -1;
+    v.form_focus.clear();
+    return true;
+  }
+  if (v.step == SubmitStep::documents) {
+    if (v.scanning) {
+      if (scanner_) scanner_->cancel();
+      return true;
+    }
+    if (v.zoom_page >= 0) {
+      v.zoom_page = -1;
+      return true;
+    }
+    if (v.open_document >= 0) {
+      v.open_document = -1;
+      return true;
+    }
+  }
+  if (!s) return false;
+  if (auto prev = previous_step(*s, v.step)) {
+    v.step = *prev;
+    return true;
+  }
+  return false;
+}
+
+void App::start_scan(const Intent& in) {
+  SubmitView& v = state_.submit;
+  v.scan_error.reset();
+  if (in.index < 0 || in.index >= static_cast<int>(v.documents.size()) || v.scanning) return;
+  if (!scanner_) {
+    v.scan_error = ScanErrorKind::no_scanner;
+    return;
+  }
+  ScanRequest req;
+  req.source = in.feeder ? ScanSource::feeder : ScanSource::flatbed;
+  v.scanning = true;
+  v.scan_document = in.index;
+  v.replace_page = in.feeder ? -1 : in.page;
+  v.zoom_page = -1;
+  state_.scan_progress = 0;
+  state_.scan_processing = false;
+  state_.scan_pages_done = 0;
+  scanner_->start_scan(req);
+}
+
+void App::drain_scanner(bool& changed) {
+  if (!scanner_) return;
+  if (const auto sources = scanner_->sources()) {
+    const bool feeder = std::find(sources->begin(), sources->end(), ScanSource::feeder) != sources->end();
+    if (feeder != state_.scanner_feeder) changed = true;
+    state_.scanner_feeder = feeder;
+  }
+  for (auto& event : scanner_->drain()) {
+    changed = true;
+    SubmitView& v = state_.submit;
+    if (!v.scanning) continue;  // the citizen left the wizard meanwhile
+    if (auto* ready = std::get_if<ScanPageReady>(&event)) {
+      if (v.scan_document < 0 || v.scan_document >= static_cast<int>(v.documents.size())) continue;
+      auto& pages = v.documents[static_cast<std::size_t>(v.scan_document)].pages;
+      PageView pv;
+      pv.page = ready->page;
+      pv.texture = next_page_texture_++;
+      pv.preview = make_texture(page_textures_[pv.texture], ready->page->preview_rgb.data(),
+                                ready->page->preview_width, ready->page->preview_height, false, false);
+      if (v.replace_page >= 0 && v.replace_page < static_cast<int>(pages.size())) {
+        // A rescan replaces the page in place; the old picture goes.
+        page_textures_.erase(pages[static_cast<std::size_t>(v.replace_page)].texture);
+        pages[static_cast<std::size_t>(v.replace_page)] = std::move(pv);
+        v.replace_page = -1;
+      } else {
+        pages.push_back(std::move(pv));
+      }
+      ++state_.scan_pages_done;
+      v.scan_error.reset();
+    } else if (auto* done = std::get_if<ScanDone>(&event)) {
+      v.scanning = false;
+      v.replace_page = -1;
+      // A feeder that emptied after some pages is a normal end.
+      const bool normal_end = done->error && done->error->kind == ScanErrorKind::no_docs && done->pages > 0;
+      if (done->error && done->error->kind != ScanErrorKind::cancelled && !normal_end) v.scan_error = done->error->kind;
+    }
+  }
+  const ScanProgress p = scanner_->progress();
+  const bool processing = p.phase == ScanPhase::processing;
+  if (p.fraction != state_.scan_progress || processing != state_.scan_processing) changed = true;
+  state_.scan_progress = p.fraction;
+  state_.scan_processing = processing;
+}
+
+void App::free_pages() {
+  page_textures_.clear();
+  preview_texture_.reset();
+}
+
+void App::prepare_receipt(const Receipt& r) {
+  ReceiptView& view = state_.receipt;
+  const SubmitView& v = state_.submit;
+  const domain::Service* s = state_.submit_service();
+  const domain::Agency* agency = state_.agency();
+  document::FormReceipt f;
+  if (agency) f.agency = *agency;
+  f.dossier_code = r.code;
+  f.provisional = r.provisional;
+  f.lookup_secret = r.secret;
+  f.service_name = r.service_name;
+  f.service_code = r.service_code;
+  f.applicant_name = tidy_name(v.name);
+  f.applicant_phone = utf8::from_u32(v.phone);
+  f.received = r.received_at;
+  f.appointment = r.appointment;
+  if (r.result_delivery) f.delivery = domain::result_delivery_from_string(*r.result_delivery);
+  if (s) {
+    f.processing_time = s->processing.text;
+    f.fee.amount_vnd = s->base_fee();
+  }
+  for (const auto& d : v.documents) {
+    if (d.pages.empty()) continue;
+    f.documents.push_back(document::ReceiptDocument{d.name, d.originals, d.copies, static_cast<int>(d.pages.size())});
+  }
+  if (f.delivery == domain::ResultDelivery::public_post)
+    f.result_place = tidy_name(v.postal[2]) + ", " + tidy_name(v.postal[3]) + ", " + tidy_name(v.postal[4]);
+  else if (f.delivery == domain::ResultDelivery::at_desk && agency) f.result_place = agency->name + ", " + agency->address;
+  if (r.payment_method) f.fee.method = domain::payment_method_from_string(*r.payment_method);
+  // Bank transfer: the VietQR code of the agency's account, the fee and the
+  // dossier code as the purpose (docs/vietqr.md).
+  view.bank_qr = {};
+  bank_qr_texture_.reset();
+  if (f.fee.method == domain::PaymentMethod::bank_transfer && agency && agency->bank && f.fee.amount_vnd > 0) {
+    if (auto transfer = domain::dossier_fee_transfer(*agency->bank, f.fee.amount_vnd, r.code)) {
+      if (auto payload = domain::build_vietqr(*transfer)) {
+        f.fee.vietqr_payload = *payload;
+        f.fee.account = agency->bank;
+        f.fee.transfer_purpose = transfer->purpose;
+        view.bank_purpose = transfer->purpose;
+        const int module = std::max(4, static_cast<int>(8 * theme_.s));
+        if (auto qr = make_qr(*payload, module))
+          view.bank_qr = make_texture(bank_qr_texture_, qr->rgba.data(), qr->width, qr->height, true, true);
+      }
+    } else {
+      log::warn(kLog, "VietQR: " + transfer.error().describe());
+    }
+  }
+  view.can_print_thermal = printer_ && printer_->thermal_configured();
+  view.can_print_pdf = printer_ && printer_->pdf_configured();
+  view.printable = std::move(f);
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - submit_started_);
+  log::info(kLog, "receipt on screen " + std::to_string(ms.count()) + " ms after Submit");
 }
 
 int App::run() {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <mutex>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "app/i18n.hpp"
 #include "app/state.hpp"
 #include "devices/camera_service.hpp"
+#include "devices/print_service.hpp"
 #include "devices/scan_service.hpp"
 #include "model/backend.hpp"
 #include "motcua/util/clock.hpp"
@@ -127,6 +129,13 @@ class App {
   Result<void> apply_look();
   void handle(const Intent& intent);
   void confirm_submit();
+  // Submit wizard: "back" inside it (false: leave the wizard).
+  bool wizard_back();
+  void drain_scanner(bool& changed);
+  void start_scan(const Intent& in);
+  // The receipt screen's printable form 01 and VietQR, from the wizard's data.
+  void prepare_receipt(const Receipt& r);
+  void free_pages();
   void navigate(ScreenId screen);
   void reset_session(bool preferences = false);
   std::vector<std::string> personal_data_probe() const;
@@ -150,6 +159,7 @@ class App {
   };
   std::vector<FrameCost> frame_cpu_us_;  // per frame, with --frame-stats
   std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point submit_started_{};  // "Xác nhận nộp hồ sơ" pressed (the log's figure)
   SystemClock clock_;
   std::optional<I18n> i18n_;
   Theme theme_{};
@@ -188,12 +198,17 @@ class App {
   std::unique_ptr<SDL_Renderer, RendererDeleter> renderer_;
   std::optional<ImGuiSession> imgui_;
   Texture qr_texture_;
+  Texture bank_qr_texture_;
   Texture preview_texture_;
   Texture camera_texture_;
+  // The scanned pages' previews, by PageView::texture.
+  std::map<std::uint64_t, Texture> page_textures_;
+  std::uint64_t next_page_texture_ = 1;
   std::unique_ptr<Backend> backend_;
   std::unique_ptr<ScanService> scanner_;
   std::unique_ptr<CameraService> camera_;
   std::unique_ptr<speech::SpeechService> speech_;
+  std::unique_ptr<PrintService> printer_;
 };
 
 }  // namespace motcua::kiosk

@@ -34,6 +34,16 @@ Result<KioskSettings> load_kiosk_settings(const std::filesystem::path& data_dir)
     return fail(Errc::invalid_argument, "kiosk.toml: ui.idle_timeout must be 10–3600 s and ui.idle_countdown 20–600 s");
   s.idle_timeout_s = static_cast<int>(idle);
   s.idle_countdown_s = static_cast<int>(countdown);
+  // Receipt printers (docs/printing.md).
+  s.printer.thermal = cfg->string_or("printer.thermal", "");
+  s.printer.cups_queue = cfg->string_or("printer.cups_queue", "");
+  s.printer.cups_server = cfg->string_or("printer.cups_server", "");
+  if (const auto paper = paper_from_string(cfg->string_or("printer.paper", "A5"))) s.printer.paper = *paper;
+  else return fail(Errc::invalid_argument, "kiosk.toml: printer.paper must be \"A5\" or \"A4\"");
+  const auto print_timeout = cfg->integer_or("printer.timeout", 8);
+  if (print_timeout < 1 || print_timeout > 120) return fail(Errc::invalid_argument, "kiosk.toml: printer.timeout must be 1–120 s");
+  s.printer.thermal_timeout = std::chrono::seconds(print_timeout);
+  s.printer.spool_dir = data_dir / "print";
   if (auto url = cfg->string("hub.url")) {
     client::HubEndpoint ep;
     ep.base_url = *url;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "devices/print_service.hpp"
 #include "model/backend.hpp"
 #include "widgets/viet.hpp"
 #include "motcua/util/error.hpp"
@@ -16,6 +17,7 @@ namespace motcua::kiosk {
 
 struct KioskSettings {
   BackendConfig backend;
+  PrinterConfig printer;  // [printer]: none configured = the receipt shows no print button
   std::string agency_id;  // this office; empty = the catalog's first agency
   // Where the keyboard puts tones in oa/oe/uy: "hòa, thủy" (old, as in
   // official documents — the default) or "hoà, thuỷ" (new).

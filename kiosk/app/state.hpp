@@ -4,15 +4,19 @@
 // that crosses a boundary (navigation, the worker, the scanner).
 // No ImGui here: app/session.* wipes and inspects it in unit tests.
 
+#include <array>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "devices/print_service.hpp"
 #include "devices/scanner.hpp"
 #include "model/backend.hpp"
 #include "model/catalog_snapshot.hpp"
+#include "motcua/domain/citizen_id.hpp"
 #include "motcua/util/clock.hpp"
 #include "widgets/keyboard_state.hpp"
 
@@ -48,31 +52,97 @@ struct CatalogView {
   float search_us = 0;
 };
 
-enum class SubmitStep { applicant, scan, review, sending };
-enum class ApplicantField { name, phone };
+// The submit wizard (issue 6): service → applicant → the service's form →
+// documents → fee payment and result delivery → consent → review → sending.
+// Back and forward keep everything entered; leaving the wizard or the idle
+// reset wipes it (app/session.cpp).
+enum class SubmitStep { applicant, form, documents, delivery, consent, review, sending };
+enum class ApplicantField { id_number, name, birth_date, sex, address, phone };
+
+// One scanned page of a document, with its on-screen preview.
+struct PageView {
+  std::shared_ptr<const ScannedPage> page;
+  TextureView preview;
+  std::uint64_t texture = 0;  // the App's key of the preview texture
+};
+
+// One item of the document checklist (the service's dossier components).
+struct DocumentItem {
+  std::string name;
+  bool required = true;
+  int originals = 0, copies = 0;
+  std::string note;
+  std::vector<PageView> pages;
+};
 
 struct SubmitView {
   std::string service_code;
   std::shared_ptr<const domain::Service> record;  // the full record, when it was loaded
   SubmitStep step = SubmitStep::applicant;
-  std::u32string name, phone;
-  ApplicantField focus = ApplicantField::name;
-  bool typing = true;
+  bool review_seen = false;  // "Tiếp tục" from an edited step returns to the review
+
+  // Applicant: typed, or pre-filled from the chip ID card's QR code (the raw
+  // payload never reaches this struct: devices/camera_service parses it).
+  std::u32string id_number, name, birth_date /* digits ddmmyyyy */, address, phone;
+  std::optional<domain::Sex> sex;
+  bool from_card = false;
+  ApplicantField focus = ApplicantField::id_number;
+  bool typing = false;
+  bool scroll_to_focus = false;  // the focused field scrolls into view once
   KeyboardState kb;
-  std::string name_error, phone_error;  // i18n keys
+  std::string id_error, name_error, birth_error, sex_error, address_error, phone_error;  // i18n keys
+  bool card_camera = false;  // the camera looks for the ID card's QR code
+  TextureView card_preview;
+  std::string card_notice;  // i18n key
+
+  // The service's e-form: values as typed, by field id; errors as i18n keys.
+  std::map<std::string, std::u32string> form;
+  std::string form_focus;  // field being typed; empty = none
+  std::map<std::string, std::string> form_errors;
+
+  // Documents: the checklist, and which item the scanner works for.
+  std::vector<DocumentItem> documents;
+  int open_document = -1;   // item whose pages are shown (-1: the checklist)
+  int zoom_page = -1;       // page shown large
   bool scanning = false;
+  int scan_document = -1;   // item the running scan adds to
+  int replace_page = -1;    // page the running scan replaces (-1: appends)
   std::optional<ScanErrorKind> scan_error;
-  std::shared_ptr<const ScannedPage> page;
-  TextureView preview;
+  std::string documents_error;  // i18n key: a required item has no page
+
+  // Fee payment and result delivery: indices into domain::channel_rules()
+  // lists (nothing chosen until the citizen chooses), and the postal address
+  // when the result or the fee goes by post.
+  std::optional<std::size_t> payment, delivery;
+  // [0] recipient, [1] phone, [2] house/street/hamlet, [3] commune, [4] province
+  // (protocol::PostalAddress); the recipient and phone start as the applicant's.
+  std::array<std::u32string, 5> postal;
+  int postal_focus = -1;  // field being typed; -1 = none
+  bool postal_typing = false;
+  std::string delivery_error;  // i18n key
+
+  bool consent = false;
+  std::string consent_error;  // i18n key
+
   std::uint64_t submit_request = 0;
   std::optional<std::string> submit_error;  // i18n key
-  // Indices into the service's domain::channel_rules() lists; the first by default.
-  std::size_t payment = 0, delivery = 0;
 };
 
 struct ReceiptView {
   std::optional<Receipt> receipt;
   TextureView qr;
+  // Level 4 paid by bank transfer: the VietQR code of the agency's account,
+  // the fee and the dossier code (docs/vietqr.md), for a banking app.
+  TextureView bank_qr;
+  std::string bank_purpose;  // the transfer's purpose as encoded
+  // What the printers print (Circular 03/2025 form 01), made when the receipt
+  // arrived — the wizard's data is gone by then.
+  std::optional<document::FormReceipt> printable;
+  bool can_print_thermal = false, can_print_pdf = false;
+  bool printing = false;
+  std::uint64_t print_request = 0;
+  std::string print_notice;  // i18n key of the last print's outcome
+  bool print_failed = false;
 };
 
 enum class LookupField { code, secret };
@@ -124,6 +194,9 @@ struct AppState {
   TimePoint now;
 
   float scan_progress = 0;
+  bool scan_processing = false;  // the page is being compressed (else read from the scanner)
+  int scan_pages_done = 0;       // pages of the running request already processed
+  bool scanner_feeder = false;   // the scanner has a document feeder
 
   CatalogView catalog_view;
   std::string service_code;  // the service detail screen's service
@@ -166,6 +239,11 @@ enum class IntentKind {
   scan_receipt_qr,  // status: read the receipt's QR code with the camera (devices/camera*, devices/qr_reader*)
   stop_camera,      // status: back to typing the code
   keep_session,     // idle countdown: "Tiếp tục"
+  scan_card,        // submit: read the chip ID card's QR code with the camera
+  stop_card,        // submit: back to typing the applicant
+  cancel_scan,      // submit: stop the running scan
+  delete_page,      // submit: drop a scanned page (index = document, page)
+  print_receipt,    // receipt: thermal printer or the office's CUPS printer
 };
 
 struct Intent {
@@ -173,6 +251,10 @@ struct Intent {
   ScreenId screen = ScreenId::home;  // go_to
   bool submit_only = false;          // open_catalog
   std::string code;                  // open_service, start_submit
+  int index = -1;                    // start_scan, delete_page: the document
+  int page = -1;                     // start_scan (replace), delete_page
+  bool feeder = false;               // start_scan: the document feeder, else the glass
+  PrintTarget print = PrintTarget::thermal;  // print_receipt
 };
 
 namespace intent {
@@ -182,7 +264,27 @@ inline Intent home() { return Intent{IntentKind::home, ScreenId::home, false, {}
 inline Intent open_catalog(bool submit_only) { return Intent{IntentKind::open_catalog, ScreenId::catalog, submit_only, {}}; }
 inline Intent open_service(std::string code) { return Intent{IntentKind::open_service, ScreenId::service, false, std::move(code)}; }
 inline Intent start_submit(std::string code) { return Intent{IntentKind::start_submit, ScreenId::submit, false, std::move(code)}; }
-inline Intent start_scan() { return Intent{IntentKind::start_scan, ScreenId::submit, false, {}}; }
+inline Intent start_scan(int document, bool feeder, int replace_page = -1) {
+  Intent i{IntentKind::start_scan, ScreenId::submit, false, {}};
+  i.index = document;
+  i.feeder = feeder;
+  i.page = replace_page;
+  return i;
+}
+inline Intent cancel_scan() { return Intent{IntentKind::cancel_scan, ScreenId::submit, false, {}}; }
+inline Intent delete_page(int document, int page) {
+  Intent i{IntentKind::delete_page, ScreenId::submit, false, {}};
+  i.index = document;
+  i.page = page;
+  return i;
+}
+inline Intent scan_card() { return Intent{IntentKind::scan_card, ScreenId::submit, false, {}}; }
+inline Intent stop_card() { return Intent{IntentKind::stop_card, ScreenId::submit, false, {}}; }
+inline Intent print_receipt(PrintTarget target) {
+  Intent i{IntentKind::print_receipt, ScreenId::receipt, false, {}};
+  i.print = target;
+  return i;
+}
 inline Intent confirm_submit() { return Intent{IntentKind::confirm_submit, ScreenId::submit, false, {}}; }
 inline Intent start_lookup() { return Intent{IntentKind::start_lookup, ScreenId::status, false, {}}; }
 inline Intent scan_receipt_qr() { return Intent{IntentKind::scan_receipt_qr, ScreenId::status, false, {}}; }

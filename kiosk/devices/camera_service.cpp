@@ -24,8 +24,9 @@ CameraService::~CameraService() {
   cv_.notify_all();
 }
 
-void CameraService::start() {
+void CameraService::start(CameraPurpose purpose) {
   std::lock_guard lk(mutex_);
+  purpose_ = purpose;
   wanted_ = true;
   cv_.notify_all();
 }
@@ -118,6 +119,25 @@ void CameraService::run(std::stop_token stop) {
       if (now - last_decode < options_.decode_interval) continue;
       last_decode = now;
       QrScan scan = scan_receipt(*frame);
+      if (purpose_.load() == CameraPurpose::citizen_card) {
+        // The card's payload is parsed here and only the parsed fields leave
+        // this thread; neither the payload nor the fields are logged.
+        if (scan.foreign) {
+          auto card = domain::parse_citizen_id_qr(*scan.foreign);
+          scan.foreign->assign(scan.foreign->size(), '\0');
+          if (card) {
+            log::info(kLog, "citizen ID card QR read");
+            wanted_ = false;
+            post(CitizenCardRead{std::move(*card)});
+            break;
+          }
+        }
+        if ((scan.foreign || scan.receipt) && now - last_foreign >= options_.foreign_repeat) {
+          last_foreign = now;
+          post(ForeignQrSeen{});
+        }
+        continue;
+      }
       if (scan.receipt) {
         // Only the code is logged: the secret is what protects the dossier.
         log::info(kLog, "receipt QR read: " + scan.receipt->code);

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "devices/camera.hpp"
+#include "motcua/domain/citizen_id_qr.hpp"
 #include "motcua/domain/dossier_code.hpp"
 
 namespace motcua::kiosk {
@@ -27,13 +28,21 @@ namespace motcua::kiosk {
 struct ReceiptScanned {
   domain::ReceiptQr receipt;
 };
-// A QR code that is not a receipt is in view; the camera keeps looking.
+// The chip citizen ID card's QR code was read and parsed (the raw payload
+// never leaves the camera thread); the camera has stopped.
+struct CitizenCardRead {
+  domain::CitizenIdCard card;
+};
+// A QR code that is not what is looked for is in view; the camera keeps looking.
 struct ForeignQrSeen {};
 // The camera could not be opened or stopped working; it is off.
 struct CameraFailed {
   CameraError error;
 };
-using CameraEvent = std::variant<ReceiptScanned, ForeignQrSeen, CameraFailed>;
+using CameraEvent = std::variant<ReceiptScanned, CitizenCardRead, ForeignQrSeen, CameraFailed>;
+
+// What the camera looks for.
+enum class CameraPurpose { receipt, citizen_card };
 
 // A small RGB24 copy of the latest frame for the screen, so the UI thread never
 // converts or scales.
@@ -63,8 +72,8 @@ class CameraService {
   CameraService& operator=(const CameraService&) = delete;
 
   // Opens the camera (on the camera thread) and looks for a receipt QR code
-  // until one is read, stop() is called, or the camera fails.
-  void start();
+  // (or the ID card's) until one is read, stop() is called, or the camera fails.
+  void start(CameraPurpose purpose = CameraPurpose::receipt);
   void stop();
   // Whether the camera is wanted (start() called and not finished since).
   bool active() const { return wanted_.load(); }
@@ -82,6 +91,7 @@ class CameraService {
   std::function<void()> wake_ui_;
   CameraServiceOptions options_;
   std::atomic<bool> wanted_{false};
+  std::atomic<CameraPurpose> purpose_{CameraPurpose::receipt};
   mutable std::mutex mutex_;
   std::condition_variable_any cv_;
   std::vector<CameraEvent> events_;

@@ -6,6 +6,7 @@
 #include <cctype>
 #include <utility>
 
+#include "document/document_pdf.hpp"
 #include "motcua/domain/dossier.hpp"
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/util/log.hpp"
@@ -82,11 +83,15 @@ void Backend::stop() {
 }
 
 std::uint64_t Backend::submit(client::NewDossier dossier) {
+  return submit(SubmitRequest{std::move(dossier), {}});
+}
+
+std::uint64_t Backend::submit(SubmitRequest request) {
   std::uint64_t id = 0;
   {
     std::lock_guard lk(mutex_);
     id = next_request_++;
-    commands_.push_back(SubmitCmd{id, std::move(dossier)});
+    commands_.push_back(SubmitCmd{id, std::move(request.dossier), std::move(request.documents)});
   }
   cv_.notify_all();
   return id;
@@ -297,6 +302,29 @@ void Backend::refresh_sync_status() {
 }
 
 void Backend::handle(SubmitCmd& cmd) {
+  // Each scanned document becomes one PDF of its pages (the JPEGs embedded as
+  // they are: no re-encoding, a few milliseconds per document).
+  for (const auto& doc : cmd.scanned) {
+    std::vector<document::PdfPage> pages;
+    for (const auto& p : doc.pages)
+      if (p) pages.push_back(document::PdfPage{p->jpeg, p->dpi > 0 ? p->dpi : 300});
+    document::DocumentInfo info;
+    info.title = doc.name;
+    info.created = clock_.now();
+    auto pdf = document::build_document_pdf(pages, info);
+    if (!pdf) {
+      log::error(kLog, "document PDF: " + pdf.error().describe());
+      post(SubmitFailed{cmd.request, pdf.error()});
+      return;
+    }
+    client::NewDocument nd;
+    nd.id = "d" + std::to_string(cmd.dossier.documents.size() + 1);
+    nd.name = doc.name;
+    nd.content_type = "application/pdf";
+    nd.bytes = std::move(*pdf);
+    cmd.dossier.documents.push_back(std::move(nd));
+  }
+  cmd.scanned.clear();  // the pages' memory goes back before the outbox writes
   auto queued = store_->enqueue(cmd.dossier, config_.kiosk_number);
   if (!queued) {
     log::error(kLog, "enqueue failed: " + queued.error().describe());

@@ -23,6 +23,7 @@
 #include <variant>
 #include <vector>
 
+#include "devices/scanner.hpp"
 #include "model/catalog_snapshot.hpp"
 #include "motcua/client/hub_client.hpp"
 #include "motcua/client/kiosk_store.hpp"
@@ -107,6 +108,18 @@ struct LookupResult {
   std::optional<client::OutboxState> local_state;  // for LookupSource::outbox
 };
 
+// One document of the wizard: its scanned pages, which the worker assembles
+// into the document's PDF (document/document_pdf.hpp) before queueing.
+struct ScannedDocument {
+  std::string name;
+  std::vector<std::shared_ptr<const ScannedPage>> pages;
+};
+
+struct SubmitRequest {
+  client::NewDossier dossier;           // documents already made are kept, then these follow
+  std::vector<ScannedDocument> documents;
+};
+
 struct SubmitFailed {
   std::uint64_t request = 0;
   Error error;
@@ -156,6 +169,7 @@ class Backend {
 
   // Intents. Each returns a request number echoed by its result event.
   std::uint64_t submit(client::NewDossier dossier);
+  std::uint64_t submit(SubmitRequest request);
   std::uint64_t lookup(std::string code, std::string secret);
   // The full record of a service (steps, documents, legal basis …) for its page.
   std::uint64_t load_service(std::string code);
@@ -173,6 +187,7 @@ class Backend {
   struct SubmitCmd {
     std::uint64_t request;
     client::NewDossier dossier;
+    std::vector<ScannedDocument> scanned;
   };
   struct LookupCmd {
     std::uint64_t request;

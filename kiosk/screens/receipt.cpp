@@ -89,6 +89,12 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     field_row(ui, ui.tr("receipt.applicant"), r.applicant_masked);
     std::string docs;
     for (const auto& d : r.documents) docs += (docs.empty() ? "" : "\n") + d;
+    if (const auto& p = state.receipt.printable) {
+      // With the pages scanned for each: "Giấy chứng sinh — 2 trang".
+      docs.clear();
+      for (const auto& d : p->documents)
+        docs += (docs.empty() ? "" : "\n") + d.name + " — " + ui.i18n.format("submit.pages", {std::to_string(d.pages)});
+    }
     field_row(ui, ui.tr("receipt.documents"), docs.empty() ? ui.tr("receipt.no_documents") : docs);
     field_row(ui, ui.tr("receipt.received"), format_received_time(r.received_at, ui.i18n.lang()));
     if (r.appointment) field_row(ui, ui.tr("receipt.appointment"), format_received_time(*r.appointment, ui.i18n.lang()));
@@ -96,15 +102,52 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     if (r.payment_method)
       if (auto m = domain::payment_method_from_string(*r.payment_method))
         field_row(ui, ui.tr("service.payment"), std::string(en ? domain::label_en(*m) : domain::label_vi(*m)));
+    if (const auto& p = state.receipt.printable)
+      field_row(ui, ui.tr("receipt.fee"), p->fee.amount_vnd > 0 ? format_vnd(p->fee.amount_vnd) : ui.tr("submit.no_fee"));
     if (r.result_delivery)
       if (auto d = domain::result_delivery_from_string(*r.result_delivery))
         field_row(ui, ui.tr("service.delivery"), std::string(en ? domain::label_en(*d) : domain::label_vi(*d)));
+    if (const auto& p = state.receipt.printable; p && !p->result_place.empty())
+      field_row(ui, ui.tr("receipt.collect"), p->result_place);
     if (const domain::Agency* a = state.agency()) {
       field_row(ui, ui.tr("receipt.office"), a->name);
       if (!a->address.empty()) field_row(ui, ui.tr("agency.address"), a->address);
       if (!a->phone.empty()) field_row(ui, ui.tr("agency.phone"), a->phone);
+      if (!a->email.empty()) field_row(ui, "Email", a->email);
     }
     end_card(ui, card);
+  }
+  // Level 4 paid by bank transfer: the VietQR code any Vietnamese banking app reads.
+  if (state.receipt.bank_qr.id) {
+    const Card card = begin_card(ui, th.surface, th.accent);
+    section_heading(ui, ui.tr("receipt.bank_title"));
+    const float qr = std::min(360 * th.s, avail_width(ui));
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail_width(ui) - qr) * 0.5f);
+    image(ui, state.receipt.bank_qr.id, ImVec2(qr, qr));
+    vspace(ui, 8 * th.s);
+    if (const auto& p = state.receipt.printable; p && p->fee.account) {
+      field_row(ui, ui.tr("receipt.fee"), format_vnd(p->fee.amount_vnd));
+      field_row(ui, p->fee.account->bank_name, p->fee.account->account + "\n" + p->fee.account->account_name);
+    }
+    text(ui, ui.i18n.format("receipt.bank_note", {state.receipt.bank_purpose}), ui.fonts.body, th.text);
+    end_card(ui, card);
+  }
+  // Printing: the thermal slip and/or the office's A5 printer.
+  if (state.receipt.can_print_thermal || state.receipt.can_print_pdf) {
+    const ReceiptView& rv = state.receipt;
+    if (rv.printing) {
+      text(ui, ui.tr("receipt.printing"), ui.fonts.heading, th.text);
+    } else {
+      if (rv.can_print_thermal && button(ui, ui.tr("receipt.print_thermal"), ButtonKind::secondary))
+        out.push_back(intent::print_receipt(PrintTarget::thermal));
+      if (rv.can_print_thermal && rv.can_print_pdf) vspace(ui, th.gap * 0.5f);
+      if (rv.can_print_pdf && button(ui, ui.tr("receipt.print_pdf"), ButtonKind::secondary))
+        out.push_back(intent::print_receipt(PrintTarget::pdf));
+    }
+    if (!rv.print_notice.empty())
+      notice(ui, ui.tr(rv.print_notice), rv.print_failed ? th.danger_soft : th.success_soft,
+             rv.print_failed ? th.danger : th.success);
+    vspace(ui, th.gap * 0.5f);
   }
   notice(ui, ui.tr("receipt.keep"), th.accent_soft, th.accent_dark);
   end_touch_scroll(ui);

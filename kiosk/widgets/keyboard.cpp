@@ -64,19 +64,21 @@ std::vector<Row> layout(const Ui& ui, KeyboardMode mode, bool upper, bool method
       rows.push_back(r3);
       Row r4{Key{upper ? "abc" : "ABC", "{shift}", 1.5f, KeyKind::special}};
       for (auto& k : letters("zxcvbnm")) r4.push_back(k);
-      r4.push_back(letter("-"));
+      // Addresses need "," and "/" ("Số 12/3, thôn Đông"); names "-" and ".".
+      r4.push_back(letter(","));
       r4.push_back(letter("."));
+      r4.push_back(letter("-"));
       rows.push_back(r4);
       if (method_key) {
         // Telex or VNI: people learned one or the other; one touch switches.
         const bool vni = ui.input_method && *ui.input_method == InputMethod::vni;
         rows.push_back(Row{{ui.i18n.format("kb.method", {vni ? "VNI" : "Telex"}), "{method}", 2.5f, KeyKind::special},
-                           {ui.tr("kb.clear"), "{clear}", 2, KeyKind::special},
-                           {ui.tr("kb.space"), "{space}", 3.5f, KeyKind::special},
+                           {ui.tr("kb.clear"), "{clear}", 2, KeyKind::special}, letter("/"),
+                           {ui.tr("kb.space"), "{space}", 4, KeyKind::special},
                            {ui.tr("kb.done"), "{done}", 2, KeyKind::done}});
       } else {
-        rows.push_back(Row{{ui.tr("kb.clear"), "{clear}", 2.5f, KeyKind::special},
-                           {ui.tr("kb.space"), "{space}", 5, KeyKind::special},
+        rows.push_back(Row{{ui.tr("kb.clear"), "{clear}", 2.5f, KeyKind::special}, letter("/"),
+                           {ui.tr("kb.space"), "{space}", 5.5f, KeyKind::special},
                            {ui.tr("kb.done"), "{done}", 2.5f, KeyKind::done}});
       }
       break;
@@ -206,8 +208,10 @@ KeyboardResult keyboard(Ui& ui, std::u32string& text, KeyboardMode mode, Keyboar
   ui.reg.keyboard_visible = true;
   ui.reg.keyboard_mode = mode;
   ui.reg.input_method = ui.input_method ? *ui.input_method : InputMethod::telex;
-  const bool upper =
-      mode == KeyboardMode::telex && (state.shift || (capitalize_words && (text.empty() || text.back() == U' ')));
+  // Shift inverts the automatic case: at the start of a word of a name it
+  // gives a small letter ("Nguyễn văn" is rare, "Trạm y tế xã" is not).
+  const bool automatic = capitalize_words && (text.empty() || text.back() == U' ');
+  const bool upper = mode == KeyboardMode::telex && (state.shift != automatic);
   const auto rows = layout(ui, mode, upper, ui.input_method != nullptr);
   const float gap = key_gap(ui);
   const float width = avail_width(ui);

@@ -26,12 +26,20 @@ AppState busy_session() {
   s.service_code = "1.001193";
   s.service_record = std::make_shared<const domain::Service>();
   s.submit.service_code = "1.001193";
+  s.submit.id_number = U"025190001234";
   s.submit.name = U"Nguyễn Văn An";
+  s.submit.birth_date = U"05031990";
+  s.submit.sex = domain::Sex::male;
+  s.submit.address = U"Khu 3, xã Tân Lạc";
   s.submit.phone = U"0912345678";
+  s.submit.from_card = true;
+  s.submit.form["child_name"] = U"Nguyễn Văn Bình";
   auto page = std::make_shared<ScannedPage>();
   page->jpeg = {0xFF, 0xD8, 0xFF};
-  s.submit.page = page;
-  s.submit.preview.id = &s;  // any non-null texture handle
+  s.submit.documents.push_back(DocumentItem{"Giấy chứng sinh", true, 1, 0, "", {}});
+  s.submit.documents[0].pages.push_back(PageView{page, TextureView{&s, 10, 10}, 1});  // any non-null texture handle
+  s.submit.postal[2] = U"Số 12/3, thôn Đông";
+  s.submit.consent = true;
   s.submit.submit_request = 7;
   Receipt r;
   r.code = "H41.26.01-260305-0001";
@@ -60,7 +68,9 @@ AppState busy_session() {
 TEST(Session, ABusySessionHoldsPersonalDataAndTheProbeSaysWhere) {
   const AppState s = busy_session();
   const auto left = personal_data_left(s);
-  for (const char* where : {"submit.name", "submit.phone", "submit.scanned_page", "submit.preview_texture", "receipt",
+  for (const char* where : {"submit.id_number", "submit.name", "submit.birth_date", "submit.sex", "submit.address",
+                            "submit.phone", "submit.citizen_card", "submit.form", "submit.scanned_pages",
+                            "submit.postal_address", "submit.consent", "receipt",
                             "receipt.qr_texture", "status.code", "status.secret", "status.result", "catalog.query",
                             "status.camera", "status.camera_preview"})
     EXPECT_NE(std::find(left.begin(), left.end(), where), left.end()) << where;
@@ -68,14 +78,14 @@ TEST(Session, ABusySessionHoldsPersonalDataAndTheProbeSaysWhere) {
 
 TEST(Session, IdleResetLeavesNoPersonalDataAndGoesHome) {
   AppState s = busy_session();
-  std::weak_ptr<const ScannedPage> page = s.submit.page;
+  std::weak_ptr<const ScannedPage> page = s.submit.documents[0].pages[0].page;
   Preferences defaults;
   wipe_session(s, true, defaults);
   EXPECT_TRUE(personal_data_left(s).empty());
   EXPECT_EQ(s.screen, ScreenId::home);
   EXPECT_TRUE(s.history.empty());
   EXPECT_TRUE(page.expired()) << "the scanned page's bytes are freed, not just unreferenced by the view";
-  EXPECT_FALSE(s.submit.preview.id);
+  EXPECT_TRUE(s.submit.documents.empty());
   EXPECT_FALSE(s.receipt.receipt);
   EXPECT_TRUE(s.status.code.empty());
   EXPECT_TRUE(s.status.secret.empty());
