@@ -1196,15 +1196,19 @@ void App::prepare_receipt(const Receipt& r) {
     f.result_place = tidy_name(v.postal[2]) + ", " + tidy_name(v.postal[3]) + ", " + tidy_name(v.postal[4]);
   else if (f.delivery == domain::ResultDelivery::at_desk && agency) f.result_place = agency->name + ", " + agency->address;
   if (r.payment_method) f.fee.method = domain::payment_method_from_string(*r.payment_method);
-  // Bank transfer: the VietQR code of the agency's account, the fee and the
-  // dossier code as the purpose (docs/vietqr.md).
+  // Bank transfer: the VietQR code of the account of the agency that decides
+  // the dossier (the service's, whose code the dossier carries — not always
+  // the kiosk's office), the fee and the dossier code as the purpose
+  // (docs/vietqr.md).
+  const domain::Agency* payee = s && state_.catalog ? state_.catalog->agency(s->agency) : nullptr;
+  if (!payee) payee = agency;
   view.bank_qr = {};
   bank_qr_texture_.reset();
-  if (f.fee.method == domain::PaymentMethod::bank_transfer && agency && agency->bank && f.fee.amount_vnd > 0) {
-    if (auto transfer = domain::dossier_fee_transfer(*agency->bank, f.fee.amount_vnd, r.code)) {
+  if (f.fee.method == domain::PaymentMethod::bank_transfer && payee && payee->bank && f.fee.amount_vnd > 0) {
+    if (auto transfer = domain::dossier_fee_transfer(*payee->bank, f.fee.amount_vnd, r.code)) {
       if (auto payload = domain::build_vietqr(*transfer)) {
         f.fee.vietqr_payload = *payload;
-        f.fee.account = agency->bank;
+        f.fee.account = payee->bank;
         f.fee.transfer_purpose = transfer->purpose;
         view.bank_purpose = transfer->purpose;
         const int module = std::max(4, static_cast<int>(8 * theme_.s));

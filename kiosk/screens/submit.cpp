@@ -75,23 +75,26 @@ void step_layout(Ui& ui, std::string_view id, const StepLayout& layout) {
   const Theme& th = ui.th;
   const float kb_h = layout.typing ? keyboard_height(ui, layout.mode) : 0;
   if (ui.landscape) {
-    // Content and actions left; the keyboard right, at the bottom.
+    // The step's header across the screen; the content left (all of its
+    // height scrolls); the actions right, above the keyboard while typing.
+    if (layout.header) layout.header();
     Columns cols = begin_columns(ui, std::string(id) + "-cols", 0.5f);
-    begin_touch_scroll(ui, std::string(id) + "-left", ImGui::GetContentRegionAvail().y - layout.actions_h);
+    begin_touch_scroll(ui, std::string(id) + "-left", ImGui::GetContentRegionAvail().y);
     layout.content();
     end_touch_scroll(ui);
-    layout.actions();
     next_column(ui, cols);
     if (layout.typing) {
+      layout.actions();
       ui.keyboard_room = ImGui::GetContentRegionAvail().y;
       const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, layout.mode);
       if (room > 0) vspace(ui, room);
       layout.keyboard();
       ui.keyboard_room = 0;
-    } else if (layout.aside) {
-      begin_touch_scroll(ui, std::string(id) + "-right", ImGui::GetContentRegionAvail().y);
-      layout.aside();
+    } else {
+      begin_touch_scroll(ui, std::string(id) + "-right", std::max(100 * th.s, ImGui::GetContentRegionAvail().y - layout.actions_h));
+      if (layout.aside) layout.aside();
       end_touch_scroll(ui);
+      layout.actions();
     }
     end_columns(ui, cols);
     return;
@@ -100,6 +103,7 @@ void step_layout(Ui& ui, std::string_view id, const StepLayout& layout) {
   // reach while typing) and the keyboard.
   const float bottom = layout.actions_h + (layout.typing ? kb_h + th.gap * 0.5f : 0);
   begin_touch_scroll(ui, std::string(id) + "-body", std::max(200 * th.s, ImGui::GetContentRegionAvail().y - bottom));
+  if (layout.header) layout.header();
   layout.content();
   if (layout.aside) layout.aside();
   end_touch_scroll(ui);
@@ -112,7 +116,9 @@ void step_layout(Ui& ui, std::string_view id, const StepLayout& layout) {
 
 float actions_height(const Ui& ui, int buttons) {
   const Theme& th = ui.th;
-  return static_cast<float>(buttons) * (th.button_h + th.gap * 0.5f) + th.gap * 0.5f;
+  // Each button and each space before it is an ImGui item: item spacing too.
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  return static_cast<float>(buttons) * (th.button_h + th.gap * 0.5f + 2 * spacing) + th.gap * 0.5f;
 }
 
 void error_notice(Ui& ui, const std::string& key) {
@@ -212,8 +218,8 @@ void applicant_step(Ui& ui, AppState& state, Intents& out) {
   layout.typing = v.typing && v.focus != ApplicantField::sex;
   layout.mode = focused.mode;
   layout.actions_h = actions_height(ui, 1);
+  layout.header = [&] { step_header(ui, state, SubmitStep::applicant); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::applicant);
     if (v.from_card) {
       badge(ui, ui.tr("submit.from_card"), th.success_soft, th.success);
       vspace(ui, th.gap * 0.5f);
@@ -306,8 +312,8 @@ void form_step(Ui& ui, AppState& state) {
   layout.typing = focused && typed_field(focused->type);
   layout.mode = focused ? field_keyboard(focused->type) : KeyboardMode::telex;
   layout.actions_h = actions_height(ui, 1);
+  layout.header = [&] { step_header(ui, state, SubmitStep::form); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::form);
     for (const auto& f : form.fields) {
       if (!domain::is_visible(form, f, values)) continue;
       const std::string label = (en && !f.label_en.empty() ? f.label_en : f.label_vi) + (f.required ? " *" : "");
@@ -421,8 +427,8 @@ void delivery_step(Ui& ui, AppState& state) {
       vspace(ui, 8 * th.s);
     }
   };
+  layout.header = [&] { step_header(ui, state, SubmitStep::delivery); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::delivery);
     const std::int64_t fee = s->base_fee();
     field_row(ui, ui.tr("submit.fee"), fee > 0 ? format_vnd(fee) : ui.tr("submit.no_fee"));
     vspace(ui, th.gap * 0.5f);
@@ -430,7 +436,9 @@ void delivery_step(Ui& ui, AppState& state) {
     choose(ui.tr("service.delivery"), rules.delivery, v.delivery);
     if (fee > 0 && v.payment && *v.payment < rules.payment.size() &&
         rules.payment[*v.payment] == domain::PaymentMethod::bank_transfer) {
-      const domain::Agency* a = state.agency();
+      // The account of the agency that decides the dossier (its receipt's VietQR).
+      const domain::Agency* a = state.catalog ? state.catalog->agency(s->agency) : nullptr;
+      if (!a) a = state.agency();
       notice(ui, ui.tr(a && a->bank ? "submit.bank_note" : "submit.bank_missing"), th.accent_soft, th.accent_dark);
     }
     if (domain::paper_dossier_by_post_required(*s, false))
@@ -489,8 +497,8 @@ void consent_step(Ui& ui, AppState& state) {
   SubmitView& v = state.submit;
   StepLayout layout;
   layout.actions_h = actions_height(ui, 1);
+  layout.header = [&] { step_header(ui, state, SubmitStep::consent); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::consent);
     const Card card = begin_card(ui);
     text(ui, ui.tr("consent.what"), ui.fonts.bold, th.text);
     text(ui, ui.tr("consent.what_text"), ui.fonts.body, th.text);
@@ -541,8 +549,8 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
   };
   StepLayout layout;
   layout.actions_h = actions_height(ui, 1) + (v.submit_error ? 120 * th.s : 0);
+  layout.header = [&] { step_header(ui, state, SubmitStep::review); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::review);
     {
       const Card card = begin_card(ui);
       section_heading(ui, ui.tr("submit.applicant_title"));
