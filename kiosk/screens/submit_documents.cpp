@@ -133,7 +133,10 @@ void item_view(Ui& ui, AppState& state, Intents& out) {
       const float saved = ui.inset_right;
       ImGui::PushItemWidth(box_w);
       ui.inset_right = 0;
-      ImGui::BeginChild(("##page-actions-" + n).c_str(), ImVec2(box_w, th.button_h * 2 + th.gap * 0.5f), false,
+      // Two buttons, the space between and the item spacing after each: the
+      // "Xoá trang N" button was cut off at its bottom.
+      const float actions_h = th.button_h * 2 + th.gap * 0.25f + 2 * ImGui::GetStyle().ItemSpacing.y;
+      ImGui::BeginChild(("##page-actions-" + n).c_str(), ImVec2(box_w, actions_h), false,
                         ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoBackground);
       if (button(ui, ui.i18n.format("submit.rescan_page", {n}), ButtonKind::quiet))
         out.push_back(intent::start_scan(index, false, static_cast<int>(i)));
