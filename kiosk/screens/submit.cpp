@@ -75,26 +75,40 @@ void step_layout(Ui& ui, std::string_view id, const StepLayout& layout) {
   const Theme& th = ui.th;
   const float kb_h = layout.typing ? keyboard_height(ui, layout.mode) : 0;
   if (ui.landscape) {
-    // The step's header across the screen; the content left (all of its
-    // height scrolls); the actions right, above the keyboard while typing.
-    if (layout.header) layout.header();
+    // Landscape has little height. Typing: the content and the actions left,
+    // the keyboard right with the whole height. Otherwise the step's header
+    // across the screen, the content left, the actions right at the bottom.
+    if (!layout.typing && layout.header) layout.header();
     Columns cols = begin_columns(ui, std::string(id) + "-cols", 0.5f);
-    begin_touch_scroll(ui, std::string(id) + "-left", ImGui::GetContentRegionAvail().y);
+    begin_touch_scroll(ui, std::string(id) + "-left",
+                       ImGui::GetContentRegionAvail().y - (layout.typing ? layout.actions_h : 0));
     layout.content();
     end_touch_scroll(ui);
+    if (layout.typing) layout.actions();
     next_column(ui, cols);
     if (layout.typing) {
-      layout.actions();
       ui.keyboard_room = ImGui::GetContentRegionAvail().y;
       const float room = ImGui::GetContentRegionAvail().y - keyboard_height(ui, layout.mode);
       if (room > 0) vspace(ui, room);
       layout.keyboard();
       ui.keyboard_room = 0;
     } else {
-      begin_touch_scroll(ui, std::string(id) + "-right", std::max(100 * th.s, ImGui::GetContentRegionAvail().y - layout.actions_h));
-      if (layout.aside) layout.aside();
-      end_touch_scroll(ui);
-      layout.actions();
+      const float room = ImGui::GetContentRegionAvail().y - layout.actions_h;
+      if (layout.aside && room > 100 * th.s) {
+        begin_touch_scroll(ui, std::string(id) + "-right", room);
+        layout.aside();
+        end_touch_scroll(ui);
+      } else if (room > 0) {
+        vspace(ui, room);
+      }
+      if (room < 0) {
+        // Large text: the actions are taller than the column; they scroll.
+        begin_touch_scroll(ui, std::string(id) + "-actions", ImGui::GetContentRegionAvail().y);
+        layout.actions();
+        end_touch_scroll(ui);
+      } else {
+        layout.actions();
+      }
     }
     end_columns(ui, cols);
     return;

@@ -101,8 +101,8 @@ void item_view(Ui& ui, AppState& state, Intents& out) {
   StepLayout layout;
   const int buttons = v.scanning ? 0 : (state.scanner_feeder ? 3 : 2);
   layout.actions_h = actions_height(ui, buttons);
+  layout.header = [&] { step_header(ui, state, SubmitStep::documents); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::documents);
     text(ui, d.name, ui.fonts.heading, th.text);
     if (const std::string counts = counts_line(ui, d); !counts.empty()) text(ui, counts, ui.fonts.body, th.muted);
     if (!d.note.empty()) text(ui, d.note, ui.fonts.small, th.muted);
@@ -175,8 +175,8 @@ void checklist_view(Ui& ui, AppState& state) {
   SubmitView& v = state.submit;
   StepLayout layout;
   layout.actions_h = actions_height(ui, 1);
+  layout.header = [&] { step_header(ui, state, SubmitStep::documents); };
   layout.content = [&] {
-    step_header(ui, state, SubmitStep::documents);
     text(ui, ui.tr("submit.checklist_intro"), ui.fonts.body, th.text);
     vspace(ui, th.gap * 0.5f);
     for (std::size_t i = 0; i < v.documents.size(); ++i) {

@@ -16,14 +16,14 @@ void step_header(Ui& ui, const AppState& state, SubmitStep step);
 // citizen came from there to change something.
 void go_next(AppState& state, SubmitStep from);
 
-// A step's frame: content that scrolls, then the keyboard while typing or the
-// actions (the "Tiếp tục" button). Landscape: the keyboard (or the aside)
-// takes the right column.
+// A step's frame: the header and content that scroll, the actions (the
+// "Tiếp tục" button) and the keyboard while typing. Landscape: the header
+// across, the content left, the actions and keyboard (or the aside) right.
 struct StepLayout {
   bool typing = false;
   KeyboardMode mode = KeyboardMode::telex;
   float actions_h = 0;
-  std::function<void()> content, keyboard, actions, aside;
+  std::function<void()> header, content, keyboard, actions, aside;
 };
 void step_layout(Ui& ui, std::string_view id, const StepLayout& layout);
 float actions_height(const Ui& ui, int buttons);
