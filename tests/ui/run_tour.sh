@@ -12,6 +12,9 @@
 #   --stop-hub           stop the hub: the main tour runs with the hub unreachable
 #   --camera-receipt     the kiosk's camera sees the published receipt's QR code
 #   --camera-text TEXT   the kiosk's camera sees a QR code that is not a receipt
+#   --print-thermal      kiosk.toml [printer] thermal = a file in the work directory
+#                        (the receipt printer); after the main tour the file must hold
+#                        one whole ESC/POS receipt whose QR code is the published dossier's
 # Checks after the main tour:
 #   --dossiers N         exactly N dossiers are on the hub (a stopped hub is started again)
 #   --said TEXT          the read-aloud said TEXT (the kiosk writes speech to WAV files)
@@ -25,7 +28,7 @@ SAID=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --prepare|--act|--camera-text) STEPS+=("$1" "$2"); shift 2 ;;
-    --stop-hub|--camera-receipt) STEPS+=("$1"); shift ;;
+    --stop-hub|--camera-receipt|--print-thermal) STEPS+=("$1"); shift ;;
     --dossiers) DOSSIERS=$2; shift 2 ;;
     --said) SAID+=("$2"); shift 2 ;;
     --) shift; break ;;
@@ -84,6 +87,7 @@ rm -rf "$SHOTS"
 mkdir -p "$SHOTS"
 
 EXTRA=()
+PRINTER=
 n=0
 set -- "${STEPS[@]+"${STEPS[@]}"}"
 while [ $# -gt 0 ]; do
@@ -117,6 +121,12 @@ while [ $# -gt 0 ]; do
       "$BIN/motcua-qr-frame" --text "$2" "$WORK/foreign-qr.png"
       EXTRA+=(--camera "file:$WORK/foreign-qr.png")
       shift 2 ;;
+    --print-thermal)
+      # The kiosk opens a printer device without O_CREAT: the "device" exists.
+      PRINTER=$WORK/thermal-printer.bin
+      : > "$PRINTER"
+      printf '\n[printer]\nthermal = "%s"\n' "$PRINTER" >> "$WORK/kiosk/kiosk.toml"
+      shift ;;
   esac
 done
 # Speech goes to WAV files: no sound card needed, and as fast as espeak-ng.
@@ -135,6 +145,13 @@ for words in "${SAID[@]+"${SAID[@]}"}"; do
   fi
   echo "read aloud: \"$words\""
 done
+
+# What went to the receipt printer: one receipt, the published dossier's QR code.
+if [ -n "$PRINTER" ]; then
+  [ -n "$(var code)" ] && [ -n "$(var secret)" ] || { echo "--print-thermal: no tour published a code and secret"; exit 1; }
+  "$BIN/motcua-escpos-read" "$PRINTER" --receipt "$(var code)" "$(var secret)" || {
+    echo "the printed receipt is not the dossier's"; exit 1; }
+fi
 
 # The dossiers submitted in the tours are on the hub exactly once, sealed.
 if [ -n "$DOSSIERS" ]; then
