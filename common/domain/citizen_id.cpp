@@ -1,5 +1,7 @@
 #include "motcua/domain/citizen_id.hpp"
 
+#include "motcua/domain/citizen_id_qr.hpp"
+
 namespace motcua::domain {
 
 std::string_view to_string(Sex s) { return s == Sex::female ? "female" : "male"; }
@@ -18,20 +20,10 @@ Result<std::string> validate_citizen_id(std::string_view id, std::optional<calen
     if (c < '0' || c > '9') return fail(Errc::invalid_argument, "an ID number has digits only");
     digits.push_back(c);
   }
-  if (digits.size() != 12) return fail(Errc::invalid_argument, "an ID number has 12 digits");
-  const int province = std::stoi(digits.substr(0, 3));
-  if (province < 1 || province > 96)
-    return fail(Errc::invalid_argument, "an ID number starts with a province code 001–096");
-  const int century_sex = digits[3] - '0';
-  if (birth_date) {
-    const int century = birth_date->year / 100 - 19;  // 0 for 1900–1999
-    if (century < 0 || century > 4 || century_sex / 2 != century)
-      return fail(Errc::invalid_argument, "the ID number's 4th digit does not match the birth year's century");
-    if (std::stoi(digits.substr(4, 2)) != birth_date->year % 100)
-      return fail(Errc::invalid_argument, "the ID number's 5th and 6th digits are not the birth year's last two");
-  }
-  if (sex && (century_sex % 2 == 1) != (*sex == Sex::female))
-    return fail(Errc::invalid_argument, "the ID number's 4th digit does not match the sex");
+  // One rule for the number, wherever it comes from: typed here or read from
+  // the card's QR code (citizen_id_qr.hpp, the 63 province codes).
+  const std::optional<int> year = birth_date ? std::optional<int>(birth_date->year) : std::nullopt;
+  if (auto ok = check_citizen_id_number(digits, year, sex); !ok) return fail(ok.error());
   return digits;
 }
 

@@ -23,7 +23,9 @@ std::optional<Sex> sex_from_string(std::string_view);  // the same keys
 // 2000s: 2/3; 2100s: 4/5; 2200s: 6/7; 2300s: 8/9), 2 digits for the last two of
 // the birth year, 6 random digits.
 //
-// Spaces are tolerated and removed; returns the 12 digits. When a birth date
+// Spaces are tolerated and removed; returns the 12 digits. The number itself
+// is checked by check_citizen_id_number (citizen_id_qr.hpp), the one rule the
+// kiosk's typed ID, the card's QR code and the hub share. When a birth date
 // and/or sex are given, the century/sex digit and the year digits must agree
 // with them (a typo in either is caught before the dossier leaves the kiosk).
 Result<std::string> validate_citizen_id(std::string_view id,
