@@ -594,6 +594,9 @@ void review_step(Ui& ui, AppState& state, Intents& out) {
       edit(SubmitStep::form, "submit.edit_form");
       end_card(ui, card);
     }
+  };
+  // Landscape: documents, fee and delivery beside the applicant, above "Xác nhận".
+  layout.aside = [&] {
     {
       const Card card = begin_card(ui);
       section_heading(ui, ui.tr("submit.documents"));
