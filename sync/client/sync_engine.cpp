@@ -232,18 +232,33 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
     if (!ack) return stop_with(ack.error());
     if (entry.state == OutboxState::queued || !entry.official_code || *entry.official_code != ack->code)
       out.progress.created = *ack;
+    auto missing = [&](const OutboxDocument& doc) {
+      return std::find(ack->missing_documents.begin(), ack->missing_documents.end(), doc.id) !=
+             ack->missing_documents.end();
+    };
     bool announced = false;
+    auto announce = [&] {
+      // Recorded (and shown) now, in the recorder's next batch, instead of
+      // after the uploads with the seal.
+      std::lock_guard lock(m);
+      outcomes.push_back({{entry.client_id, out.progress.created, std::nullopt, std::nullopt}, std::nullopt});
+      announced = true;
+      cv.notify_all();
+    };
+    // A dossier queued moments ago without a leased code: a citizen is at the
+    // screen and the kiosk's worker waits (BackendConfig::official_code_wait)
+    // for this code to print on the receipt — it should not wait for the
+    // upload too (1.5 s for 1.8 MB at 10 Mbit/s). Older dossiers, a backlog
+    // draining, keep their one commit per dossier.
+    const bool code_is_new = !entry.official_code || *entry.official_code != ack->code;
+    if (out.progress.created && code_is_new && clock_.now() - entry.created_at <= config_.announce_code_within &&
+        std::any_of(entry.documents.begin(), entry.documents.end(), missing))
+      announce();
     for (const auto& doc : entry.documents) {
-      if (std::find(ack->missing_documents.begin(), ack->missing_documents.end(), doc.id) == ack->missing_documents.end())
-        continue;
+      if (!missing(doc)) continue;
       const bool large = doc.size > kUploadChunk;
-      if (large && out.progress.created && !announced) {
-        // A long upload ahead: the official code is recorded (and shown) now.
-        std::lock_guard lock(m);
-        outcomes.push_back({{entry.client_id, out.progress.created, std::nullopt, std::nullopt}, std::nullopt});
-        announced = true;
-        cv.notify_all();
-      }
+      // A long upload ahead: the official code is recorded (and shown) now.
+      if (large && out.progress.created && !announced) announce();
       // Resumable (tus 1.0.0, docs/uploads.md). The upload URL of a document
       // larger than one chunk is kept in the outbox row, so a kiosk killed
       // mid-upload resumes where the hub is. A smaller one is sent again whole

@@ -2,7 +2,9 @@
 // bundle): a citizen who submits while the hub is up gets the hub's official
 // code on the receipt; one who submits just after the hub went away gets the
 // provisional code at once, not after the worker has waited out
-// official_code_wait for a code that cannot come.
+// official_code_wait for a code that cannot come; and on a slow link the hub's
+// code reaches the receipt as soon as the hub answered the dossier's create,
+// not after its documents are uploaded.
 
 #include <gtest/gtest.h>
 
@@ -16,7 +18,9 @@
 #include <variant>
 #include <vector>
 
+#include "fault/fault_proxy.hpp"
 #include "model/backend.hpp"
+#include "motcua/client/kiosk_store.hpp"
 #include "motcua/client/sync_engine.hpp"
 #include "motcua/domain/dossier_code.hpp"
 #include "support/hub_process.hpp"
@@ -165,4 +169,35 @@ TEST(BackendWithHub, AHubThatJustWentAwayDoesNotKeepTheCitizenWaiting) {
   // The header then shows the kiosk offline (published after the receipt).
   EXPECT_TRUE(!screen.backend().sync_status().online ||
               screen.wait_for([&](BackendEvent&) { return !screen.backend().sync_status().online; }, 30s));
+}
+
+TEST(BackendWithHub, OnASlowLinkTheHubsCodeIsOnTheReceiptBeforeTheUploadEnds) {
+  test::TempDir tmp;
+  test::HubProcess hub(tmp.path());
+  const auto dir = synced_kiosk(hub);
+  // The office's uplink: 40 KB/s, so the dossier's 500 KB of documents take
+  // about 12 s to go up — far longer than the worker waits for the code.
+  const auto port = std::stoi(hub.url().substr(hub.url().rfind(':') + 1));
+  fault::FaultProxy link("127.0.0.1", port);
+  link.set_bandwidth(40 * 1024);
+  auto config = config_for(hub, dir, 4s);
+  config.hub->base_url = link.url();
+  Screen screen(config);
+  screen.backend().start();
+  ASSERT_TRUE(screen.wait_online(60s));
+  delete_leases(dir);
+
+  const auto receipt = screen.submit(death_registration(), 30s);
+  ASSERT_TRUE(receipt);
+  EXPECT_FALSE(receipt->provisional) << "the worker gave up waiting for the hub's code: " << receipt->code;
+  EXPECT_NE(receipt->code, receipt->provisional_code);
+  // The code came while the documents were still going up.
+  SystemClock clock;
+  auto store = client::KioskStore::open(dir, clock);
+  ASSERT_TRUE(store);
+  auto entry = store->find(receipt->client_id);
+  ASSERT_TRUE(entry && *entry);
+  EXPECT_EQ((*entry)->state, client::OutboxState::created);
+  EXPECT_EQ((*entry)->official_code, receipt->code);
+  link.set_bandwidth(0);  // the rest goes up at once: the engine stops after it
 }

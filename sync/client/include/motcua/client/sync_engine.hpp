@@ -45,6 +45,11 @@ struct SyncConfig {
   // the hub): a backlog drains while one dossier waits on the hub's disk or the
   // link's latency. 1: one after the other.
   int parallel_dossiers = 4;
+  // A dossier queued at most this long ago gets the official code the hub's
+  // create answered recorded at once, before its documents go up: the kiosk's
+  // worker is waiting for it to print the receipt (it waits 2.5 s at most).
+  // Older dossiers get theirs recorded with the seal, one commit per dossier.
+  std::chrono::milliseconds announce_code_within{10000};
   std::string version = MOTCUA_VERSION;
 };
 
