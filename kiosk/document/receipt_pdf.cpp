@@ -230,11 +230,15 @@ Result<HPDF_Font> load_font(HPDF_Doc pdf, const std::filesystem::path& file) {
 
 std::string count_text(int n) { return n > 0 ? two(n) : "—"; }
 
-std::string contacts_line(const domain::Agency& a) {
-  std::string s = a.name;
+std::string contacts_line(const domain::Agency& a) { return agency_contacts(a, " · ", a.name); }
+
+}  // namespace
+
+std::string agency_contacts(const domain::Agency& a, std::string_view separator, std::string first) {
+  std::string s = std::move(first);
   auto add = [&](std::string_view label, const std::string& v) {
     if (v.empty()) return;
-    s += s.empty() ? "" : " · ";
+    if (!s.empty()) s += separator;
     s += label;
     s += v;
   };
@@ -244,8 +248,6 @@ std::string contacts_line(const domain::Agency& a) {
   add("Giờ làm việc: ", a.hours);
   return s;
 }
-
-}  // namespace
 
 std::string form01_time(TimePoint t) {
   const VietnamTime v = to_vietnam(t);

@@ -81,6 +81,11 @@ Result<std::vector<std::uint8_t>> render_receipt_pdf(const FormReceipt& receipt,
 Result<void> write_receipt_pdf(const std::filesystem::path& path, const FormReceipt& receipt, ReceiptPaper paper,
                                const ReceiptFontFiles& fonts = {});
 
+// The agency's contacts as the receipt's foot prints them: "Địa chỉ: …",
+// "Điện thoại: …", "Email: …", "Giờ làm việc: …" (the empty ones left out),
+// joined by `separator`, after `first` when it is not empty.
+std::string agency_contacts(const domain::Agency& agency, std::string_view separator, std::string first = {});
+
 // Form 01, items 4 and 5: "10 giờ 32 phút, ngày 05 tháng 03 năm 2026" (Vietnam time).
 std::string form01_time(TimePoint t);
 // 8000 → "8.000 đồng" (Vietnamese digit grouping).

@@ -25,20 +25,7 @@ std::string counts(const document::ReceiptDocument& d) {
   return s;
 }
 
-std::string contacts(const domain::Agency& a) {
-  std::string s;
-  auto add = [&](std::string_view label, const std::string& v) {
-    if (v.empty()) return;
-    s += s.empty() ? "" : "\n";
-    s += label;
-    s += v;
-  };
-  add("Địa chỉ: ", a.address);
-  add("Điện thoại: ", a.phone);
-  add("Email: ", a.email);
-  add("Giờ làm việc: ", a.hours);
-  return s;
-}
+std::string contacts(const domain::Agency& a) { return document::agency_contacts(a, "\n"); }
 
 }  // namespace
 

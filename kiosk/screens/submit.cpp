@@ -514,20 +514,13 @@ void consent_step(Ui& ui, AppState& state) {
   layout.header = [&] { step_header(ui, state, SubmitStep::consent); };
   layout.content = [&] {
     const Card card = begin_card(ui);
-    text(ui, ui.tr("consent.what"), ui.fonts.bold, th.text);
-    text(ui, ui.tr("consent.what_text"), ui.fonts.body, th.text);
-    vspace(ui, 10 * th.s);
-    text(ui, ui.tr("consent.why"), ui.fonts.bold, th.text);
-    text(ui, ui.tr("consent.why_text"), ui.fonts.body, th.text);
-    vspace(ui, 10 * th.s);
-    text(ui, ui.tr("consent.who"), ui.fonts.bold, th.text);
-    text(ui, ui.tr("consent.who_text"), ui.fonts.body, th.text);
-    vspace(ui, 10 * th.s);
-    text(ui, ui.tr("consent.keep"), ui.fonts.bold, th.text);
-    text(ui, ui.tr("consent.keep_text"), ui.fonts.body, th.text);
-    vspace(ui, 10 * th.s);
-    text(ui, ui.tr("consent.rights"), ui.fonts.bold, th.text);
-    text(ui, ui.tr("consent.rights_text"), ui.fonts.body, th.text);
+    // What is collected, why, who may see it, how long, the citizen's rights.
+    constexpr const char* kParts[] = {"consent.what", "consent.why", "consent.who", "consent.keep", "consent.rights"};
+    for (const char* part : kParts) {
+      if (part != kParts[0]) vspace(ui, 10 * th.s);
+      text(ui, ui.tr(part), ui.fonts.bold, th.text);
+      text(ui, ui.tr(std::string(part) + "_text"), ui.fonts.body, th.text);
+    }
     end_card(ui, card);
     vspace(ui, th.gap * 0.5f);
     if (button(ui, (v.consent ? "•  " : "") + ui.tr("consent.agree"),
