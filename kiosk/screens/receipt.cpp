@@ -11,6 +11,42 @@
 
 namespace motcua::kiosk {
 
+namespace {
+
+// Printing: the thermal slip and/or the office's A5 printer, with what became
+// of the last print right under the buttons (pinned above "Về trang chủ", so
+// the citizen sees it without scrolling).
+float print_area_height(const Ui& ui, const ReceiptView& rv) {
+  if (!rv.can_print_thermal && !rv.can_print_pdf) return 0;
+  const Theme& th = ui.th;
+  const float spacing = ImGui::GetStyle().ItemSpacing.y;
+  float h = th.button_h + th.gap * 0.5f + 2 * spacing;
+  if (!rv.print_notice.empty())
+    h += measure(ui.fonts.body, ui.tr(rv.print_notice), avail_width(ui) - 2 * th.pad).y + 2 * th.pad + th.gap * 0.5f + spacing;
+  return h;
+}
+
+void print_area(Ui& ui, const ReceiptView& rv, Intents& out) {
+  if (!rv.can_print_thermal && !rv.can_print_pdf) return;
+  const Theme& th = ui.th;
+  if (!rv.print_notice.empty())
+    notice(ui, ui.tr(rv.print_notice), rv.print_failed ? th.danger_soft : th.success_soft,
+           rv.print_failed ? th.danger : th.success);
+  if (rv.printing) {
+    button(ui, ui.tr("receipt.printing"), ButtonKind::quiet);
+    return;
+  }
+  const bool both = rv.can_print_thermal && rv.can_print_pdf;
+  const float w = both ? (avail_width(ui) - th.gap) * 0.5f : 0;
+  if (rv.can_print_thermal && button(ui, ui.tr("receipt.print_thermal"), ButtonKind::secondary, w))
+    out.push_back(intent::print_receipt(PrintTarget::thermal));
+  if (both) ImGui::SameLine(0, th.gap);
+  if (rv.can_print_pdf && button(ui, ui.tr("receipt.print_pdf"), ButtonKind::secondary, w))
+    out.push_back(intent::print_receipt(PrintTarget::pdf));
+}
+
+}  // namespace
+
 void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   const Theme& th = ui.th;
   if (!state.receipt.receipt) {
@@ -24,9 +60,11 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   Columns cols;
   if (ui.landscape) {
     cols = begin_columns(ui, "##receipt", 0.5f);
-    begin_touch_scroll(ui, "##receipt-left", ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f);
+    begin_touch_scroll(ui, "##receipt-left",
+                       ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f - print_area_height(ui, state.receipt));
   } else {
-    begin_touch_scroll(ui, "##receipt", ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f);
+    begin_touch_scroll(ui, "##receipt",
+                       ImGui::GetContentRegionAvail().y - th.button_h - th.gap * 1.5f - print_area_height(ui, state.receipt));
   }
   // Success header: a green disc with a check mark.
   {
@@ -78,6 +116,7 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   if (ui.landscape) {
     end_touch_scroll(ui);
     vspace(ui, th.gap * 0.5f);
+    print_area(ui, state.receipt, out);
     if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(intent::home());
     next_column(ui, cols);
     begin_touch_scroll(ui, "##receipt-right", ImGui::GetContentRegionAvail().y);
@@ -132,23 +171,6 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
     text(ui, ui.i18n.format("receipt.bank_note", {state.receipt.bank_purpose}), ui.fonts.body, th.text);
     end_card(ui, card);
   }
-  // Printing: the thermal slip and/or the office's A5 printer.
-  if (state.receipt.can_print_thermal || state.receipt.can_print_pdf) {
-    const ReceiptView& rv = state.receipt;
-    if (rv.printing) {
-      text(ui, ui.tr("receipt.printing"), ui.fonts.heading, th.text);
-    } else {
-      if (rv.can_print_thermal && button(ui, ui.tr("receipt.print_thermal"), ButtonKind::secondary))
-        out.push_back(intent::print_receipt(PrintTarget::thermal));
-      if (rv.can_print_thermal && rv.can_print_pdf) vspace(ui, th.gap * 0.5f);
-      if (rv.can_print_pdf && button(ui, ui.tr("receipt.print_pdf"), ButtonKind::secondary))
-        out.push_back(intent::print_receipt(PrintTarget::pdf));
-    }
-    if (!rv.print_notice.empty())
-      notice(ui, ui.tr(rv.print_notice), rv.print_failed ? th.danger_soft : th.success_soft,
-             rv.print_failed ? th.danger : th.success);
-    vspace(ui, th.gap * 0.5f);
-  }
   notice(ui, ui.tr("receipt.keep"), th.accent_soft, th.accent_dark);
   end_touch_scroll(ui);
   if (ui.landscape) {
@@ -157,6 +179,7 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
   }
 
   vspace(ui, th.gap * 0.5f);
+  print_area(ui, state.receipt, out);
   if (button(ui, ui.tr("nav.home_full"), ButtonKind::primary)) out.push_back(intent::home());
 }
 
