@@ -7,7 +7,8 @@
 // page's rows (a quarter of them, spread over the page), confirmed by one
 // encode of the whole page and, if that misses, a binary search over the
 // remaining range. Below the lowest readable quality the page drops to a lower
-// resolution (300 → 200 → 150 dpi) rather than to an unreadable quality.
+// resolution (300 → 200 → 150 dpi) rather than to an unreadable quality, and
+// if even that misses, the JPEG is re-coded losslessly as progressive.
 // Grey pages stay grey, and a colour scan of a page with no colour on it is
 // stored grey (a third of the data for the same text).
 
@@ -31,6 +32,9 @@ struct CompressOptions {
   // Paper noise snapped to white (see clean_background): most of a noisy
   // scan's bytes are spent on the paper, not the text.
   bool clean_background = true;
+  // When even the lowest resolution at min_quality misses the target, the JPEG
+  // is re-coded as progressive (lossless, ~10 % smaller) before giving up.
+  bool progressive_when_over = true;
   int preview_max_width = 720, preview_max_height = 1024;
 };
 
@@ -40,6 +44,7 @@ struct CompressedPage {
   int channels = 1;                    // 1 grey, 3 colour
   int quality = 0;
   bool within_target = false;  // false: even the lowest resolution at min_quality was larger
+  bool progressive = false;    // re-coded losslessly as progressive to fit (see progressive_when_over)
   int page_encodes = 0;        // whole-page JPEG encodes the search used
   int sample_encodes = 0;      // encodes of a quarter-page sample
   // RGB24, aspect ratio of the page, at most preview_max_width × preview_max_height.

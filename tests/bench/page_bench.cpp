@@ -45,6 +45,7 @@ void BM_CompressPage(benchmark::State& state) {
   state.counters["dpi"] = last.dpi;
   state.counters["channels"] = last.channels;
   state.counters["fits"] = last.within_target ? 1 : 0;
+  state.counters["progressive"] = last.progressive ? 1 : 0;
   state.counters["page_enc"] = last.page_encodes;
   state.counters["sample_enc"] = last.sample_encodes;
   state.counters["preview_w"] = last.preview_width;

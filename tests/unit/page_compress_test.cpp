@@ -261,3 +261,36 @@ TEST(PageCompress, AFullPageOfSmallTextFallsToALowerResolutionNotToMush) {
   EXPECT_TRUE(out->within_target) << out->jpeg.size() << " bytes at " << out->dpi << " dpi";
   EXPECT_LE(out->jpeg.size(), 250u * 1024);
 }
+
+TEST(PageCompress, AFullColourPageOfSmallTextWithASealFitsByALosslessReCodingNotALowerQuality) {
+  // The worst case: dense 11 pt text and a red seal, in colour. At 150 dpi and
+  // quality 40 its baseline JPEG is ~254 KB; re-coded as progressive (the same
+  // coefficients) it fits, and it decodes to exactly the same pixels.
+  const auto page = test::text_page({.layout = test::PageLayout::dense_text, .channels = 3, .colour_stamp = true});
+  auto out = compress_page(page.view());
+  ASSERT_TRUE(out) << out.error().describe();
+  EXPECT_EQ(out->channels, 3) << "the seal keeps the page in colour";
+  EXPECT_EQ(out->dpi, 150);
+  EXPECT_GE(out->quality, 40) << "not below the readable quality";
+  EXPECT_TRUE(out->within_target) << out->jpeg.size() << " bytes";
+  EXPECT_LE(out->jpeg.size(), 250u * 1024);
+  EXPECT_TRUE(out->progressive);
+
+  CompressOptions baseline;
+  baseline.progressive_when_over = false;
+  auto before = compress_page(page.view(), baseline);
+  ASSERT_TRUE(before);
+  EXPECT_FALSE(before->within_target) << "without the re-coding it misses (this is what the re-coding is for)";
+  EXPECT_FALSE(before->progressive);
+  EXPECT_EQ(before->quality, out->quality);
+  const Decoded a = decode_grey(out->jpeg), b = decode_grey(before->jpeg);
+  ASSERT_EQ(a.width, b.width);
+  EXPECT_EQ(a.grey, b.grey) << "lossless: the same page";
+  EXPECT_LT(out->jpeg.size(), before->jpeg.size() * 95 / 100);
+}
+
+TEST(PageCompress, PagesThatFitAreNotReCoded) {
+  auto out = compress_page(grey_a4().view());
+  ASSERT_TRUE(out);
+  EXPECT_FALSE(out->progressive) << "baseline JPEG, the cheaper encode, whenever it fits";
+}
