@@ -15,7 +15,10 @@
 // fresh hub; runs alternate raw and drain, with the disk flushed before each.
 // Afterwards the hub is checked: every dossier sealed, every document received.
 //
-// usage: motcua_drain_bench [DOSSIERS=500] [DOCS=3] [DOC_BYTES=1000000] [RUNS=3] [COURIERS=SyncConfig's default]
+// usage: motcua_drain_bench [DOSSIERS=500] [DOCS=3] [DOC_BYTES=1000000] [RUNS=3] [COURIERS=SyncConfig's default] [early]
+// early: every dossier's official code is recorded before its upload, as for a
+// dossier a citizen waits for (SyncConfig::announce_code_within of a day), to
+// measure what that extra commit per dossier would cost a drain.
 // MOTCUA_TEST_HUB_DB=postgres runs the hub on PostgreSQL (tests/support/hub_process.hpp).
 // Prints figures; never fails on a goal (benchmarks measure, docs judge).
 
@@ -27,6 +30,7 @@
 #include <iostream>
 #include <mutex>
 #include <random>
+#include <string>
 
 #include "motcua/client/kiosk_store.hpp"
 #include "motcua/client/sync_engine.hpp"
@@ -110,7 +114,7 @@ Raw raw_transfer(test::HubProcess& hub, const stdfs::path& kiosk, const stdfs::p
   return r;
 }
 
-Figures run_once(int run, int dossiers, int docs, std::size_t doc_bytes, int couriers) {
+Figures run_once(int run, int dossiers, int docs, std::size_t doc_bytes, int couriers, bool early) {
   Figures f;
   test::TempDir dir;
   test::HubProcess hub(dir.path());
@@ -161,6 +165,7 @@ Figures run_once(int run, int dossiers, int docs, std::size_t doc_bytes, int cou
     bool changed = false;
     auto config = hub.sync_config(kiosk);
     if (couriers > 0) config.parallel_dossiers = couriers;
+    if (early) config.announce_code_within = std::chrono::hours(24);
     client::SyncEngine engine(config, clock);
     engine.set_listener([&](client::SyncEvent) {
       std::lock_guard lock(m);
@@ -222,12 +227,13 @@ int main(int argc, char** argv) {
   const auto doc_bytes = static_cast<std::size_t>(argc > 3 ? std::stoll(argv[3]) : 1000000);
   const int runs = argc > 4 ? std::stoi(argv[4]) : 3;
   const int couriers = argc > 5 ? std::stoi(argv[5]) : 0;
+  const bool early = argc > 6 && std::string(argv[6]) == "early";
   log::set_level(log::Level::warn);
   try {
     std::vector<double> ratios, sealed_ratios, drains, raws, sealed_raws;
     std::int64_t bytes = 0;
     for (int run = 1; run <= runs; ++run) {
-      const auto f = run_once(run, dossiers, docs, doc_bytes, couriers);
+      const auto f = run_once(run, dossiers, docs, doc_bytes, couriers, early);
       if (f.drain_s <= 0 || f.raw_s <= 0) continue;
       bytes = f.bytes;
       ratios.push_back(f.drain_s / f.raw_s);
