@@ -248,8 +248,14 @@ class BodyWriter {
 
  private:
   bool hashing() const { return chunk_hash_ != nullptr || document_hash_ != nullptr; }
+  // The chunk's checksum and the running document hash, each on its own
+  // helper when both are wanted: SHA-256 is the hub's largest cost per byte,
+  // and two hashes in a row would make the hashing helper the slowest of the
+  // three while a core is free.
+  bool two_hashers() const { return chunk_hash_ != nullptr && document_hash_ != nullptr; }
+  int helpers() const { return 1 + (two_hashers() ? 2 : hashing() ? 1 : 0); }
 
-  enum class Role { hash, write };
+  enum class Role { hash, document_hash, write };
 
   // Gives the full block to the helpers (started with the first one) once
   // they are done with the previous block.
@@ -265,17 +271,21 @@ class BodyWriter {
       try {
         writer_ = std::thread([this] { run(Role::write); });
         if (hashing()) hasher_ = std::thread([this] { run(Role::hash); });
+        if (two_hashers()) document_hasher_ = std::thread([this] { run(Role::document_hash); });
       } catch (const std::system_error&) {
         inline_ = true;  // no thread to spare: in line, from now on
       }
     }
     if (inline_) {
       lock.unlock();
-      if (hashing()) do_hash();
+      if (hashing()) {
+        do_hash();
+        if (two_hashers()) do_document_hash();
+      }
       do_write();
       return !error_;
     }
-    busy_ = hashing() ? 2 : 1;
+    busy_ = helpers();
     ++generation_;
     work_.notify_all();
     return true;
@@ -290,6 +300,7 @@ class BodyWriter {
       seen = generation_;
       lock.unlock();
       if (role == Role::hash) do_hash();
+      else if (role == Role::document_hash) do_document_hash();
       else do_write();
       lock.lock();
       --busy_;
@@ -299,13 +310,17 @@ class BodyWriter {
 
   // Between hand-overs `writing_` is only read (by both helpers); pos_ and
   // error_ belong to the writer, document_bytes_ to the hasher.
+  // With two hashers, do_hash() hashes the chunk and do_document_hash() the
+  // document; with one, do_hash() hashes whichever is wanted.
   void do_hash() {
     const std::string_view block(writing_.data(), writing_.size());
     if (chunk_hash_ != nullptr) chunk_hash_->update(block);
-    if (document_hash_ != nullptr) {
-      document_hash_->update(block);
-      document_bytes_ += static_cast<std::int64_t>(block.size());
-    }
+    if (document_hash_ != nullptr && !two_hashers()) do_document_hash();
+  }
+
+  void do_document_hash() {
+    document_hash_->update(std::string_view(writing_.data(), writing_.size()));
+    document_bytes_ += static_cast<std::int64_t>(writing_.size());
   }
 
   void do_write() {
@@ -339,6 +354,7 @@ class BodyWriter {
     work_.notify_all();
     if (writer_.joinable()) writer_.join();
     if (hasher_.joinable()) hasher_.join();
+    if (document_hasher_.joinable()) document_hasher_.join();
   }
 
   int fd_;
@@ -355,7 +371,7 @@ class BodyWriter {
   std::uint64_t generation_ = 0;  // blocks handed over
   std::mutex mutex_;
   std::condition_variable work_, idle_;
-  std::thread writer_, hasher_;
+  std::thread writer_, hasher_, document_hasher_;
 };
 
 // A refused request's body: a small one is read and dropped, so that clients
