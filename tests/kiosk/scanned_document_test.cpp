@@ -26,6 +26,7 @@
 #include "motcua/domain/dossier_code.hpp"
 #include "motcua/util/fs.hpp"
 #include "support/sample_receipt.hpp"
+#include "support/sane_child.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace motcua;
@@ -134,27 +135,53 @@ TEST(ScannedDocument, PagesFromTheSaneTestBackendBecomeAPdfPopplerReads) {
   kiosk::SaneScanner colour_scanner("test:0", size);
 
   test::TempDir dir;
+  // Scanned in a child process (support/sane_child.hpp: libsane's reader
+  // thread can leave a lock held); the child sends back each page as
+  // "width dpi channels within_target quality bytes\n" and the JPEG.
+  const std::string got = test::isolated([&] {
+    std::string out;
+    for (auto* scanner : {&grey_scanner, &colour_scanner}) {
+      std::vector<kiosk::RawPage> raw;
+      kiosk::ScanCallbacks cb;
+      cb.page = [&](kiosk::RawPage&& p) {
+        raw.push_back(std::move(p));
+        return true;
+      };
+      const auto outcome = scanner->scan(kiosk::ScanRequest{}, cb);  // the flatbed at 300 dpi
+      if (outcome.error) return "scan failed: " + outcome.error->detail;
+      if (raw.size() != 1 || raw[0].dpi != 300) return std::string("expected one 300 dpi page");
+      auto page = compress_page(PageView{raw[0].pixels, raw[0].width, raw[0].height, raw[0].channels, raw[0].dpi});
+      if (!page) return "compress: " + page.error().describe();
+      out += std::to_string(raw[0].width) + " " + std::to_string(page->dpi) + " " + std::to_string(page->channels) + " " +
+             std::to_string(page->within_target ? 1 : 0) + " " + std::to_string(page->quality) + " " +
+             std::to_string(page->jpeg.size()) + "\n";
+      out.append(reinterpret_cast<const char*>(page->jpeg.data()), page->jpeg.size());
+    }
+    return out;
+  });
   std::vector<CompressedPage> pages;
-  for (auto* scanner : {&grey_scanner, &colour_scanner}) {
-    std::vector<kiosk::RawPage> raw;
-    kiosk::ScanCallbacks cb;
-    cb.page = [&](kiosk::RawPage&& p) {
-      raw.push_back(std::move(p));
-      return true;
-    };
-    const auto outcome = scanner->scan(kiosk::ScanRequest{}, cb);  // the flatbed at 300 dpi
-    ASSERT_FALSE(outcome.error) << outcome.error->detail;
-    ASSERT_EQ(raw.size(), 1u);
-    EXPECT_EQ(raw[0].dpi, 300);
-    EXPECT_NEAR(raw[0].width, 2362, 2);
-    auto page = compress_page(PageView{raw[0].pixels, raw[0].width, raw[0].height, raw[0].channels, raw[0].dpi});
-    ASSERT_TRUE(page) << page.error().describe();
+  std::size_t at = 0;
+  for (int i = 0; i < 2; ++i) {
+    const auto eol = got.find('\n', at);
+    ASSERT_NE(eol, std::string::npos) << got.substr(0, 200);
+    int width = 0, within = 0;
+    std::size_t bytes = 0;
+    CompressedPage page;
+    ASSERT_EQ(std::sscanf(got.c_str() + at, "%d %d %d %d %d %zu", &width, &page.dpi, &page.channels, &within,
+                          &page.quality, &bytes),
+              6)
+        << got.substr(at, 200);
+    ASSERT_LE(eol + 1 + bytes, got.size());
+    page.within_target = within != 0;
+    page.jpeg.assign(got.begin() + static_cast<std::ptrdiff_t>(eol + 1),
+                     got.begin() + static_cast<std::ptrdiff_t>(eol + 1 + bytes));
+    at = eol + 1 + bytes;
+    EXPECT_NEAR(width, 2362, 2);
     // Both fit; the colour pattern (hard colour edges everywhere, unlike a
     // document) only at 150 dpi, quality 40, re-coded as progressive.
-    EXPECT_TRUE(page->within_target) << page->jpeg.size() << " bytes at " << page->dpi << " dpi, quality "
-                                     << page->quality;
-    EXPECT_LE(page->jpeg.size(), 250u * 1024);
-    pages.push_back(std::move(*page));
+    EXPECT_TRUE(page.within_target) << page.jpeg.size() << " bytes at " << page.dpi << " dpi, quality " << page.quality;
+    EXPECT_LE(page.jpeg.size(), 250u * 1024);
+    pages.push_back(std::move(page));
   }
   EXPECT_EQ(pages[0].channels, 1) << "the grey scan stays grey";
   EXPECT_EQ(pages[1].channels, 3) << "the colour pattern keeps its colour";

@@ -34,11 +34,13 @@
 #include "app/i18n.hpp"
 #include "devices/sane_scanner.hpp"
 #include "devices/scan_service.hpp"
+#include "support/sane_child.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace motcua;
 using namespace motcua::kiosk;
 using namespace std::chrono_literals;
+using motcua::test::isolated;
 
 namespace {
 
@@ -170,68 +172,6 @@ class ScanWaiter {
   std::condition_variable cv_;
   std::uint64_t wakes_ = 0;
 };
-
-// The test backend injects a fault by failing sane_read at once, while its
-// reader thread may still be starting. sane_cancel then cancels that thread
-// asynchronously (libsane's sanei_thread, pthread build), and a cancel landing
-// in the reader's first malloc leaves a lock held: the process hangs in
-// sane_cancel for good (about 1 run in 10 on a loaded machine; seen in
-// malloc's arena lock and in ld.so's lock). That is libsane's bug, not the
-// kiosk's, so fault scans run in a child process with a deadline: a hung child
-// is killed and the scan tried again.
-std::optional<std::string> run_in_child(const std::function<std::string()>& body, std::chrono::seconds limit) {
-  int fds[2];
-  if (::pipe(fds) != 0) return std::nullopt;
-  std::fflush(nullptr);
-  const pid_t pid = ::fork();
-  if (pid < 0) return std::nullopt;
-  if (pid == 0) {
-    ::close(fds[0]);
-    std::string out;
-    try {
-      out = body();
-    } catch (const std::exception& e) {
-      out = std::string("exception: ") + e.what();
-    }
-    for (std::size_t at = 0; at < out.size();) {
-      const ssize_t n = ::write(fds[1], out.data() + at, out.size() - at);
-      if (n <= 0) break;
-      at += static_cast<std::size_t>(n);
-    }
-    ::_exit(0);  // no atexit handlers: the parent owns the temp directories
-  }
-  ::close(fds[1]);
-  std::string out;
-  bool finished = false;
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  for (;;) {
-    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) break;
-    pollfd p{fds[0], POLLIN, 0};
-    if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[4096];
-    const ssize_t n = ::read(fds[0], buf, sizeof buf);
-    if (n <= 0) {
-      finished = true;
-      break;
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fds[0]);
-  if (!finished) ::kill(pid, SIGKILL);
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  if (!finished || !WIFEXITED(status)) return std::nullopt;
-  return out;
-}
-
-std::string isolated(const std::function<std::string()>& body) {
-  for (int attempt = 1; attempt <= 4; ++attempt) {
-    if (auto out = run_in_child(body, 30s)) return *out;
-    std::fprintf(stderr, "note: libsane hung in sane_cancel (attempt %d); trying again\n", attempt);
-  }
-  return "(hung every time)";
-}
 
 // "ok", or the failure's kind (as a number) and detail: "2|page 1: sane_read: Document feeder jammed".
 std::string outcome(const std::optional<ScanError>& error) {
