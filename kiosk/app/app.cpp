@@ -876,7 +876,6 @@ void App::idle_reset() {
 
 std::vector<std::string> App::personal_data_probe() const {
   std::vector<std::string> left = personal_data_left(state_);
-  if (preview_texture_) left.emplace_back("preview texture");
   if (!page_textures_.empty()) left.emplace_back("scanned page previews");
   if (bank_qr_texture_) left.emplace_back("bank transfer QR texture");
   if (qr_texture_) left.emplace_back("receipt QR texture");
@@ -897,7 +896,6 @@ void App::reset_session(bool preferences) {
   // Privacy: nothing a citizen typed or scanned survives going home
   // (app/session.cpp); the textures showing the scan and the receipt's QR go too.
   wipe_session(state_, preferences, defaults_);
-  preview_texture_.reset();
   qr_texture_.reset();
   bank_qr_texture_.reset();
   free_pages();
@@ -1150,9 +1148,8 @@ void App::drain_scanner(bool& changed) {
     } else if (auto* done = std::get_if<ScanDone>(&event)) {
       v.scanning = false;
       v.replace_page = -1;
-      // A feeder that emptied after some pages is a normal end.
-      const bool normal_end = done->error && done->error->kind == ScanErrorKind::no_docs && done->pages > 0;
-      if (done->error && done->error->kind != ScanErrorKind::cancelled && !normal_end) v.scan_error = done->error->kind;
+      // A feeder that empties after some pages ends without an error (ScanService).
+      if (done->error && done->error->kind != ScanErrorKind::cancelled) v.scan_error = done->error->kind;
     }
   }
   const ScanProgress p = scanner_->progress();
@@ -1164,7 +1161,6 @@ void App::drain_scanner(bool& changed) {
 
 void App::free_pages() {
   page_textures_.clear();
-  preview_texture_.reset();
 }
 
 void App::prepare_receipt(const Receipt& r) {
@@ -1210,7 +1206,6 @@ void App::prepare_receipt(const Receipt& r) {
         f.fee.vietqr_payload = *payload;
         f.fee.account = payee->bank;
         f.fee.transfer_purpose = transfer->purpose;
-        view.bank_purpose = transfer->purpose;
         const int module = std::max(4, static_cast<int>(8 * theme_.s));
         if (auto qr = make_qr(*payload, module))
           view.bank_qr = make_texture(bank_qr_texture_, qr->rgba.data(), qr->width, qr->height, true, true);

@@ -199,7 +199,6 @@ class App {
   std::optional<ImGuiSession> imgui_;
   Texture qr_texture_;
   Texture bank_qr_texture_;
-  Texture preview_texture_;
   Texture camera_texture_;
   // The scanned pages' previews, by PageView::texture.
   std::map<std::uint64_t, Texture> page_textures_;

@@ -134,7 +134,6 @@ struct ReceiptView {
   // Level 4 paid by bank transfer: the VietQR code of the agency's account,
   // the fee and the dossier code (docs/vietqr.md), for a banking app.
   TextureView bank_qr;
-  std::string bank_purpose;  // the transfer's purpose as encoded
   // What the printers print (Circular 03/2025 form 01), made when the receipt
   // arrived — the wizard's data is gone by then.
   std::optional<document::FormReceipt> printable;

@@ -1,8 +1,6 @@
 #include "devices/sane_scanner.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 #include <charconv>
 #include <cctype>
 #include <cmath>
@@ -226,16 +224,7 @@ ScanResult<RawPage> read_page(SANE_Handle h, int index, int dpi, std::size_t lim
   for (;;) {
     SANE_Int len = 0;
     const SANE_Status st = sane_read(h, buf.data(), static_cast<SANE_Int>(buf.size()), &len);
-    if (st == SANE_STATUS_EOF) {
-      // Backends read through a helper thread (sanei_thread) that sane_start
-      // and sane_cancel cancel asynchronously. At EOF it has closed its pipe
-      // but may still be exiting; cancelled right then, it can die holding
-      // the dynamic loader's lock and a later sane_exit (dlclose) waits
-      // forever — seen here with the `test` backend. A short pause lets it
-      // finish first; a page takes far longer than this to scan.
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      break;
-    }
+    if (st == SANE_STATUS_EOF) break;
     if (st != SANE_STATUS_GOOD) return tl::unexpected(scan_error_from_sane(st, "sane_read"));
     const auto n = static_cast<std::size_t>(std::max<SANE_Int>(len, 0));
     if (data.size() + n > limit) return tl::unexpected(too_large(data.size() + n, limit));

@@ -168,7 +168,7 @@ void draw_receipt(Ui& ui, AppState& state, Intents& out) {
       field_row(ui, ui.tr("receipt.fee"), format_vnd(p->fee.amount_vnd));
       field_row(ui, p->fee.account->bank_name, p->fee.account->account + "\n" + p->fee.account->account_name);
     }
-    text(ui, ui.i18n.format("receipt.bank_note", {state.receipt.bank_purpose}), ui.fonts.body, th.text);
+    text(ui, ui.i18n.format("receipt.bank_note", {state.receipt.printable ? state.receipt.printable->fee.transfer_purpose : std::string()}), ui.fonts.body, th.text);
     end_card(ui, card);
   }
   notice(ui, ui.tr("receipt.keep"), th.accent_soft, th.accent_dark);

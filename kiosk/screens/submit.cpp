@@ -63,7 +63,7 @@ void go_next(AppState& state, SubmitStep from) {
   v.typing = false;
   v.postal_typing = false;
   v.form_focus.clear();
-  if (v.review_seen && !(from == SubmitStep::applicant && v.documents.empty())) {
+  if (v.review_seen) {
     v.step = SubmitStep::review;
     return;
   }

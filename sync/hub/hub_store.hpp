@@ -14,6 +14,7 @@
 #include "motcua/domain/lifecycle.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "motcua/util/clock.hpp"
+#include "motcua/util/json.hpp"
 #include "motcua/util/error.hpp"
 
 namespace motcua::hub {
@@ -126,5 +127,20 @@ struct HubPaths;
 // DATA/hub.db; postgresql://… or postgres://… → PostgreSQL (postgres_store.hpp);
 // sqlite:PATH or a plain path → SQLite at that path.
 Result<std::unique_ptr<HubStore>> open_store(const std::string& db_spec, const HubPaths& paths, const Clock& clock);
+
+// A dossier's opened personal data as both stores keep it (the `personal`
+// column: protocol::PersonalData as JSON) into its detail; absent or
+// unreadable leaves the name and phone the columns gave.
+inline void apply_personal_data(protocol::DossierDetail& d, const std::optional<std::string>& stored) {
+  if (!stored) return;
+  auto j = parse_json(*stored);
+  if (!j) return;
+  auto p = protocol::personal_data_from_json(*j);
+  if (!p) return;
+  d.applicant = std::move(p->applicant);
+  d.form = p->form.value_or(domain::FormValues{});
+  d.postal_address = std::move(p->postal_address);
+  d.consent = std::move(p->consent);
+}
 
 }  // namespace motcua::hub

@@ -1100,14 +1100,7 @@ class PostgresStore final : public HubStore {
     d.summary = summary_from(*r, one, **wt);
     d.client_id = r->text(0, kClientId);
     d.applicant = {r->text(0, kApplicantName), r->text(0, kPhone)};
-    if (auto text = r->opt_text(0, kExtra))
-      if (auto j = parse_json(*text))
-        if (auto p = protocol::personal_data_from_json(*j)) {
-          d.applicant = std::move(p->applicant);
-          d.form = p->form.value_or(domain::FormValues{});
-          d.postal_address = std::move(p->postal_address);
-          d.consent = std::move(p->consent);
-        }
+    apply_personal_data(d, r->opt_text(0, kExtra));
     if (auto sub = parse_json(r->view(0, kSubmission))) {
       d.payment_method = opt_string(*sub, "payment_method");
       d.result_delivery = opt_string(*sub, "result_delivery");

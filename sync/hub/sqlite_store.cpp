@@ -1031,14 +1031,7 @@ class SqliteStore final : public HubStore {
     d.summary = summary_from(*q);
     d.client_id = q->text(11);
     d.applicant = {q->text(6), q->text(12)};
-    if (auto text = q->opt_text(14))
-      if (auto j = parse_json(*text))
-        if (auto p = protocol::personal_data_from_json(*j)) {
-          d.applicant = std::move(p->applicant);
-          d.form = p->form.value_or(domain::FormValues{});
-          d.postal_address = std::move(p->postal_address);
-          d.consent = std::move(p->consent);
-        }
+    apply_personal_data(d, q->opt_text(14));
     if (auto sub = parse_json(q->text(13))) {
       d.payment_method = opt_string(*sub, "payment_method");
       d.result_delivery = opt_string(*sub, "result_delivery");
