@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "motcua/crypto/hash.hpp"
+#include "motcua/protocol/chunks.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "motcua/util/log.hpp"
 
@@ -247,29 +248,6 @@ bool TusCapabilities::sha256_checksums() const {
   return has("checksum") &&
          std::find(checksum_algorithms.begin(), checksum_algorithms.end(), "sha256") != checksum_algorithms.end();
 }
-
-namespace {
-
-// The chunk schedule of precomputed digests: where chunk k starts and how long
-// it is (the last one is cut at the end of the file).
-struct Schedule {
-  std::int64_t first = 0, max = 0, length = 0;
-  // Index of the digest for [offset, offset + len), if it is one of the chunks.
-  std::optional<std::size_t> index(std::int64_t offset, std::int64_t len) const {
-    if (first <= 0) return std::nullopt;
-    std::int64_t at = 0, size = first;
-    std::size_t k = 0;
-    while (at < offset) {
-      at += size;
-      size = std::min(std::max(first, max), size * 2);
-      ++k;
-    }
-    if (at != offset || len != std::min(size, length - at)) return std::nullopt;
-    return k;
-  }
-};
-
-}  // namespace
 
 UploadDigests upload_digests(std::span<const std::uint8_t> bytes, std::int64_t first_chunk, std::int64_t max_chunk) {
   UploadDigests out;
@@ -511,7 +489,7 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
   // size, each sent with its digest and nothing hashed now. Growing them would
   // trade a round trip per chunk for hashing every byte again on the kiosk.
   // (Digests that follow the growth, upload_digests(), have both.)
-  const Schedule digests{up.chunk_digest_size, up.chunk_digest_max, length};
+  const protocol::ChunkSchedule digests{up.chunk_digest_size, up.chunk_digest_max, length};
   const bool fixed_digests_cover = up.chunk_digest_size == base_chunk && up.chunk_digest_max <= base_chunk &&
                                    static_cast<std::int64_t>(up.chunk_digests.size()) * base_chunk >= length;
   const std::int64_t max_chunk = fixed_digests_cover ? base_chunk : std::max(base_chunk, opt.max_chunk_size);
@@ -525,6 +503,14 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
   TusOutcome out;
   out.length = length;
   out.checksums = impl_->opt.checksums && caps->sha256_checksums();
+  // Digests for every chunk are declared when the upload is created: a hub
+  // that receives each chunk matching its declared digest then hashes our
+  // bytes once, not once for the chunk and again for the document
+  // (docs/uploads.md). Other tus servers keep it as one more metadata pair.
+  auto metadata = up.metadata;
+  if (out.checksums && up.chunk_digests.size() == digests.count())
+    if (auto declared = protocol::encode_declared_chunks({digests, up.chunk_digests}))
+      metadata.emplace_back(protocol::kChunksKey, std::move(*declared));
   std::string url = up.resume_url;
   std::optional<std::int64_t> offset;  // the server's, as last reported
   bool asked = false;
@@ -554,7 +540,7 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
     long status = 0;
     if (url.empty()) {
       if (creations >= 2) return fail(Errc::conflict, "the server discarded the upload of " + up.file.string() + " twice");
-      auto created = impl_->create(length, up.metadata, status);
+      auto created = impl_->create(length, metadata, status);
       if (!created) {
         if (retryable(created.error(), status)) {
           if (auto r = retry(created.error()); !r) return fail(r.error());

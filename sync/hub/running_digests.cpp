@@ -6,12 +6,12 @@
 
 namespace motcua::hub {
 
-std::optional<crypto::Sha256> RunningDigests::resume(const std::string& upload_id, const UploadPoint& at) {
+std::optional<Coverage> RunningDigests::resume(const std::string& upload_id, const UploadPoint& at) {
   std::lock_guard lock(mutex_);
   const auto it = entries_.find(upload_id);
   if (at.offset == 0) {
     if (it != entries_.end()) entries_.erase(it);
-    return crypto::Sha256();
+    return Coverage{crypto::Sha256(), true};
   }
   if (it == entries_.end()) return std::nullopt;
   if (!(it->second.at == at)) {
@@ -19,14 +19,24 @@ std::optional<crypto::Sha256> RunningDigests::resume(const std::string& upload_i
     return std::nullopt;
   }
   it->second.used = ++tick_;
-  return it->second.digest.clone();
+  if (!it->second.digest) return Coverage{std::nullopt, true};
+  return Coverage{it->second.digest->clone(), false};
 }
 
 void RunningDigests::advance(const std::string& upload_id, const UploadPoint& at, crypto::Sha256 digest) {
+  put(upload_id, Entry{std::move(digest), at, 0});
+}
+
+void RunningDigests::advance_declared(const std::string& upload_id, const UploadPoint& at) {
+  put(upload_id, Entry{std::nullopt, at, 0});
+}
+
+void RunningDigests::put(const std::string& upload_id, Entry entry) {
   std::lock_guard lock(mutex_);
   if (capacity_ == 0) return;
+  entry.used = ++tick_;
   if (auto it = entries_.find(upload_id); it != entries_.end()) {
-    it->second = Entry{std::move(digest), at, ++tick_};
+    it->second = std::move(entry);
     return;
   }
   if (entries_.size() >= capacity_) {
@@ -35,7 +45,7 @@ void RunningDigests::advance(const std::string& upload_id, const UploadPoint& at
                                          [](const auto& a, const auto& b) { return a.second.used < b.second.used; });
     entries_.erase(oldest);
   }
-  entries_.emplace(upload_id, Entry{std::move(digest), at, ++tick_});
+  entries_.emplace(upload_id, std::move(entry));
 }
 
 void RunningDigests::forget(const std::string& upload_id) {

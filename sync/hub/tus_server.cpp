@@ -19,6 +19,7 @@
 
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
+#include "motcua/protocol/chunks.hpp"
 #include "motcua/protocol/wire.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/json.hpp"
@@ -407,6 +408,18 @@ struct TusServer::Impl {
   }
 
   std::int64_t now_ms() const { return unix_millis(clock.now()); }
+
+  // The chunk digests the client declared when it created the upload (checked
+  // then), if it did.
+  static std::optional<protocol::DeclaredChunks> declared_chunks(const UploadInfo& i) {
+    auto meta = parse_metadata(i.metadata);
+    if (!meta) return std::nullopt;
+    const auto it = meta->find(std::string(protocol::kChunksKey));
+    if (it == meta->end()) return std::nullopt;
+    auto d = protocol::parse_declared_chunks(it->second, i.target.length);
+    if (!d) return std::nullopt;
+    return std::move(*d);
+  }
   bool expired(const UploadInfo& i) const { return now_ms() >= i.expires_ms; }
   std::int64_t next_expiry() const {
     return now_ms() + std::chrono::duration_cast<std::chrono::milliseconds>(opt.lifetime).count();
@@ -568,6 +581,15 @@ struct TusServer::Impl {
                                    "Upload-Metadata must name the dossier (its client id) and the document"});
     auto decl = store.declared_document(kiosk, dossier->second, document->second);
     if (!decl) return send_error(res, decl.error());
+    // The digests of the chunks the client will send (optional): checked now,
+    // so that a bad declaration is refused before any byte travels.
+    if (const auto chunks = meta->find(std::string(protocol::kChunksKey)); chunks != meta->end()) {
+      auto declared = protocol::parse_declared_chunks(chunks->second, *length);
+      if (!declared) return send_error(res, declared.error());
+      if (declared->digests.size() == 1 && crypto::hex(declared->digests.front()) != decl->sha256)
+        return send_error(res, Error{Errc::invalid_argument, "Upload-Metadata chunks: the digest of the only chunk is not the "
+                                                             "sha256 declared for document " + document->second});
+    }
     if (decl->size != *length)
       return send_error(res, Error{Errc::invalid_argument, "Upload-Length " + std::to_string(*length) +
                                                                " does not match the size declared for document " +
@@ -691,12 +713,32 @@ struct TusServer::Impl {
     using Steady = std::chrono::steady_clock;
     const auto t_start = Steady::now();
     crypto::Sha256 hash;
-    // The document's hash up to the committed offset, copied: this request
-    // feeds the copy, which replaces the kept one only once its bytes are
-    // committed, so a refused, cut or short request leaves the kept hash at
-    // the offset the client resumes from. nullopt when this process did not
-    // see every byte so far: completion then reads the file in full.
-    std::optional<crypto::Sha256> document = running.resume(id, point_of(*info));
+    // How this process vouches for the committed bytes (nullopt: it did not
+    // see every one of them, and completion reads the file in full).
+    std::optional<Coverage> cover = running.resume(id, point_of(*info));
+    const auto content_length =
+        req.has_header("Content-Length") ? parse_count(req.get_header_value("Content-Length")) : std::nullopt;
+    // This request is the chunk the client declared at creation for this
+    // offset, carrying the declared digest as its checksum, and every chunk
+    // before it was one too: the checksum alone proves these bytes are the
+    // ones the client hashed into the document's digest, so they are hashed
+    // once (docs/uploads.md, "Declared chunks").
+    bool by_declared = false;
+    if (expected && content_length && cover && cover->declared)
+      if (const auto declared = declared_chunks(*info))
+        if (const auto k = declared->schedule.index(info->offset, *content_length))
+          by_declared = declared->digests[*k] == *expected;
+    // One request with the whole document, its checksum the declared digest:
+    // the checksum is the document's hash.
+    const bool whole_document = expected && info->offset == 0 && content_length == info->target.length &&
+                                crypto::hex(*expected) == info->target.sha256;
+    // Otherwise the document's hash up to the committed offset, copied: this
+    // request feeds the copy, which replaces the kept one only once its bytes
+    // are committed, so a refused, cut or short request leaves the kept hash
+    // at the offset the client resumes from. nullopt when there is none (a
+    // full pass at completion).
+    std::optional<crypto::Sha256> document;
+    if (!by_declared && !whole_document && cover && cover->hash) document = std::move(cover->hash);
     BodyWriter writer(fd.get(), info->offset, expected ? &hash : nullptr, document ? &*document : nullptr, path);
     std::int64_t received = 0;
     bool too_long = false;
@@ -714,7 +756,8 @@ struct TusServer::Impl {
     const bool document_whole = document && writer.document_bytes() == received;
     // After a commit: the copy becomes the kept hash, or (it missed bytes) none is kept.
     auto keep_document = [&] {
-      if (document_whole) running.advance(id, point_of(*info), std::move(*document));
+      if (by_declared) running.advance_declared(id, point_of(*info));
+      else if (document_whole) running.advance(id, point_of(*info), std::move(*document));
       else running.forget(id);
     };
 
@@ -767,15 +810,19 @@ struct TusServer::Impl {
       info->offset += received;
       // The declared digest is checked here when it can be without reading
       // the file: this one request carried the whole document with a matching
-      // checksum, or the running hash covers every byte of the file. Any
-      // doubt (no running hash, or one that does not match) goes to the sink's
-      // full pass, which decides: a running hash can save time, never refuse
-      // a document or accept one on its own.
+      // checksum, every chunk matched the digest the client declared for it
+      // in the same pass as the document's, or the running hash covers every
+      // byte of the file. Any doubt (no running hash, or one that does not
+      // match) goes to the sink's full pass, which decides: a running hash can
+      // save time, never refuse a document or accept one on its own.
       const char* how = "a full pass over the file";
       bool verified = false;
       if (previous == 0 && expected && crypto::hex(*expected) == info->target.sha256) {
         verified = true;
         how = "this request's checksum";
+      } else if (by_declared) {
+        verified = true;
+        how = "the chunk digests declared at creation";
       } else if (document_whole) {
         if (crypto::hex(document->finish()) == info->target.sha256) {
           verified = true;

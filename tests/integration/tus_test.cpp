@@ -25,6 +25,7 @@
 #include "motcua/crypto/x509.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/ids.hpp"
+#include "motcua/protocol/chunks.hpp"
 #include "motcua/protocol/envelope.hpp"
 #include "support/hub_process.hpp"
 #include "support/temp_dir.hpp"
@@ -113,16 +114,19 @@ class RawTus {
 
   httplib::Result options() const { return client()->Options("/api/v1/uploads"); }
 
-  httplib::Result create(std::int64_t length, const std::string& dossier, const std::string& document) const {
-    return client()->Post("/api/v1/uploads",
-                          tus({{"Upload-Length", std::to_string(length)},
-                               {"Upload-Metadata", "dossier " + b64(dossier) + ",document " + b64(document) + ",filename " + b64("trang 1.jpg")}}),
+  // `chunks`: the value of the "chunks" metadata pair (declared chunk digests), if any.
+  httplib::Result create(std::int64_t length, const std::string& dossier, const std::string& document,
+                         const std::optional<std::string>& chunks = std::nullopt) const {
+    std::string metadata = "dossier " + b64(dossier) + ",document " + b64(document) + ",filename " + b64("trang 1.jpg");
+    if (chunks) metadata += ",chunks " + b64(*chunks);
+    return client()->Post("/api/v1/uploads", tus({{"Upload-Length", std::to_string(length)}, {"Upload-Metadata", metadata}}),
                           "", "application/octet-stream");
   }
 
   // Creates and returns the Location, failing the test otherwise.
-  std::string created(std::int64_t length, const std::string& dossier, const std::string& document) const {
-    auto r = create(length, dossier, document);
+  std::string created(std::int64_t length, const std::string& dossier, const std::string& document,
+                      const std::optional<std::string>& chunks = std::nullopt) const {
+    auto r = create(length, dossier, document, chunks);
     EXPECT_TRUE(r) << httplib::to_string(r.error());
     if (!r) return {};
     EXPECT_EQ(r->status, 201) << r->body;
@@ -950,6 +954,122 @@ TEST_F(TusUploads, ADocumentWhoseRunningHashDoesNotMatchTheDeclaredDigestIsRefus
   EXPECT_EQ(gone->status, 404);
   client::HubClient c(hub.kiosk_endpoint(kiosk));
   EXPECT_FALSE(c.seal_dossier(d.client_id()));
+}
+
+// ---- chunk digests declared at creation (docs/uploads.md, "Declared chunks")
+
+// The declaration for `file` cut into chunks of `first` bytes doubling up to `max`.
+std::string declaration(const stdfs::path& file, std::int64_t first, std::int64_t max) {
+  const auto bytes = fs::read_file(file);
+  EXPECT_TRUE(bytes);
+  const auto d = client::upload_digests(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()), first, max);
+  auto value = protocol::encode_declared_chunks(
+      {{first, max, static_cast<std::int64_t>(bytes->size())}, d.chunks});
+  EXPECT_TRUE(value);
+  return value.value_or("");
+}
+
+TEST_F(TusUploads, AnUploadWhoseChunksMatchTheirDeclaredDigestsIsCheckedByThem) {
+  // As the kiosk uploads from its outbox: digests made when the file was
+  // written, for chunks of 1, 2, 4, 4 MiB and the rest.
+  const auto d = declare(12 * MiB + 3, 71);
+  auto bytes = fs::read_file(d.file);
+  ASSERT_TRUE(bytes);
+  auto digests = client::upload_digests(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()), MiB, 4 * MiB);
+  auto options = small_chunks(MiB);
+  options.max_chunk_size = 4 * MiB;
+  options.fast_chunk = std::chrono::minutes(1);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), options);
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.chunk_digests = digests.chunks;
+  u.chunk_digest_size = MiB;
+  u.chunk_digest_max = 4 * MiB;
+  std::string url;
+  u.on_created = [&](const std::string& created) -> Result<void> {
+    url = created;
+    return {};
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->patches, 5);
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(url)), "the chunk digests declared at creation");
+
+  // A chunk refused with 460 (its bytes corrupted on the way) does not break
+  // the chain: the one sent again is the declared chunk.
+  const auto d2 = declare(3 * MiB, 72);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(3 * MiB, d2.client_id(), "d1", declaration(d2.file, MiB, MiB));
+  ASSERT_EQ(tus.patch(loc, 0, slice(d2.file, 0, MiB), sha256_b64(slice(d2.file, 0, MiB)))->status, 204);
+  const std::string second = slice(d2.file, MiB, MiB);
+  std::string corrupted = second;
+  corrupted[77] = static_cast<char>(corrupted[77] ^ 0x10);
+  EXPECT_EQ(tus.patch(loc, MiB, corrupted, sha256_b64(second))->status, 460);
+  ASSERT_EQ(tus.patch(loc, MiB, second, sha256_b64(second))->status, 204);
+  const std::string last = slice(d2.file, 2 * MiB, MiB);
+  ASSERT_EQ(tus.patch(loc, 2 * MiB, last, sha256_b64(last))->status, 204);
+  expect_received(d2);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "the chunk digests declared at creation");
+}
+
+TEST_F(TusUploads, ChunksOtherThanTheDeclaredOnesAreCheckedByAFullPass) {
+  // Chunks of 1, 2 and 1 MiB declared; the client sends 1 MiB, then the
+  // other 3 MiB at once (its link changed its mind): the declaration no
+  // longer covers the upload and the hub reads the file at completion.
+  const auto d = declare(4 * MiB, 73);
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(4 * MiB, d.client_id(), "d1", declaration(d.file, MiB, 2 * MiB));
+  ASSERT_EQ(tus.patch(loc, 0, slice(d.file, 0, MiB), sha256_b64(slice(d.file, 0, MiB)))->status, 204);
+  const std::string rest = slice(d.file, MiB, 3 * MiB);
+  ASSERT_EQ(tus.patch(loc, MiB, rest, sha256_b64(rest))->status, 204);
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "a full pass over the file");
+
+  // Bytes that are not the declared ones, sent with their own (right)
+  // checksum where a declared chunk goes: taken as a chunk, but they break
+  // the chain, and the document they make is refused at completion even
+  // though the last chunk is the declared one.
+  const auto d2 = declare(3 * MiB, 74);
+  const auto loc2 = tus.created(3 * MiB, d2.client_id(), "d1", declaration(d2.file, MiB, MiB));
+  ASSERT_EQ(tus.patch(loc2, 0, slice(d2.file, 0, MiB), sha256_b64(slice(d2.file, 0, MiB)))->status, 204);
+  std::string other = slice(d2.file, MiB, MiB);
+  other[5] = static_cast<char>(other[5] ^ 0x01);
+  ASSERT_EQ(tus.patch(loc2, MiB, other, sha256_b64(other))->status, 204);
+  const std::string last = slice(d2.file, 2 * MiB, MiB);
+  auto refused = tus.patch(loc2, 2 * MiB, last, sha256_b64(last));
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 460) << refused->body;
+  EXPECT_FALSE(stdfs::exists(blob(d2.sha256())));
+  EXPECT_FALSE(hub_logged("upload " + id_of(loc2) + " complete"));
+}
+
+TEST_F(TusUploads, ADeclarationThatDoesNotFitTheUploadIsRefusedAtCreation) {
+  const auto d = declare(3 * MiB, 75);
+  RawTus tus(hub.url(), kiosk);
+  const std::string good = declaration(d.file, MiB, MiB);  // three chunks
+  const auto refused = [&](const std::string& chunks, const std::string& why) {
+    auto r = tus.create(3 * MiB, d.client_id(), "d1", chunks);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << chunks.substr(0, 40);
+    EXPECT_NE(r->body.find(why), std::string::npos) << r->body;
+  };
+  refused(good.substr(0, good.size() - 64), "sha256 of each of the 3 chunks");  // one digest short
+  refused("1048576 1048576", "must be");
+  refused("0 1048576 " + good.substr(good.rfind(' ') + 1), "positive");
+  std::string not_hex = good;
+  not_hex.back() = 'x';
+  refused(not_hex, "not hexadecimal");
+  refused("1 0 " + std::string(64, '0'), "at most");  // 3 Mi chunks of one byte
+  // One chunk (the whole file) whose digest is not the document's.
+  refused("4194304 0 " + std::string(64, 'a'), "not the sha256 declared");
+  // The good one is taken, and the upload goes through on it.
+  const auto loc = tus.created(3 * MiB, d.client_id(), "d1", good);
+  for (std::int64_t at = 0; at < 3 * MiB; at += MiB)
+    ASSERT_EQ(tus.patch(loc, at, slice(d.file, at, MiB), sha256_b64(slice(d.file, at, MiB)))->status, 204);
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "the chunk digests declared at creation");
 }
 
 // ---- interop with independent tus implementations from the npm registry
