@@ -1,16 +1,20 @@
 // Two motcua-hub processes on one PostgreSQL database serve the same kiosks at
 // once (docs/postgres.md). Kiosks send every create to both hubs at the same
-// moment and once more, as after a lost acknowledgement, upload and seal on both
-// at once, and follow their status feed from either hub with a cursor; pairs of
-// officials on different hubs fire each transition of the same dossier at the
-// same moment; catalog imports run through both hubs meanwhile; triggers make
-// half of the feed writers slow to commit. Afterwards: no duplicate dossier, no
-// code issued twice, no gap in a day's sequence except leased codes left
-// unused, no skipped status or catalog change, no stale lookup, and exactly one
-// winner of each racing transition. Also: hubs initialising one database at the
-// same moment (migrations under an advisory lock).
+// moment and once more, as after a lost acknowledgement, upload (tus, as kiosks
+// do) and seal on both at once, and follow their status feed from either hub
+// with a cursor; pairs of officials on different hubs fire each transition of
+// the same dossier at the same moment; catalog imports run through both hubs
+// meanwhile; triggers make half of the feed writers slow to commit.
+// Afterwards: no duplicate dossier, no code issued twice, no gap in a day's
+// sequence except leased codes left unused, no skipped status or catalog
+// change, no stale lookup, and exactly one winner of each racing transition.
+// Also: a tus upload created on one hub and continued on the other (a load
+// balancer sends the next PATCH elsewhere), and hubs initialising one database
+// at the same moment (migrations under an advisory lock).
 
 #include <gtest/gtest.h>
+#include <httplib.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <barrier>
@@ -18,11 +22,17 @@
 #include <cstdio>
 #include <map>
 #include <mutex>
+#include <csignal>
+#include <fstream>
+#include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
+#include "motcua/client/tus_uploader.hpp"
 #include "motcua/crypto/hash.hpp"
 #include "motcua/crypto/random.hpp"
+#include "motcua/protocol/chunks.hpp"
 #include "motcua/util/fs.hpp"
 #include "motcua/util/ids.hpp"
 #include "support/hub_process.hpp"
@@ -168,6 +178,122 @@ std::string code_of(const std::string& agency, const std::string& day, int seq) 
   return agency + "-" + day + "-" + n;
 }
 
+// ---- raw tus requests (as tests/integration/tus_test.cpp sends them), for an
+// upload that moves between the two hubs request by request.
+
+constexpr std::int64_t MiB = 1 << 20;
+
+std::string random_bytes_of(std::int64_t size, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::string out(static_cast<std::size_t>(size), '\0');
+  for (auto& c : out) c = static_cast<char>(rng());
+  return out;
+}
+
+std::string b64(std::string_view text) {
+  return crypto::base64(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+std::string sha256_b64(std::string_view bytes) { return crypto::base64(crypto::sha256(bytes)); }
+
+class RawTus {
+ public:
+  RawTus(const std::string& url, const stdfs::path& kiosk_dir) {
+    const auto colon = url.rfind(':');
+    host_ = url.substr(8, colon - 8);
+    port_ = std::stoi(url.substr(colon + 1));
+    cert_ = (kiosk_dir / "kiosk-cert.pem").string();
+    key_ = (kiosk_dir / "kiosk-key.pem").string();
+    ca_ = (kiosk_dir / "ca.pem").string();
+  }
+  std::unique_ptr<httplib::SSLClient> client() const {
+    auto c = std::make_unique<httplib::SSLClient>(host_, port_, cert_, key_);
+    c->set_ca_cert_path(ca_.c_str());
+    c->enable_server_certificate_verification(true);
+    c->set_read_timeout(std::chrono::seconds(30));
+    return c;
+  }
+  static httplib::Headers tus(httplib::Headers h = {}) {
+    h.emplace("Tus-Resumable", "1.0.0");
+    return h;
+  }
+  std::string created(std::int64_t length, const std::string& dossier, const std::string& document,
+                      const std::optional<std::string>& chunks = std::nullopt) const {
+    std::string metadata = "dossier " + b64(dossier) + ",document " + b64(document);
+    if (chunks) metadata += ",chunks " + b64(*chunks);
+    auto r = client()->Post("/api/v1/uploads", tus({{"Upload-Length", std::to_string(length)}, {"Upload-Metadata", metadata}}),
+                            "", "application/octet-stream");
+    EXPECT_TRUE(r) << httplib::to_string(r.error());
+    if (!r) return {};
+    EXPECT_EQ(r->status, 201) << r->body;
+    return r->get_header_value("Location");
+  }
+  httplib::Result head(const std::string& location) const { return client()->Head(location.c_str(), tus()); }
+  static httplib::Headers patch_headers(std::int64_t offset, const std::string& body) {
+    return tus({{"Upload-Offset", std::to_string(offset)}, {"Upload-Checksum", "sha256 " + sha256_b64(body)}});
+  }
+  // A chunk with its sha256 as Upload-Checksum.
+  httplib::Result patch(const std::string& location, std::int64_t offset, const std::string& body) const {
+    return client()->Patch(location.c_str(), patch_headers(offset, body), body, "application/offset+octet-stream");
+  }
+
+ private:
+  std::string host_, cert_, key_, ca_;
+  int port_ = 0;
+};
+
+// The status of a request, or -1 when it got no answer.
+int status_of(const httplib::Result& r) { return r ? r->status : -1; }
+
+// Waits (with a deadline) until a file contains the text.
+bool wait_for_text(const stdfs::path& file, const std::string& text) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto content = fs::read_file(file);
+    if (content && content->find(text) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+// How a hub checked a completed upload's digest, from its log line
+// ("digest checked by …", docs/uploads.md "Completion").
+std::string digest_checked_by(const stdfs::path& log, const std::string& upload_id) {
+  const std::string marker = "upload " + upload_id + " complete:";
+  if (!wait_for_text(log, marker)) return "no completion logged";
+  const auto text = fs::read_file(log);
+  const auto at = text->find(marker);
+  const std::string line = text->substr(at, text->find('\n', at) - at);
+  const std::string by = "digest checked by ";
+  const auto how = line.find(by);
+  if (how == std::string::npos) return line;
+  return line.substr(how + by.size(), line.rfind(')') - how - by.size());
+}
+
+bool logged(const stdfs::path& log, const std::string& text) {
+  const auto content = fs::read_file(log);
+  return content && content->find(text) != std::string::npos;
+}
+
+// Whether process `pid` holds a flock() on `file`, as /proc/locks says —
+// looked at without touching the lock itself.
+bool holds_flock(pid_t pid, const stdfs::path& file) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0) return false;
+  std::ifstream locks("/proc/locks");
+  for (std::string line; std::getline(locks, line);) {
+    // "1: FLOCK  ADVISORY  WRITE 1234 08:01:5678 0 EOF"; waiters have "->" after the number.
+    std::istringstream in(line);
+    std::string number, type, kind, mode, holder, where;
+    in >> number >> type;
+    if (type == "->") in >> type;
+    in >> kind >> mode >> holder >> where;
+    if (type != "FLOCK" || holder != std::to_string(pid)) continue;
+    const auto colon = where.rfind(':');
+    if (colon != std::string::npos && where.substr(colon + 1) == std::to_string(st.st_ino)) return true;
+  }
+  return false;
+}
+
 class TwoHubs : public ::testing::Test {
  protected:
   test::TempDir dir;
@@ -220,6 +346,8 @@ TEST_F(TwoHubs, ServeTheSameKiosksWithoutDuplicatesGapsOrLostChanges) {
   auto submitter = [&](int k, int t) {
     auto a = client_a(k);
     auto b = client_b(k);
+    client::TusUploader tus_a(patient(hub_a.kiosk_endpoint(kiosk_dirs[static_cast<std::size_t>(k)])));
+    client::TusUploader tus_b(patient(hub_b.kiosk_endpoint(kiosk_dirs[static_cast<std::size_t>(k)])));
     UuidV7Generator ids{clock, [](std::span<std::uint8_t> bytes) { crypto::random_bytes(bytes); }};
     const auto& lease = leases[static_cast<std::size_t>(k)];
     for (int i = 0; i < kDossiersPerSubmitter; ++i) {
@@ -269,8 +397,9 @@ TEST_F(TwoHubs, ServeTheSameKiosksWithoutDuplicatesGapsOrLostChanges) {
         failure("cannot write " + file.string());
         continue;
       }
-      auto [ua, ub] = both_at_once([&] { return a.upload_document(s.client_id, "d1", file, s.documents[0].sha256); },
-                                   [&] { return b.upload_document(s.client_id, "d1", file, s.documents[0].sha256); });
+      // As kiosks upload (tus, docs/uploads.md): each hub gets its own upload of the document.
+      auto [ua, ub] = both_at_once([&] { return tus_a.upload(client::document_upload(s.client_id, "d1", file)); },
+                                   [&] { return tus_b.upload(client::document_upload(s.client_id, "d1", file)); });
       if (!ua || !ub) {
         failure("upload " + key + ": " + (!ua ? ua.error().message : ub.error().message));
         continue;
@@ -569,6 +698,162 @@ TEST_F(TwoHubs, ServeTheSameKiosksWithoutDuplicatesGapsOrLostChanges) {
   EXPECT_GT(skip_checks.load(), 0);
   std::printf("two hubs: %d dossiers, %ld lookups, %d feed skip checks, %zu catalog entities followed\n", total,
               lookups.load(), skip_checks.load(), replica.size());
+}
+
+TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
+  // Behind a load balancer, a kiosk's next PATCH may reach the other hub
+  // process. The upload's state lives in the shared data directory
+  // (docs/uploads.md, "Where the state lives"): either hub answers HEAD with
+  // the committed offset and takes the next chunk; the per-upload flock keeps
+  // one writer across processes; and the hub completing an upload whose
+  // chunks it did not all receive checks the document by a full pass over the
+  // file — neither its running hash nor the declared chunk digests vouch for
+  // bytes another process took.
+  std::signal(SIGPIPE, SIG_IGN);  // a hub may refuse a body without reading it
+  const auto kiosk = hub_a.make_kiosk("KIOSK-01");
+  const stdfs::path log_a = dir / "hub.log", log_b = dir / "second" / "hub.log";
+  const std::string d1 = random_bytes_of(7 * MiB + 5, 81), d2 = random_bytes_of(5 * MiB + 3, 82);
+
+  // A dossier with two multi-MB documents, declared through hub A.
+  UuidV7Generator ids{clock, [](std::span<std::uint8_t> b) { crypto::random_bytes(b); }};
+  protocol::Submission s;
+  s.client_id = ids.next().str();
+  s.service_code = kServices[0].code;
+  s.submitted_at = format_utc(clock.now());
+  s.lookup_secret = "K7QM";
+  s.sealed = hub_a.seal_for_hub(s.client_id, {"Nguyễn Văn An", "0912345678"}).envelope;
+  for (const auto& [id, bytes] : {std::pair{"d1", &d1}, std::pair{"d2", &d2}})
+    s.documents.push_back({id, "Tờ khai", "image/jpeg", static_cast<std::int64_t>(bytes->size()), crypto::sha256_hex(*bytes),
+                           std::string(protocol::kEncodingIdentity)});
+  {
+    client::HubClient c(hub_a.kiosk_endpoint(kiosk));
+    auto ack = c.create_dossier(s);
+    ASSERT_TRUE(ack) << ack.error().message;
+  }
+  RawTus a(hub_a.url(), kiosk), b(hub_b.url(), kiosk);
+  auto chunk = [](const std::string& doc, std::int64_t at, std::int64_t n) {
+    return doc.substr(static_cast<std::size_t>(at), static_cast<std::size_t>(n));
+  };
+  auto id_of = [](const std::string& location) { return location.substr(location.rfind('/') + 1); };
+
+  // ---- d1, as the kiosk sends it on a fast link: 2 MiB chunks whose digests
+  // it declared at creation. Created on A with the first chunk; the rest on B.
+  const auto d1_len = static_cast<std::int64_t>(d1.size());
+  const auto digests = client::upload_digests(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(d1.data()), d1.size()), 2 * MiB, 2 * MiB);
+  const auto declared = protocol::encode_declared_chunks({{2 * MiB, 2 * MiB, d1_len}, digests.chunks});
+  ASSERT_TRUE(declared);
+  const std::string loc1 = a.created(d1_len, s.client_id, "d1", *declared);
+  ASSERT_EQ(loc1.rfind("/api/v1/uploads/", 0), 0u) << loc1;
+  auto first = a.patch(loc1, 0, chunk(d1, 0, 2 * MiB));
+  ASSERT_EQ(status_of(first), 204) << (first ? first->body : httplib::to_string(first.error()));
+  {
+    auto h = b.head(loc1);  // the same URL path, on the other process
+    ASSERT_TRUE(h);
+    ASSERT_EQ(h->status, 200) << h->body;
+    EXPECT_EQ(h->get_header_value("Upload-Offset"), std::to_string(2 * MiB));
+    EXPECT_EQ(h->get_header_value("Upload-Length"), std::to_string(d1_len));
+  }
+  for (std::int64_t at = 2 * MiB; at < d1_len; at += 2 * MiB) {
+    auto p = b.patch(loc1, at, chunk(d1, at, std::min(2 * MiB, d1_len - at)));
+    ASSERT_EQ(status_of(p), 204) << "at " << at << ": " << (p ? p->body : httplib::to_string(p.error()));
+    EXPECT_EQ(p->get_header_value("Upload-Offset"), std::to_string(std::min(at + 2 * MiB, d1_len)));
+  }
+  EXPECT_EQ(digest_checked_by(log_b, id_of(loc1)), "a full pass over the file");
+  EXPECT_FALSE(logged(log_a, "upload " + id_of(loc1) + " complete"));
+  {
+    auto h = a.head(loc1);  // hub A learns of the completion from the shared state
+    ASSERT_TRUE(h);
+    EXPECT_EQ(h->status, 200);
+    EXPECT_EQ(h->get_header_value("Upload-Offset"), std::to_string(d1_len));
+  }
+
+  // ---- d2, 1 MiB chunks without a declaration (the running hash's case):
+  // A, then B refused while A is mid-chunk, then A, B, B, and the last on A.
+  const auto d2_len = static_cast<std::int64_t>(d2.size());
+  const std::string loc2 = a.created(d2_len, s.client_id, "d2");
+  ASSERT_FALSE(loc2.empty());
+  ASSERT_EQ(status_of(a.patch(loc2, 0, chunk(d2, 0, MiB))), 204);
+  EXPECT_EQ(b.head(loc2)->get_header_value("Upload-Offset"), std::to_string(MiB));
+
+  // Hub A receives the second chunk, and the kiosk's link stalls after its
+  // first 256 KiB: A holds the upload's lock meanwhile, and a PATCH that
+  // reaches B (the kiosk gave up on the stalled connection and retries) is
+  // answered 423 Locked.
+  const std::string second = chunk(d2, MiB, MiB);
+  const auto state_file = hub_a.hub_dir() / "uploads" / (id_of(loc2) + ".state");
+  std::mutex gate_m;
+  std::condition_variable gate_cv;
+  bool go_on = false;
+  std::optional<httplib::Result> stalled;
+  std::thread on_a([&] {
+    auto c = a.client();
+    stalled = c->Patch(
+        loc2.c_str(), RawTus::patch_headers(MiB, second), second.size(),
+        [&](std::size_t at, std::size_t length, httplib::DataSink& sink) {
+          constexpr std::size_t kStallAt = 256 * 1024;
+          if (at >= kStallAt) {
+            std::unique_lock lock(gate_m);
+            gate_cv.wait(lock, [&] { return go_on; });
+          }
+          const std::size_t n = at < kStallAt ? std::min(length, kStallAt - at) : length;
+          return sink.write(second.data() + at, n);
+        },
+        "application/offset+octet-stream");
+  });
+  auto release = [&] {
+    {
+      std::lock_guard lock(gate_m);
+      go_on = true;
+    }
+    gate_cv.notify_all();
+  };
+  bool a_holds = false;
+  for (const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+       !a_holds && std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(std::chrono::milliseconds(5)))
+    a_holds = holds_flock(hub_a.pid(), state_file);
+  EXPECT_TRUE(a_holds) << "hub A never took the lock of " << state_file;
+  if (a_holds) {
+    auto busy = b.patch(loc2, MiB, second);
+    EXPECT_EQ(status_of(busy), 423) << (busy ? busy->body : httplib::to_string(busy.error()));
+    EXPECT_EQ(b.head(loc2)->get_header_value("Upload-Offset"), std::to_string(MiB));
+  }
+  release();
+  on_a.join();
+  ASSERT_TRUE(stalled);
+  ASSERT_EQ(status_of(*stalled), 204) << (*stalled ? (*stalled)->body : httplib::to_string(stalled->error()));
+  EXPECT_EQ((*stalled)->get_header_value("Upload-Offset"), std::to_string(2 * MiB));
+
+  EXPECT_EQ(b.head(loc2)->get_header_value("Upload-Offset"), std::to_string(2 * MiB));
+  ASSERT_EQ(status_of(b.patch(loc2, 2 * MiB, chunk(d2, 2 * MiB, MiB))), 204);
+  ASSERT_EQ(status_of(b.patch(loc2, 3 * MiB, chunk(d2, 3 * MiB, MiB))), 204);
+  EXPECT_EQ(a.head(loc2)->get_header_value("Upload-Offset"), std::to_string(4 * MiB));
+  auto last = a.patch(loc2, 4 * MiB, chunk(d2, 4 * MiB, d2_len - 4 * MiB));
+  ASSERT_EQ(status_of(last), 204) << (last ? last->body : httplib::to_string(last.error()));
+  EXPECT_EQ(last->get_header_value("Upload-Offset"), std::to_string(d2_len));
+  // Hub A's running hash stopped at the chunk before B took over: not taken up.
+  EXPECT_EQ(digest_checked_by(log_a, id_of(loc2)), "a full pass over the file");
+  EXPECT_FALSE(logged(log_b, "upload " + id_of(loc2) + " complete"));
+  EXPECT_FALSE(logged(log_a, "running sha256 does not match"));
+  EXPECT_FALSE(logged(log_b, "running sha256 does not match"));
+
+  // Both documents stored byte-identical, and the dossier seals (on either hub).
+  for (const auto* doc : {&d1, &d2}) {
+    const std::string sha = crypto::sha256_hex(*doc);
+    auto stored = fs::read_file(hub_a.hub_dir() / "blobs" / sha.substr(0, 2) / sha);
+    ASSERT_TRUE(stored) << sha;
+    EXPECT_TRUE(*stored == *doc) << "stored blob differs from the document sent (" << sha << ")";
+  }
+  client::HubClient kb(hub_b.kiosk_endpoint(kiosk));
+  auto sealed = kb.seal_dossier(s.client_id);
+  ASSERT_TRUE(sealed) << sealed.error().message;
+  EXPECT_EQ(sealed->status, "submitted");
+  EXPECT_TRUE(sealed->missing_documents.empty());
+  client::HubClient ka(hub_a.kiosk_endpoint(kiosk));
+  auto again = ka.seal_dossier(s.client_id);
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->code, sealed->code);
 }
 
 TEST(PostgresHub, HubsInitialisingOneDatabaseAtOnceAllSucceedAndImportTheCatalogOnce) {
