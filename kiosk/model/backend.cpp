@@ -424,7 +424,19 @@ void Backend::handle(LookupCmd& cmd) {
     return;
   }
 
+  // A dossier still queued here — the hub has not acknowledged its create —
+  // is answered from the outbox without asking the hub: the hub cannot know
+  // it yet, and each "not found" there would count as a wrong attempt against
+  // its code (LookupGuard), so a citizen checking a queued dossier a few
+  // times would lock their own code out once it arrives.
+  if (auto own = lookup_outbox(r.code, *secret); own && own->local_state == client::OutboxState::queued) {
+    own->request = cmd.request;
+    post(std::move(*own));
+    return;
+  }
+
   bool reachable = false;
+  bool locked = false;
   if (lookup_client_) {
     auto view = lookup_client_->status(r.code, *secret);
     if (view) {
@@ -436,9 +448,10 @@ void Backend::handle(LookupCmd& cmd) {
       return;
     }
     reachable = hub_answered(view.error().code);
+    locked = view.error().code == Errc::rate_limited;
     r.detail = view.error().describe();
     // Only the error class: the detail carries the request URL, secret included.
-    if (!reachable) log::info(kLog, "status lookup: hub unreachable (" + std::string(to_string(view.error().code)) + ")");
+    if (!reachable && !locked) log::info(kLog, "status lookup: hub unreachable (" + std::string(to_string(view.error().code)) + ")");
   }
 
   // A dossier this kiosk queued and the hub has not got yet (or has not mapped
@@ -458,7 +471,9 @@ void Backend::handle(LookupCmd& cmd) {
       post(std::move(r));
       return;
     }
-    r.failure = LookupFailure::unavailable;
+    // The hub answered, but refuses this code for now (LookupGuard): say
+    // so, rather than that the system cannot be reached.
+    r.failure = locked ? LookupFailure::locked : LookupFailure::unavailable;
   } else {
     r.failure = LookupFailure::not_found;
   }

@@ -95,6 +95,7 @@ enum class LookupFailure {
   invalid_input,  // code or secret malformed
   not_found,      // no dossier with this code and secret
   unavailable,    // hub unreachable and nothing cached
+  locked,         // the hub refuses lookups of this code for a while: too many wrong secrets
 };
 
 struct LookupResult {

@@ -151,6 +151,7 @@ std::string failure_key(LookupFailure f) {
     case LookupFailure::invalid_input: return "status.err_invalid";
     case LookupFailure::not_found: return "status.err_not_found";
     case LookupFailure::unavailable: return "status.err_unavailable";
+    case LookupFailure::locked: return "status.err_locked";
   }
   return "status.err_not_found";
 }

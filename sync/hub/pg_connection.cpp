@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <chrono>
+#include <memory>
+#include <string_view>
 
 #include "motcua/util/log.hpp"
 
@@ -118,6 +120,21 @@ Result<Connection> Connection::open(const std::string& url) {
     return fail(Errc::invalid_argument, std::string("PostgreSQL: the database's encoding is ") +
                                             (enc ? enc : "unknown") +
                                             "; the hub needs UTF8 (CREATE DATABASE … ENCODING 'UTF8')");
+  // The hub answers a kiosk only once what it was sent is durably stored. A
+  // server, database or role set to synchronous_commit = off acknowledges a
+  // commit before its WAL reaches the disk (a crash can lose the last ones),
+  // so this session asks for the local flush; stricter settings (remote_write,
+  // remote_apply for a synchronous standby) are left as they are.
+  const auto exec = [&](const char* sql) {
+    std::unique_ptr<PGresult, decltype(&PQclear)> r(PQexec(c.get(), sql), &PQclear);
+    return r;
+  };
+  if (auto shown = exec("SHOW synchronous_commit"); PQresultStatus(shown.get()) == PGRES_TUPLES_OK &&
+                                                    PQntuples(shown.get()) == 1 &&
+                                                    std::string_view(PQgetvalue(shown.get(), 0, 0)) == "off") {
+    if (auto set = exec("SET synchronous_commit TO on"); PQresultStatus(set.get()) != PGRES_COMMAND_OK)
+      return fail(Errc::unavailable, "PostgreSQL: cannot set synchronous_commit: " + first_line(PQerrorMessage(c.get())));
+  }
   return Connection(std::move(c));
 }
 

@@ -201,3 +201,60 @@ TEST(BackendWithHub, OnASlowLinkTheHubsCodeIsOnTheReceiptBeforeTheUploadEnds) {
   EXPECT_EQ((*entry)->official_code, receipt->code);
   link.set_bandwidth(0);  // the rest goes up at once: the engine stops after it
 }
+
+TEST(BackendWithHub, LookingUpADossierTheHubHasNotGotDoesNotCountAgainstItsCodeButGuessingDoes) {
+  test::TempDir tmp;
+  test::HubProcess hub(tmp.path());
+  const auto dir = synced_kiosk(hub);
+  Screen screen(config_for(hub, dir, 0s));
+  screen.backend().start();
+  ASSERT_TRUE(screen.wait_online(30s));
+  // A dossier the hub keeps refusing (a service it no longer offers): it
+  // stays queued on the kiosk, under its receipt's code.
+  auto dossier = death_registration();
+  dossier.service_code = "9.999999";
+  const auto receipt = screen.submit(std::move(dossier), 30s);
+  ASSERT_TRUE(receipt);
+
+  const auto lookup = [&](const std::string& secret) {
+    const auto request = screen.backend().lookup(receipt->code, secret);
+    std::optional<LookupResult> found;
+    screen.wait_for(
+        [&](BackendEvent& e) {
+          if (auto* r = std::get_if<LookupResult>(&e); r && r->request == request) found = std::move(*r);
+          return found.has_value();
+        },
+        30s);
+    return found;
+  };
+  // The citizen checks it more times than the hub allows wrong attempts.
+  for (int i = 0; i < 8; ++i) {
+    const auto found = lookup(receipt->secret);
+    ASSERT_TRUE(found);
+    EXPECT_FALSE(found->failure) << found->detail;
+    EXPECT_EQ(found->source, LookupSource::outbox);
+  }
+  // The hub was never asked: its lockout for the code has not started, and
+  // once the dossier arrives the citizen can look it up there at once.
+  client::HubClient direct(hub.kiosk_endpoint(dir));
+  auto asked = direct.status(receipt->code, receipt->secret);
+  ASSERT_FALSE(asked);
+  EXPECT_EQ(asked.error().code, Errc::not_found) << asked.error().describe();
+
+  // Someone guessing the secret is not in the outbox's way: the hub counts
+  // the wrong attempts, and past its limit the kiosk says the code is locked
+  // for a while — not that the system cannot be reached.
+  const std::string wrong = receipt->secret == "K7QM" ? "K7QN" : "K7QM";
+  std::optional<LookupResult> last;
+  for (int i = 0; i < 6; ++i) {
+    last = lookup(wrong);
+    ASSERT_TRUE(last);
+    ASSERT_TRUE(last->failure);
+  }
+  EXPECT_EQ(*last->failure, LookupFailure::locked) << last->detail;
+  // The right secret still finds the queued dossier in the outbox.
+  const auto own = lookup(receipt->secret);
+  ASSERT_TRUE(own);
+  EXPECT_FALSE(own->failure);
+}
+

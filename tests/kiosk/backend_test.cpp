@@ -275,6 +275,44 @@ TEST_F(OfflineKiosk, SubmittingGivesAProvisionalReceiptWithoutWaitingForTheHub) 
   EXPECT_NE(second->secret.size(), 0u);
 }
 
+TEST_F(OfflineKiosk, ACatalogOlderThanTheConfiguredDaysIsFlaggedForTheBanner) {
+  // The replica was last brought up to date 6 days ago; kiosk.toml's
+  // catalog_stale_days is 7 (the default).
+  {
+    auto store = client::KioskStore::open(dir.path(), clock);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->set_meta("catalog_synced_at", format_utc(kNow - std::chrono::hours(24 * 6))));
+  }
+  auto backend = start_backend();
+  auto first = events.wait_for<SyncStatusChanged>(*backend, [](const SyncStatusChanged& s) { return s.status.hub_configured; });
+  ASSERT_TRUE(first);
+  EXPECT_FALSE(first->status.catalog_stale);
+  ASSERT_TRUE(first->status.catalog_synced_at);
+  EXPECT_EQ(*first->status.catalog_synced_at, kNow - std::chrono::hours(24 * 6));
+
+  // Two days later, still offline: the status the header shows turns stale
+  // with the next refresh (here a citizen's submission).
+  clock.advance(std::chrono::hours(48));
+  ASSERT_TRUE(submit(*backend));
+  auto stale = events.wait_for<SyncStatusChanged>(*backend, [](const SyncStatusChanged& s) { return s.status.catalog_stale; });
+  ASSERT_TRUE(stale) << "the catalog was not flagged stale after 8 days";
+  EXPECT_EQ(*stale->status.catalog_synced_at, kNow - std::chrono::hours(24 * 6));
+  backend->stop();
+
+  // A kiosk whose replica never recorded a sync is stale from the start.
+  {
+    auto store = client::KioskStore::open(dir.path(), clock);
+    ASSERT_TRUE(store);
+    ASSERT_TRUE(store->set_meta("catalog_synced_at", ""));
+  }
+  auto fresh = start_backend();
+  auto never = events.wait_for<SyncStatusChanged>(
+      *fresh, [](const SyncStatusChanged& s) { return s.status.hub_configured && !s.status.catalog_synced_at; });
+  ASSERT_TRUE(never);
+  EXPECT_TRUE(never->status.catalog_stale);
+  EXPECT_FALSE(never->status.catalog_synced_at);
+}
+
 TEST_F(OfflineKiosk, FindsItsOwnQueuedDossierByCodeAndSecret) {
   auto backend = start_backend();
   const auto receipt = submit(*backend);
