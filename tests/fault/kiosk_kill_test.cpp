@@ -14,12 +14,21 @@
 //
 // MOTCUA_FAULT_ITERATIONS=1000 for the long run; MOTCUA_FAULT_SEED=N repeats a
 // schedule (docs/fault-tests.md).
+//
+// A second test kills the kiosk in the middle of a document of several upload
+// chunks, and checks that the restarted kiosk resumes the same tus upload.
 
+#include <algorithm>
 #include <csignal>
+#include <cstring>
+#include <fstream>
 #include <map>
 #include <random>
 
 #include "fault/fault_fixture.hpp"
+#include "motcua/crypto/hash.hpp"
+#include "motcua/util/fs.hpp"
+#include "motcua/util/json.hpp"
 
 using namespace motcua;
 using namespace motcua::fault;
@@ -37,6 +46,63 @@ const char* name(Action a) {
     case Action::sync: return "sync";
   }
   return "?";
+}
+
+// An upload as the hub keeps it on disk (docs/uploads.md, "Where the state
+// lives"): DATA/uploads/<id>.state holds two 48-byte commit records and, from
+// byte 1024, the upload's info. Read without the hub, while it writes: a torn
+// record fails its check and the other one counts, as for the hub itself.
+struct HubUpload {
+  std::string id, dossier, document;
+  std::int64_t length = 0;
+  std::int64_t offset = 0;  // committed
+  bool completed = false;
+};
+
+std::uint64_t le64(const std::uint8_t* p) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  return v;
+}
+
+std::vector<HubUpload> hub_uploads(const test::HubProcess& hub) {
+  std::vector<HubUpload> out;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(hub.hub_dir() / "uploads", ec)) {
+    if (f.path().extension() != ".state") continue;
+    auto text = fs::read_file(f.path());
+    if (!text || text->size() <= 1024) continue;  // a creation in progress
+    auto info = parse_json(std::string_view(*text).substr(1024));
+    if (!info) continue;
+    HubUpload u;
+    u.id = f.path().stem().string();
+    u.dossier = str_or(*info, "dossier");
+    u.document = str_or(*info, "document");
+    u.length = int_or(*info, "length", 0);
+    u.offset = int_or(*info, "offset", 0);
+    u.completed = info->value("completed", false);
+    std::uint64_t best = 0;
+    for (std::size_t at : {std::size_t{0}, std::size_t{512}}) {
+      const auto* p = reinterpret_cast<const std::uint8_t*>(text->data()) + at;
+      if (std::memcmp(p, "MCTUSST1", 8) != 0) continue;
+      const auto check = crypto::sha256(std::span<const std::uint8_t>(p, 40));
+      if (std::memcmp(p + 40, check.data(), 8) != 0) continue;  // torn
+      if (le64(p + 8) < best) continue;
+      best = le64(p + 8);
+      u.offset = std::max(u.offset, static_cast<std::int64_t>(le64(p + 16)));
+      u.completed = u.completed || le64(p + 32) == 1;
+    }
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
+std::size_t count_lines_with(const std::filesystem::path& file, const std::vector<std::string>& parts) {
+  std::ifstream in(file);
+  std::size_t n = 0;
+  for (std::string line; std::getline(in, line);)
+    if (std::all_of(parts.begin(), parts.end(), [&](const auto& p) { return line.find(p) != std::string::npos; })) ++n;
+  return n;
 }
 
 }  // namespace
@@ -150,4 +216,154 @@ TEST_F(KioskKill, KilledAtRandomPointsEveryAcceptedDossierArrivesExactlyOnce) {
   std::cout << "[fault] " << iterations << " iterations, " << killed << " killed, " << finished << " finished first, "
             << std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count()
             << " s; " << check.summary() << std::endl;
+}
+
+// The kill loop's pages are all smaller than one upload chunk. This one is a
+// document of several chunks (48 MiB): the kiosk keeps its tus upload URL in
+// the outbox row (SyncEngine: on_created → KioskStore::set_upload_url) so
+// that, killed mid-upload, it resumes the same upload where the hub is rather
+// than sending the document again from its first byte.
+TEST_F(KioskKill, KilledMidWayThroughAMultiChunkUploadResumesTheSameUpload) {
+  constexpr int kPageKb = 48 * 1024;
+  const auto manifest = dir / "manifest.jsonl";
+  const auto log = dir / "agent.log";
+  const auto hub_log = dir / "hub.log";
+  const auto started = std::chrono::steady_clock::now();
+  {
+    auto args = agent_args(kiosk, proxy.url());
+    args.insert(args.end(), {"submit", "--first", "1", "--count", "1", "--pages", "1", "--page-kb",
+                             std::to_string(kPageKb), "--manifest", manifest.string()});
+    AgentProcess submit(args, log);
+    ASSERT_EQ(submit.wait(std::chrono::seconds(120)), 0) << "see " << log << ":\n" << tail_of(log, 20);
+  }
+  const auto receipts_given = read_manifest(manifest);
+  ASSERT_EQ(receipts_given.size(), 1u);
+  const std::string client_id = receipts_given.front().client_id;
+  std::string document_id;
+  std::int64_t length = 0;
+  {
+    auto store = client::KioskStore::open(kiosk, clock);
+    ASSERT_TRUE(store) << store.error().describe();
+    auto e = store->find(client_id);
+    ASSERT_TRUE(e && *e);
+    ASSERT_EQ((*e)->documents.size(), 1u);
+    document_id = (*e)->documents.front().id;
+    length = (*e)->documents.front().size;
+    ASSERT_FALSE((*e)->documents.front().upload_url);
+  }
+  ASSERT_GT(length, 4 * client::kUploadChunk) << "the document must take several chunks";
+
+  // 8 MiB/s: a chunk takes about a second and the rest of the document
+  // several more, so "chunks on the hub, not all of them" is a window of
+  // seconds, not a race.
+  proxy.set_bandwidth(8u << 20);
+  std::uint64_t sent_before_kill = 0;
+  HubUpload at_kill;
+  {
+    auto args = agent_args(kiosk, proxy.url());
+    args.insert(args.end(), {"--log-level", "info", "sync", "--timeout-s", "120"});
+    AgentProcess agent(args, log);
+    // The hub has committed two chunks (its state file says so; two, so that
+    // sending the document again from 0 could not pass for resuming it)...
+    std::optional<int> early;
+    const bool chunk_committed = wait_until(
+        [&] {
+          if ((early = agent.wait(std::chrono::milliseconds(0)))) return true;
+          const auto ups = hub_uploads(hub);
+          return std::any_of(ups.begin(), ups.end(),
+                             [&](const HubUpload& u) { return u.offset >= 2 * client::kUploadChunk; });
+        },
+        std::chrono::seconds(90), std::chrono::milliseconds(10));
+    ASSERT_FALSE(early) << "the agent ended (" << *early << ") before the hub had two chunks:\n" << tail_of(log, 20);
+    ASSERT_TRUE(chunk_committed) << "the hub never committed two chunks; the hub's log:\n" << tail_of(hub_log, 20);
+    // ... and the kiosk dies 2 MiB into the next one: SIGKILL on the proxy
+    // thread right after those bytes passed. The link goes down with it: the
+    // kernel would otherwise go on sending what the dead kiosk's socket still
+    // held (megabytes, on this slow link) after the counters are reset below.
+    proxy.on_bytes(Direction::upstream, 2u << 20, [this, &agent] {
+      agent.kill9();
+      proxy.drop_connections();
+    });
+    const auto status = agent.wait(std::chrono::seconds(60));
+    proxy.clear_triggers();
+    ASSERT_TRUE(status) << "the agent was neither killed nor finished";
+    ASSERT_EQ(*status, 128 + SIGKILL) << "the agent was not killed mid-upload:\n" << tail_of(log, 20);
+    sent_before_kill = proxy.bytes(Direction::upstream);
+  }
+  {
+    const auto ups = hub_uploads(hub);
+    ASSERT_EQ(ups.size(), 1u) << "one upload on the hub before the restart";
+    // The hub is done with the chunk the kill cut (and has dropped it: its
+    // checksum cannot be verified) before anything else is measured.
+    const std::string cut = "upload " + ups.front().id + ": request cut after";
+    ASSERT_TRUE(wait_until([&] { return count_lines_with(hub_log, {cut}) > 0; }, std::chrono::seconds(60)))
+        << "the hub never saw the cut request; its log:\n" << tail_of(hub_log, 20);
+    at_kill = hub_uploads(hub).front();
+  }
+  EXPECT_EQ(at_kill.dossier, client_id);
+  EXPECT_EQ(at_kill.document, document_id);
+  EXPECT_EQ(at_kill.length, length);
+  ASSERT_GE(at_kill.offset, 2 * client::kUploadChunk);
+  ASSERT_LT(at_kill.offset, length) << "the upload completed before the kill: the test missed its point";
+  ASSERT_FALSE(at_kill.completed);
+  {
+    // The killed kiosk left the upload's URL in its outbox row.
+    auto store = client::KioskStore::open(kiosk, clock);
+    ASSERT_TRUE(store) << store.error().describe();
+    auto e = store->find(client_id);
+    ASSERT_TRUE(e && *e);
+    const auto& url = (*e)->documents.front().upload_url;
+    ASSERT_TRUE(url) << "no upload URL kept in the outbox row";
+    EXPECT_TRUE(url->ends_with("/uploads/" + at_kill.id)) << *url << " is not upload " << at_kill.id;
+    EXPECT_NE((*e)->state, client::OutboxState::delivered);
+  }
+  std::cout << "[fault] kiosk killed (SIGKILL) after " << sent_before_kill << " B upstream; the hub had "
+            << at_kill.offset << " of " << length << " B of upload " << at_kill.id << std::endl;
+
+  // The kiosk restarts on the same data directory, on a free link.
+  proxy.set_bandwidth(0);
+  proxy.reset_counters();
+  std::optional<int> drained;
+  {
+    auto args = agent_args(kiosk, proxy.url());
+    args.insert(args.end(), {"--log-level", "info", "sync", "--timeout-s", "120"});
+    AgentProcess agent(args, log);
+    drained = agent.wait(std::chrono::seconds(150));
+  }
+  ASSERT_EQ(drained, 0) << "the restarted kiosk did not deliver; its last words:\n"
+                        << tail_of(log, 30) << "the hub's:\n"
+                        << tail_of(hub_log, 30);
+  const auto sent_after_restart = proxy.bytes(Direction::upstream);
+
+  // The same upload was resumed: the hub created one upload for this
+  // document, ever, and completed that one.
+  EXPECT_EQ(count_lines_with(hub_log, {"upload ", " created by ", " for " + client_id + "/" + document_id + " ("}), 1u)
+      << "the document's upload was created again after the restart:\n"
+      << tail_of(hub_log, 30);
+  EXPECT_EQ(count_lines_with(hub_log, {"upload " + at_kill.id + " complete: " + client_id + "/" + document_id}), 1u)
+      << tail_of(hub_log, 30);
+  {
+    const auto ups = hub_uploads(hub);
+    ASSERT_EQ(ups.size(), 1u);
+    EXPECT_EQ(ups.front().id, at_kill.id);
+    EXPECT_TRUE(ups.front().completed);
+  }
+  // Only what the hub lacked went up again, not the chunks it had: on top of
+  // it, requests and TLS framing (some 70 KB) — at most one chunk more, should
+  // libcurl send a chunk again on a fresh connection (docs/uploads.md).
+  const auto missing = static_cast<std::uint64_t>(length - at_kill.offset);
+  EXPECT_LE(sent_after_restart, missing + static_cast<std::uint64_t>(client::kUploadChunk))
+      << "the restarted kiosk sent " << sent_after_restart << " B for the " << missing << " B the hub lacked";
+
+  // Exactly once, sealed, byte-identical.
+  const auto check = check_delivery(hub, kiosk, kKioskId, receipts_given, true);
+  EXPECT_TRUE(check.problems.empty()) << check.summary() << "\nagent log " << log;
+  EXPECT_EQ(check.on_hub, 1u);
+  const auto scanned = page_sha256({1, 1, static_cast<std::size_t>(kPageKb) * 1024});
+  EXPECT_EQ(hub_blob_sha256(hub, scanned), scanned) << "the document on the hub is not the one scanned";
+  EXPECT_TRUE(hub_blob_problems(hub).empty());
+  std::cout << "[fault] restarted kiosk sent " << sent_after_restart << " B upstream for the " << missing
+            << " B the hub lacked (of " << length << " B); "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count()
+            << " ms; " << check.summary() << std::endl;
 }
