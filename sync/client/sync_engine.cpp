@@ -85,7 +85,9 @@ Result<void> SyncEngine::pass(bool catalog, bool heartbeat) {
     if (catalog) {
       if (auto r = pull_catalog_with(*store); !r) return r;
     }
-    if (auto r = push_outbox_with(*store); !r) return r;
+    auto pushed = push_outbox_with(*store);
+    if (!pushed) return fail(pushed.error());
+    const std::optional<Error> refused = *pushed;
     if (auto r = top_up_leases(*store); !r) return r;
     if (auto r = pull_status_with(*store); !r) return r;
     if (auto purged = store->purge_delivered(config_.retention); !purged) {
@@ -99,6 +101,9 @@ Result<void> SyncEngine::pass(bool catalog, bool heartbeat) {
     }
     const auto depth_after = store->outbox_depth();
     changed_anything = changed_anything || !depth_before || !depth_after || *depth_before != *depth_after;
+    // A refused dossier still makes the pass a failure: it is retried with
+    // backoff, and its reason is the engine's last error.
+    if (refused) return fail(*refused);
     return {};
   }();
   // Idle: fold the WAL back into the database so it does not grow between
@@ -200,10 +205,10 @@ struct SyncEngine::Courier {
   explicit Courier(const HubEndpoint& ep) : hub(ep), uploader(ep) {}
 };
 
-Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
+Result<std::optional<Error>> SyncEngine::push_outbox_with(KioskStore& store) {
   auto pending = store.pending();
   if (!pending) return fail(pending.error());
-  if (pending->empty()) return {};
+  if (pending->empty()) return std::optional<Error>();
   const auto workers = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, config_.parallel_dossiers)), pending->size());
   while (couriers_.size() < workers) couriers_.push_back(std::make_unique<Courier>(config_.hub));
 
@@ -359,8 +364,7 @@ Result<void> SyncEngine::push_outbox_with(KioskStore& store) {
   for (auto& t : threads) t.join();
   if (store_error) return fail(*store_error);
   if (transport_error) return fail(*transport_error);  // hub unreachable: back off
-  if (first_error) return fail(*first_error);
-  return {};
+  return first_error;
 }
 
 bool SyncEngine::stop_requested() const {
@@ -385,6 +389,18 @@ Result<void> SyncEngine::top_up_leases(KioskStore& store) {
   return {};
 }
 
+std::chrono::milliseconds next_backoff_step(std::chrono::milliseconds step, std::chrono::milliseconds min,
+                                            std::chrono::milliseconds max) {
+  if (step.count() <= 0) return std::min(min, max);
+  return std::min(step > max / 2 ? max : step * 2, max);
+}
+
+std::chrono::milliseconds backoff_wait(std::chrono::milliseconds step, std::uint64_t random) {
+  const auto low = step.count() / 2;
+  const auto span = static_cast<std::uint64_t>(step.count() - low) + 1;
+  return std::chrono::milliseconds(low + static_cast<std::chrono::milliseconds::rep>(random % span));
+}
+
 void SyncEngine::loop() {
   std::mt19937_64 rng(std::random_device{}());
   bool first = true;
@@ -407,9 +423,8 @@ void SyncEngine::loop() {
       wait = std::min(config_.catalog_interval, config_.heartbeat_interval);
     } else {
       // Capped exponential backoff with jitter, for every error class.
-      backoff_ = backoff_.count() == 0 ? config_.backoff_min : std::min(backoff_ * 2, config_.backoff_max);
-      std::uniform_int_distribution<long> jitter(backoff_.count() / 2, backoff_.count());
-      wait = std::chrono::milliseconds(jitter(rng));
+      backoff_ = next_backoff_step(backoff_, config_.backoff_min, config_.backoff_max);
+      wait = backoff_wait(backoff_, rng());
     }
     {
       std::lock_guard lock(mutex_);

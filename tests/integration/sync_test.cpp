@@ -38,11 +38,12 @@ class Sync : public ::testing::Test {
     return bytes;
   }
 
-  OutboxEntry enqueue(const std::string& name = "Nguyễn Văn An", std::size_t pages = 1) {
+  OutboxEntry enqueue(const std::string& name = "Nguyễn Văn An", std::size_t pages = 1,
+                      const std::string& service_code = "1.001193") {
     auto store = KioskStore::open(kiosk, clock);
     if (!store) throw std::runtime_error("cannot open the kiosk store: " + store.error().message);
     NewDossier d;
-    d.service_code = "1.001193";
+    d.service_code = service_code;
     d.agency_id = "H44.27.05";
     d.service_name = "Đăng ký khai sinh";
     d.applicant = {name, "0912345678"};
@@ -383,6 +384,36 @@ TEST_F(Sync, HeartbeatsShowTheFleetToOfficials) {
   EXPECT_FALSE(j[0]["heartbeat"]["last_sync_at"].is_null());
   auto table = hub.admin({"kiosks"});
   EXPECT_NE(table.out.find("KIOSK-01"), std::string::npos);
+}
+
+TEST_F(Sync, ADossierTheHubRefusesDoesNotStopTheRestOfThePass) {
+  // One dossier for a service the hub does not offer (it refuses it, for its
+  // content: retrying will not help until someone deals with it), queued
+  // before a good one.
+  const auto refused = enqueue("Trần Thị Bình", 1, "9.999999");
+  const auto good = enqueue();
+  SyncEngine engine(hub.sync_config(kiosk), clock);
+  auto r = engine.run_once();
+  ASSERT_FALSE(r) << "the refusal is the pass's error (retried with backoff)";
+  EXPECT_NE(r.error().message.find("9.999999"), std::string::npos) << r.error().describe();
+  EXPECT_TRUE(engine.state().online) << "the hub answered: the kiosk is online";
+  EXPECT_NE(engine.state().last_error.find("9.999999"), std::string::npos);
+  // The good dossier went through, and the rest of the pass ran: the
+  // heartbeat shows officials the stuck outbox, codes were leased.
+  ASSERT_EQ(hub_dossiers().size(), 1u);
+  auto store = KioskStore::open(kiosk, clock);
+  ASSERT_TRUE(store);
+  EXPECT_EQ((*store->find(good.client_id))->state, OutboxState::delivered);
+  EXPECT_EQ((*store->find(refused.client_id))->state, OutboxState::queued);
+  EXPECT_GT(*store->leased_codes_left("H44.27.05"), 0);
+  auto kiosks = hub.admin({"kiosks", "--json"});
+  ASSERT_EQ(kiosks.exit_code, 0) << kiosks.err;
+  const auto j = Json::parse(kiosks.out);
+  ASSERT_EQ(j.size(), 1u);
+  ASSERT_FALSE(j[0]["heartbeat"].is_null()) << "no heartbeat while a dossier was refused";
+  EXPECT_EQ(j[0]["heartbeat"]["outbox_depth"], 1);
+  ASSERT_FALSE(j[0]["heartbeat"]["oldest_queued_age_s"].is_null());
+  EXPECT_GE(j[0]["heartbeat"]["oldest_queued_age_s"].get<std::int64_t>(), 0);
 }
 
 TEST(NetworkWatcher, NoticesWhenTheNetworkChanges) {

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -25,6 +26,15 @@
 namespace motcua::client {
 
 class KioskStore;
+
+// Capped exponential backoff with jitter, for every error class: after a
+// failed pass the step doubles from `min` (the first failure) up to `max`, and
+// the engine waits a time drawn uniformly from [step / 2, step], so kiosks
+// that lost the hub together do not all come back in step. A success resets
+// the step to 0; wake() (a new dossier, the network back) skips the wait.
+std::chrono::milliseconds next_backoff_step(std::chrono::milliseconds step, std::chrono::milliseconds min,
+                                            std::chrono::milliseconds max);
+std::chrono::milliseconds backoff_wait(std::chrono::milliseconds step, std::uint64_t random);
 
 struct SyncConfig {
   HubEndpoint hub;
@@ -96,7 +106,12 @@ class SyncEngine {
  private:
   void loop();
   Result<void> pull_catalog_with(KioskStore& store);
-  Result<void> push_outbox_with(KioskStore& store);
+  // Fails when the hub cannot be reached or the kiosk cannot record what it
+  // learnt. A dossier the hub refused (its content, a service it no longer
+  // offers) is only that dossier's error: returned as the value, while the
+  // rest of the pass — the other dossiers, leases, the status feed, the
+  // heartbeat that shows officials the stuck outbox — goes on.
+  Result<std::optional<Error>> push_outbox_with(KioskStore& store);
   Result<void> top_up_leases(KioskStore& store);
   Result<void> pull_status_with(KioskStore& store);
   Result<void> send_heartbeat(KioskStore& store);
