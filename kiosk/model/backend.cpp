@@ -77,9 +77,10 @@ void Backend::stop() {
     stopping_ = true;
   }
   cv_.notify_all();
-  if (network_) network_->stop();
-  if (engine_) engine_->stop();
+  // The worker stops the network watcher as it ends (it started it); the
+  // engine is stopped once no worker can start it any more.
   if (thread_.joinable()) thread_.join();
+  if (engine_) engine_->stop();
 }
 
 std::uint64_t Backend::submit(client::NewDossier dossier) {
@@ -180,13 +181,25 @@ void Backend::run() {
   }
   reload_catalog();
   refresh_sync_status();
-  // Started only now so the engine never races our first open (and migration).
-  if (engine_) {
-    engine_->start();
-    // Queued dossiers go out the moment the network comes back, not after the backoff.
-    network_ = std::make_unique<client::NetworkWatcher>([this] { engine_->wake(); });
-    if (auto r = network_->start(); !r) log::warn(kLog, "no network change notifications: " + r.error().message);
+  // Started only now so the engine never races our first open (and migration),
+  // and under the lock: stop() may have been called meanwhile (a window closed
+  // right after opening), and must then find nothing started behind its back.
+  // The network watcher is this thread's: it stops it on its way out.
+  {
+    std::lock_guard lk(mutex_);
+    if (engine_ && !stopping_) {
+      engine_->start();
+      // Queued dossiers go out the moment the network comes back, not after the backoff.
+      network_ = std::make_unique<client::NetworkWatcher>([this] { engine_->wake(); });
+      if (auto r = network_->start(); !r) log::warn(kLog, "no network change notifications: " + r.error().message);
+    }
   }
+  struct StopWatcher {
+    std::unique_ptr<client::NetworkWatcher>& w;
+    ~StopWatcher() {
+      if (w) w->stop();
+    }
+  } stop_watcher{network_};
 
   for (;;) {
     std::optional<Command> cmd;
