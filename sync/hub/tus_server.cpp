@@ -122,6 +122,13 @@ struct UploadInfo {
   std::int64_t expires_ms = 0;
   std::string metadata;  // the raw Upload-Metadata, echoed by HEAD (tus 1.0.0 "Creation")
   std::uint64_t commit = 0;  // sequence number of the state record that set `offset` (0: the info file's)
+  // The client declared its chunks' digests (Upload-Metadata "chunks") for a
+  // sealed document: chunks matching them need no second hash. Only sealed
+  // ones: their content is authenticated (AES-256-GCM) and hashed as it is
+  // decrypted into the blob store, so no bytes are ever stored under a digest
+  // they were not hashed to. An `identity` document's bytes become the blob
+  // named by the declared digest, which therefore must have been checked.
+  bool declared_chunks = false;
 };
 
 // The committed state a running document hash must cover to be taken up again.
@@ -178,7 +185,8 @@ Json to_json(const UploadInfo& i) {
           {"created_ms", i.created_ms},
           {"expires_ms", i.expires_ms},
           {"expires", format_utc(from_unix_millis(i.expires_ms))},
-          {"metadata", i.metadata}};
+          {"metadata", i.metadata},
+          {"declared_chunks", i.declared_chunks}};
 }
 
 Result<UploadInfo> info_from_json(const Json& j) {
@@ -195,6 +203,7 @@ Result<UploadInfo> info_from_json(const Json& j) {
     i.created_ms = j.at("created_ms").get<std::int64_t>();
     i.expires_ms = j.at("expires_ms").get<std::int64_t>();
     i.metadata = str_or(j, "metadata");
+    i.declared_chunks = j.contains("declared_chunks") && j.at("declared_chunks").get<bool>();
     return i;
   });
 }
@@ -412,6 +421,7 @@ struct TusServer::Impl {
   // The chunk digests the client declared when it created the upload (checked
   // then), if it did.
   static std::optional<protocol::DeclaredChunks> declared_chunks(const UploadInfo& i) {
+    if (!i.declared_chunks) return std::nullopt;
     auto meta = parse_metadata(i.metadata);
     if (!meta) return std::nullopt;
     const auto it = meta->find(std::string(protocol::kChunksKey));
@@ -583,12 +593,14 @@ struct TusServer::Impl {
     if (!decl) return send_error(res, decl.error());
     // The digests of the chunks the client will send (optional): checked now,
     // so that a bad declaration is refused before any byte travels.
+    bool declared_chunks = false;
     if (const auto chunks = meta->find(std::string(protocol::kChunksKey)); chunks != meta->end()) {
       auto declared = protocol::parse_declared_chunks(chunks->second, *length);
       if (!declared) return send_error(res, declared.error());
       if (declared->digests.size() == 1 && crypto::hex(declared->digests.front()) != decl->sha256)
         return send_error(res, Error{Errc::invalid_argument, "Upload-Metadata chunks: the digest of the only chunk is not the "
                                                              "sha256 declared for document " + document->second});
+      declared_chunks = decl->encoding == protocol::kEncodingSealed;
     }
     if (decl->size != *length)
       return send_error(res, Error{Errc::invalid_argument, "Upload-Length " + std::to_string(*length) +
@@ -600,6 +612,7 @@ struct TusServer::Impl {
     info.created_ms = now_ms();
     info.expires_ms = next_expiry();
     info.metadata = raw_metadata;
+    info.declared_chunks = declared_chunks;
 
     auto have = sink.already_received(info.target);
     if (!have) return send_error(res, have.error());

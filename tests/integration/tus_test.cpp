@@ -187,8 +187,12 @@ class TusUploads : public ::testing::Test {
   struct Declared {
     protocol::Submission submission;
     stdfs::path file;
+    // A sealed document's content (what the hub stores): its plaintext.
+    std::string plain_sha256;
+    std::int64_t plain_size = 0;
     std::string client_id() const { return submission.client_id; }
     std::string sha256() const { return submission.documents[0].sha256; }
+    std::string content_sha256() const { return plain_sha256.empty() ? sha256() : plain_sha256; }
   };
 
   // A dossier of this kiosk declaring one document "d1": `size` random bytes.
@@ -211,6 +215,38 @@ class TusUploads : public ::testing::Test {
     d.submission.documents.push_back({"d1", "Tờ khai", "image/jpeg", size, declared_sha ? *declared_sha : file_sha256(d.file),
                                       std::string(protocol::kEncodingIdentity)});
     client::HubClient c(hub.kiosk_endpoint(dir / kiosk_id));
+    auto ack = c.create_dossier(d.submission);
+    EXPECT_TRUE(ack) << ack.error().message;
+    return d;
+  }
+
+  // The same, with the document sealed as a kiosk seals it: `plain` random
+  // bytes encrypted with the dossier's data key; the file is the ciphertext.
+  Declared declare_sealed(std::int64_t plain, std::uint64_t seed) {
+    Declared d;
+    const auto source = dir / ("plain-" + std::to_string(seed) + "-" + std::to_string(plain));
+    write_random_file(source, plain, seed);
+    const auto bytes = fs::read_file(source);
+    EXPECT_TRUE(bytes);
+    d.plain_sha256 = file_sha256(source);
+    d.plain_size = plain;
+    d.submission.client_id = ids.next().str();
+    d.submission.service_code = "1.001193";
+    d.submission.submitted_at = format_utc(clock.now());
+    d.submission.lookup_secret = "K7QM";
+    auto hub_key = crypto::load_public_key_pem(*fs::read_file(dir / "KIOSK-01" / "hub-seal.pem"));
+    EXPECT_TRUE(hub_key);
+    auto sealed = protocol::seal_applicant(*hub_key, d.submission.client_id, {"Nguyễn Văn An", "0912345678"});
+    EXPECT_TRUE(sealed);
+    d.submission.sealed = sealed->envelope;
+    const auto encrypted = crypto::encrypt_chunked(
+        sealed->key, std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()));
+    d.file = dir / ("sealed-" + std::to_string(seed) + "-" + std::to_string(plain));
+    EXPECT_TRUE(fs::write_file_durable(d.file, std::span<const std::uint8_t>(encrypted)));
+    d.submission.documents.push_back({"d1", "Tờ khai", "image/jpeg", static_cast<std::int64_t>(encrypted.size()),
+                                      crypto::hex(crypto::sha256(std::span<const std::uint8_t>(encrypted))),
+                                      std::string(protocol::kEncodingSealed)});
+    client::HubClient c(hub.kiosk_endpoint(kiosk));
     auto ack = c.create_dossier(d.submission);
     EXPECT_TRUE(ack) << ack.error().message;
     return d;
@@ -251,8 +287,9 @@ class TusUploads : public ::testing::Test {
 
   // The document is stored byte-identical, marked received, and the dossier seals.
   void expect_received(const Declared& d) {
-    EXPECT_EQ(file_sha256(blob(d.sha256())), d.sha256());
-    EXPECT_EQ(stdfs::file_size(blob(d.sha256())), stdfs::file_size(d.file));
+    EXPECT_EQ(file_sha256(blob(d.content_sha256())), d.content_sha256());
+    EXPECT_EQ(stdfs::file_size(blob(d.content_sha256())),
+              d.plain_sha256.empty() ? stdfs::file_size(d.file) : static_cast<std::uintmax_t>(d.plain_size));
     client::HubClient c(hub.kiosk_endpoint(kiosk));
     auto sealed = c.seal_dossier(d.client_id());
     EXPECT_TRUE(sealed) << (sealed ? "" : sealed.error().message);
@@ -970,10 +1007,24 @@ std::string declaration(const stdfs::path& file, std::int64_t first, std::int64_
   return value.value_or("");
 }
 
-TEST_F(TusUploads, AnUploadWhoseChunksMatchTheirDeclaredDigestsIsCheckedByThem) {
-  // As the kiosk uploads from its outbox: digests made when the file was
-  // written, for chunks of 1, 2, 4, 4 MiB and the rest.
-  const auto d = declare(12 * MiB + 3, 71);
+// Sends the file in the declared chunks (first, doubling up to max), each
+// with its own digest as Upload-Checksum; the answer to each.
+std::vector<int> send_in_chunks(const RawTus& tus, const std::string& loc, const stdfs::path& file, std::int64_t first,
+                                std::int64_t max) {
+  const auto length = static_cast<std::int64_t>(stdfs::file_size(file));
+  std::vector<int> answers;
+  for (std::int64_t at = 0, size = first; at < length; at += size, size = std::min(std::max(first, max), size * 2)) {
+    const std::string chunk = slice(file, at, std::min(size, length - at));
+    auto r = tus.patch(loc, at, chunk, sha256_b64(chunk));
+    answers.push_back(r ? r->status : -1);
+  }
+  return answers;
+}
+
+TEST_F(TusUploads, ASealedUploadWhoseChunksMatchTheirDeclaredDigestsIsCheckedByThem) {
+  // As the kiosk uploads from its outbox: a sealed document, digests made
+  // when the file was written, for chunks of 1, 2, 4, 4 MiB and the rest.
+  const auto d = declare_sealed(12 * MiB + 3, 71);
   auto bytes = fs::read_file(d.file);
   ASSERT_TRUE(bytes);
   auto digests = client::upload_digests(
@@ -999,30 +1050,56 @@ TEST_F(TusUploads, AnUploadWhoseChunksMatchTheirDeclaredDigestsIsCheckedByThem) 
 
   // A chunk refused with 460 (its bytes corrupted on the way) does not break
   // the chain: the one sent again is the declared chunk.
-  const auto d2 = declare(3 * MiB, 72);
+  const auto d2 = declare_sealed(3 * MiB, 72);
+  const auto length = static_cast<std::int64_t>(stdfs::file_size(d2.file));
   RawTus tus(hub.url(), kiosk);
-  const auto loc = tus.created(3 * MiB, d2.client_id(), "d1", declaration(d2.file, MiB, MiB));
+  const auto loc = tus.created(length, d2.client_id(), "d1", declaration(d2.file, MiB, MiB));
   ASSERT_EQ(tus.patch(loc, 0, slice(d2.file, 0, MiB), sha256_b64(slice(d2.file, 0, MiB)))->status, 204);
   const std::string second = slice(d2.file, MiB, MiB);
   std::string corrupted = second;
   corrupted[77] = static_cast<char>(corrupted[77] ^ 0x10);
   EXPECT_EQ(tus.patch(loc, MiB, corrupted, sha256_b64(second))->status, 460);
-  ASSERT_EQ(tus.patch(loc, MiB, second, sha256_b64(second))->status, 204);
-  const std::string last = slice(d2.file, 2 * MiB, MiB);
-  ASSERT_EQ(tus.patch(loc, 2 * MiB, last, sha256_b64(last))->status, 204);
+  for (std::int64_t at = MiB; at < length; at += MiB) {
+    const std::string chunk = slice(d2.file, at, std::min(MiB, length - at));
+    ASSERT_EQ(tus.patch(loc, at, chunk, sha256_b64(chunk))->status, 204);
+  }
   expect_received(d2);
   EXPECT_EQ(digest_checked_by(id_of(loc)), "the chunk digests declared at creation");
 }
 
-TEST_F(TusUploads, ChunksOtherThanTheDeclaredOnesAreCheckedByAFullPass) {
-  // Chunks of 1, 2 and 1 MiB declared; the client sends 1 MiB, then the
-  // other 3 MiB at once (its link changed its mind): the declaration no
-  // longer covers the upload and the hub reads the file at completion.
-  const auto d = declare(4 * MiB, 73);
+TEST_F(TusUploads, AnIdentityDocumentsDeclaredChunksAreNotReliedOn) {
+  // Its bytes become the blob named by the declared digest, so that digest
+  // must be checked on the bytes themselves: a declaration (checked, and
+  // kept) saves nothing, and the running hash decides.
+  const auto d = declare(4 * MiB, 76);
   RawTus tus(hub.url(), kiosk);
   const auto loc = tus.created(4 * MiB, d.client_id(), "d1", declaration(d.file, MiB, 2 * MiB));
+  EXPECT_EQ(send_in_chunks(tus, loc, d.file, MiB, 2 * MiB), (std::vector<int>{204, 204, 204}));
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(loc)), "the running hash");
+
+  // Declared digests of other bytes than the declared document's, each chunk
+  // sent with them: every chunk is taken, the document is refused whole.
+  const auto d2 = declare(3 * MiB, 77);
+  const auto other = dir / "other-bytes";
+  write_random_file(other, 3 * MiB, 78);
+  const auto loc2 = tus.created(3 * MiB, d2.client_id(), "d1", declaration(other, MiB, MiB));
+  EXPECT_EQ(send_in_chunks(tus, loc2, other, MiB, MiB), (std::vector<int>{204, 204, 460}));
+  EXPECT_FALSE(stdfs::exists(blob(d2.sha256())));
+  EXPECT_FALSE(stdfs::exists(blob(file_sha256(other))));
+  EXPECT_FALSE(hub_logged("upload " + id_of(loc2) + " complete"));
+}
+
+TEST_F(TusUploads, ChunksOtherThanTheDeclaredOnesAreCheckedByAFullPass) {
+  // Chunks of 1, 2 and 1+ MiB declared; the client sends 1 MiB, then the
+  // rest at once (its link changed its mind): the declaration no longer
+  // covers the upload and the hub reads the file at completion.
+  const auto d = declare_sealed(4 * MiB, 73);
+  const auto length = static_cast<std::int64_t>(stdfs::file_size(d.file));
+  RawTus tus(hub.url(), kiosk);
+  const auto loc = tus.created(length, d.client_id(), "d1", declaration(d.file, MiB, 2 * MiB));
   ASSERT_EQ(tus.patch(loc, 0, slice(d.file, 0, MiB), sha256_b64(slice(d.file, 0, MiB)))->status, 204);
-  const std::string rest = slice(d.file, MiB, 3 * MiB);
+  const std::string rest = slice(d.file, MiB, length - MiB);
   ASSERT_EQ(tus.patch(loc, MiB, rest, sha256_b64(rest))->status, 204);
   expect_received(d);
   EXPECT_EQ(digest_checked_by(id_of(loc)), "a full pass over the file");
@@ -1031,17 +1108,20 @@ TEST_F(TusUploads, ChunksOtherThanTheDeclaredOnesAreCheckedByAFullPass) {
   // checksum where a declared chunk goes: taken as a chunk, but they break
   // the chain, and the document they make is refused at completion even
   // though the last chunk is the declared one.
-  const auto d2 = declare(3 * MiB, 74);
-  const auto loc2 = tus.created(3 * MiB, d2.client_id(), "d1", declaration(d2.file, MiB, MiB));
+  const auto d2 = declare_sealed(3 * MiB, 74);
+  const auto length2 = static_cast<std::int64_t>(stdfs::file_size(d2.file));
+  const auto loc2 = tus.created(length2, d2.client_id(), "d1", declaration(d2.file, MiB, MiB));
   ASSERT_EQ(tus.patch(loc2, 0, slice(d2.file, 0, MiB), sha256_b64(slice(d2.file, 0, MiB)))->status, 204);
   std::string other = slice(d2.file, MiB, MiB);
   other[5] = static_cast<char>(other[5] ^ 0x01);
   ASSERT_EQ(tus.patch(loc2, MiB, other, sha256_b64(other))->status, 204);
-  const std::string last = slice(d2.file, 2 * MiB, MiB);
-  auto refused = tus.patch(loc2, 2 * MiB, last, sha256_b64(last));
-  ASSERT_TRUE(refused);
-  EXPECT_EQ(refused->status, 460) << refused->body;
-  EXPECT_FALSE(stdfs::exists(blob(d2.sha256())));
+  for (std::int64_t at = 2 * MiB; at < length2; at += MiB) {
+    const std::string chunk = slice(d2.file, at, std::min(MiB, length2 - at));
+    auto r = tus.patch(loc2, at, chunk, sha256_b64(chunk));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, at + MiB < length2 ? 204 : 460) << r->body;
+  }
+  EXPECT_FALSE(stdfs::exists(blob(d2.content_sha256())));
   EXPECT_FALSE(hub_logged("upload " + id_of(loc2) + " complete"));
 }
 
@@ -1064,12 +1144,10 @@ TEST_F(TusUploads, ADeclarationThatDoesNotFitTheUploadIsRefusedAtCreation) {
   refused("1 0 " + std::string(64, '0'), "at most");  // 3 Mi chunks of one byte
   // One chunk (the whole file) whose digest is not the document's.
   refused("4194304 0 " + std::string(64, 'a'), "not the sha256 declared");
-  // The good one is taken, and the upload goes through on it.
+  // The good one is taken, and the upload goes through.
   const auto loc = tus.created(3 * MiB, d.client_id(), "d1", good);
-  for (std::int64_t at = 0; at < 3 * MiB; at += MiB)
-    ASSERT_EQ(tus.patch(loc, at, slice(d.file, at, MiB), sha256_b64(slice(d.file, at, MiB)))->status, 204);
+  EXPECT_EQ(send_in_chunks(tus, loc, d.file, MiB, MiB), (std::vector<int>{204, 204, 204}));
   expect_received(d);
-  EXPECT_EQ(digest_checked_by(id_of(loc)), "the chunk digests declared at creation");
 }
 
 // ---- interop with independent tus implementations from the npm registry
