@@ -489,10 +489,14 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
   // size, each sent with its digest and nothing hashed now. Growing them would
   // trade a round trip per chunk for hashing every byte again on the kiosk.
   // (Digests that follow the growth, upload_digests(), have both.)
+  // Digests for every chunk of their schedule (fixed, or growing up to the
+  // cap they were made with — an outbox row keeps the cap of its day): the
+  // chunks grow no further than that cap, so that each is one of them.
   const protocol::ChunkSchedule digests{up.chunk_digest_size, up.chunk_digest_max, length};
-  const bool fixed_digests_cover = up.chunk_digest_size == base_chunk && up.chunk_digest_max <= base_chunk &&
-                                   static_cast<std::int64_t>(up.chunk_digests.size()) * base_chunk >= length;
-  const std::int64_t max_chunk = fixed_digests_cover ? base_chunk : std::max(base_chunk, opt.max_chunk_size);
+  const bool digests_cover = up.chunk_digest_size == base_chunk && !up.chunk_digests.empty() &&
+                             up.chunk_digests.size() == digests.count();
+  const std::int64_t max_chunk = std::max(
+      base_chunk, digests_cover ? std::min(opt.max_chunk_size, up.chunk_digest_max) : opt.max_chunk_size);
   auto precomputed = [&](std::int64_t at, std::int64_t n) -> const crypto::Digest* {
     const auto k = digests.index(at, n);
     return k && *k < up.chunk_digests.size() ? &up.chunk_digests[*k] : nullptr;

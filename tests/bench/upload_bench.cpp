@@ -29,6 +29,7 @@
 #include <functional>
 #include <iostream>
 
+#include "motcua/client/kiosk_store.hpp"
 #include "motcua/client/tus_uploader.hpp"
 #include "motcua/crypto/envelope.hpp"
 #include "motcua/crypto/hash.hpp"
@@ -112,9 +113,9 @@ class Bench {
     out.file = dir_.path() / name;
     if (!fs::write_file_durable(out.file, std::span<const std::uint8_t>(enc), 0600))
       throw std::runtime_error("cannot write " + out.file.string());
-    auto d = client::upload_digests(enc, 8 * MiB, 64 * MiB);
+    auto d = client::upload_digests(enc, client::kUploadChunk, client::kUploadChunkMax);
     out.sha = crypto::hex(d.whole);
-    out.digests = {std::move(d.chunks), 8 * MiB, 64 * MiB};
+    out.digests = {std::move(d.chunks), client::kUploadChunk, client::kUploadChunkMax};
     bench::declare_raw_document(hub_.kiosk_endpoint(kiosk_), dossier, static_cast<std::int64_t>(enc.size()), out.sha,
                                 protocol::kEncodingSealed);
     return out;
@@ -259,7 +260,7 @@ int main(int argc, char** argv) {
     const auto file = b.dir() / "doc.bin";
     if (!bench::write_random_file(file, size_mb * 1000 * 1000, 1)) throw std::runtime_error("cannot write " + file.string());
     const std::string sha = crypto::hex(*crypto::sha256_file(file));  // also warms the page cache
-    const auto digests = outbox_digests(file, 8 * MiB, 64 * MiB);
+    const auto digests = outbox_digests(file, client::kUploadChunk, client::kUploadChunkMax);
     const auto fixed_digests = outbox_digests(file, 8 * MiB, 0);
     const client::TusUploaderOptions defaults;
     client::TusUploaderOptions fixed8;

@@ -61,7 +61,7 @@ inline constexpr std::uint64_t kDiskReserve = 16u << 20;
 // Documents go up in chunks of this size (tus PATCH requests), growing up to
 // the maximum on a fast link (client::TusUploaderOptions).
 inline constexpr std::int64_t kUploadChunk = std::int64_t{8} << 20;
-inline constexpr std::int64_t kUploadChunkMax = std::int64_t{64} << 20;
+inline constexpr std::int64_t kUploadChunkMax = std::int64_t{128} << 20;
 
 struct OutboxDocument {
   std::string id, name, content_type, sha256;

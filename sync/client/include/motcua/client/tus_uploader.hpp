@@ -38,9 +38,10 @@ struct TusUploaderOptions {
   // back towards chunk_size after one that took more than 4 × fast_chunk. A cut
   // therefore costs about a second of transfer at most, whatever the link.
   // max_chunk_size ≤ chunk_size: every chunk is chunk_size. An upload with
-  // digests for every chunk of chunk_size (TusUpload::chunk_digests) keeps
-  // that size too: its chunks need no hashing while they are sent.
-  std::int64_t max_chunk_size = std::int64_t{64} << 20;
+  // digests for every chunk (TusUpload::chunk_digests) grows no further than
+  // their schedule does: its chunks need no hashing while they are sent. 128
+  // MiB is half the hub's limit per request.
+  std::int64_t max_chunk_size = std::int64_t{128} << 20;
   std::chrono::milliseconds fast_chunk{1000};
   // Attempts in one upload() call that make no progress before it gives up
   // (the sync engine's backoff takes over; the upload stays resumable).
