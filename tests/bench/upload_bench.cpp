@@ -367,7 +367,7 @@ int main(int argc, char** argv) {
         std::printf("c. cut at 50 %%, %s: resume failed: %s\n", label, r.error().message.c_str());
     };
     restart_cut("8 MiB chunks (a link slower than 8 MiB/s)", fixed8);
-    restart_cut("defaults on loopback (chunks grown to 64 MiB)", defaults);
+    restart_cut("defaults on loopback (cut in the 64 MiB chunk of 8, 16, 32, 64, 128 MiB)", defaults);
     {
       const std::string id = b.declare(file, sha);
       client::TusUploader up(b.endpoint());
