@@ -36,9 +36,12 @@
 #include "motcua/util/fs.hpp"
 #include "motcua/util/ids.hpp"
 #include "support/hub_process.hpp"
+#include "support/raw_tus.hpp"
 #include "support/temp_dir.hpp"
 
 using namespace motcua;
+using test::digest_checked_by;
+using test::RawTus;
 namespace stdfs = std::filesystem;
 
 namespace {
@@ -190,84 +193,8 @@ std::string random_bytes_of(std::int64_t size, std::uint64_t seed) {
   return out;
 }
 
-std::string b64(std::string_view text) {
-  return crypto::base64(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
-}
-std::string sha256_b64(std::string_view bytes) { return crypto::base64(crypto::sha256(bytes)); }
-
-class RawTus {
- public:
-  RawTus(const std::string& url, const stdfs::path& kiosk_dir) {
-    const auto colon = url.rfind(':');
-    host_ = url.substr(8, colon - 8);
-    port_ = std::stoi(url.substr(colon + 1));
-    cert_ = (kiosk_dir / "kiosk-cert.pem").string();
-    key_ = (kiosk_dir / "kiosk-key.pem").string();
-    ca_ = (kiosk_dir / "ca.pem").string();
-  }
-  std::unique_ptr<httplib::SSLClient> client() const {
-    auto c = std::make_unique<httplib::SSLClient>(host_, port_, cert_, key_);
-    c->set_ca_cert_path(ca_.c_str());
-    c->enable_server_certificate_verification(true);
-    c->set_read_timeout(std::chrono::seconds(30));
-    return c;
-  }
-  static httplib::Headers tus(httplib::Headers h = {}) {
-    h.emplace("Tus-Resumable", "1.0.0");
-    return h;
-  }
-  std::string created(std::int64_t length, const std::string& dossier, const std::string& document,
-                      const std::optional<std::string>& chunks = std::nullopt) const {
-    std::string metadata = "dossier " + b64(dossier) + ",document " + b64(document);
-    if (chunks) metadata += ",chunks " + b64(*chunks);
-    auto r = client()->Post("/api/v1/uploads", tus({{"Upload-Length", std::to_string(length)}, {"Upload-Metadata", metadata}}),
-                            "", "application/octet-stream");
-    EXPECT_TRUE(r) << httplib::to_string(r.error());
-    if (!r) return {};
-    EXPECT_EQ(r->status, 201) << r->body;
-    return r->get_header_value("Location");
-  }
-  httplib::Result head(const std::string& location) const { return client()->Head(location.c_str(), tus()); }
-  static httplib::Headers patch_headers(std::int64_t offset, const std::string& body) {
-    return tus({{"Upload-Offset", std::to_string(offset)}, {"Upload-Checksum", "sha256 " + sha256_b64(body)}});
-  }
-  // A chunk with its sha256 as Upload-Checksum.
-  httplib::Result patch(const std::string& location, std::int64_t offset, const std::string& body) const {
-    return client()->Patch(location.c_str(), patch_headers(offset, body), body, "application/offset+octet-stream");
-  }
-
- private:
-  std::string host_, cert_, key_, ca_;
-  int port_ = 0;
-};
-
 // The status of a request, or -1 when it got no answer.
 int status_of(const httplib::Result& r) { return r ? r->status : -1; }
-
-// Waits (with a deadline) until a file contains the text.
-bool wait_for_text(const stdfs::path& file, const std::string& text) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  while (std::chrono::steady_clock::now() < deadline) {
-    auto content = fs::read_file(file);
-    if (content && content->find(text) != std::string::npos) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  return false;
-}
-
-// How a hub checked a completed upload's digest, from its log line
-// ("digest checked by …", docs/uploads.md "Completion").
-std::string digest_checked_by(const stdfs::path& log, const std::string& upload_id) {
-  const std::string marker = "upload " + upload_id + " complete:";
-  if (!wait_for_text(log, marker)) return "no completion logged";
-  const auto text = fs::read_file(log);
-  const auto at = text->find(marker);
-  const std::string line = text->substr(at, text->find('\n', at) - at);
-  const std::string by = "digest checked by ";
-  const auto how = line.find(by);
-  if (how == std::string::npos) return line;
-  return line.substr(how + by.size(), line.rfind(')') - how - by.size());
-}
 
 bool logged(const stdfs::path& log, const std::string& text) {
   const auto content = fs::read_file(log);
@@ -745,7 +672,7 @@ TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
   ASSERT_TRUE(declared);
   const std::string loc1 = a.created(d1_len, s.client_id, "d1", *declared);
   ASSERT_EQ(loc1.rfind("/api/v1/uploads/", 0), 0u) << loc1;
-  auto first = a.patch(loc1, 0, chunk(d1, 0, 2 * MiB));
+  auto first = a.patch_checked(loc1, 0, chunk(d1, 0, 2 * MiB));
   ASSERT_EQ(status_of(first), 204) << (first ? first->body : httplib::to_string(first.error()));
   {
     auto h = b.head(loc1);  // the same URL path, on the other process
@@ -755,7 +682,7 @@ TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
     EXPECT_EQ(h->get_header_value("Upload-Length"), std::to_string(d1_len));
   }
   for (std::int64_t at = 2 * MiB; at < d1_len; at += 2 * MiB) {
-    auto p = b.patch(loc1, at, chunk(d1, at, std::min(2 * MiB, d1_len - at)));
+    auto p = b.patch_checked(loc1, at, chunk(d1, at, std::min(2 * MiB, d1_len - at)));
     ASSERT_EQ(status_of(p), 204) << "at " << at << ": " << (p ? p->body : httplib::to_string(p.error()));
     EXPECT_EQ(p->get_header_value("Upload-Offset"), std::to_string(std::min(at + 2 * MiB, d1_len)));
   }
@@ -773,7 +700,7 @@ TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
   const auto d2_len = static_cast<std::int64_t>(d2.size());
   const std::string loc2 = a.created(d2_len, s.client_id, "d2");
   ASSERT_FALSE(loc2.empty());
-  ASSERT_EQ(status_of(a.patch(loc2, 0, chunk(d2, 0, MiB))), 204);
+  ASSERT_EQ(status_of(a.patch_checked(loc2, 0, chunk(d2, 0, MiB))), 204);
   EXPECT_EQ(b.head(loc2)->get_header_value("Upload-Offset"), std::to_string(MiB));
 
   // Hub A receives the second chunk, and the kiosk's link stalls after its
@@ -789,7 +716,7 @@ TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
   std::thread on_a([&] {
     auto c = a.client();
     stalled = c->Patch(
-        loc2.c_str(), RawTus::patch_headers(MiB, second), second.size(),
+        loc2.c_str(), RawTus::checked_headers(MiB, second), second.size(),
         [&](std::size_t at, std::size_t length, httplib::DataSink& sink) {
           constexpr std::size_t kStallAt = 256 * 1024;
           if (at >= kStallAt) {
@@ -815,7 +742,7 @@ TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
     a_holds = holds_flock(hub_a.pid(), state_file);
   EXPECT_TRUE(a_holds) << "hub A never took the lock of " << state_file;
   if (a_holds) {
-    auto busy = b.patch(loc2, MiB, second);
+    auto busy = b.patch_checked(loc2, MiB, second);
     EXPECT_EQ(status_of(busy), 423) << (busy ? busy->body : httplib::to_string(busy.error()));
     EXPECT_EQ(b.head(loc2)->get_header_value("Upload-Offset"), std::to_string(MiB));
   }
@@ -826,10 +753,10 @@ TEST_F(TwoHubs, ATusUploadCreatedOnOneHubContinuesOnTheOther) {
   EXPECT_EQ((*stalled)->get_header_value("Upload-Offset"), std::to_string(2 * MiB));
 
   EXPECT_EQ(b.head(loc2)->get_header_value("Upload-Offset"), std::to_string(2 * MiB));
-  ASSERT_EQ(status_of(b.patch(loc2, 2 * MiB, chunk(d2, 2 * MiB, MiB))), 204);
-  ASSERT_EQ(status_of(b.patch(loc2, 3 * MiB, chunk(d2, 3 * MiB, MiB))), 204);
+  ASSERT_EQ(status_of(b.patch_checked(loc2, 2 * MiB, chunk(d2, 2 * MiB, MiB))), 204);
+  ASSERT_EQ(status_of(b.patch_checked(loc2, 3 * MiB, chunk(d2, 3 * MiB, MiB))), 204);
   EXPECT_EQ(a.head(loc2)->get_header_value("Upload-Offset"), std::to_string(4 * MiB));
-  auto last = a.patch(loc2, 4 * MiB, chunk(d2, 4 * MiB, d2_len - 4 * MiB));
+  auto last = a.patch_checked(loc2, 4 * MiB, chunk(d2, 4 * MiB, d2_len - 4 * MiB));
   ASSERT_EQ(status_of(last), 204) << (last ? last->body : httplib::to_string(last.error()));
   EXPECT_EQ(last->get_header_value("Upload-Offset"), std::to_string(d2_len));
   // Hub A's running hash stopped at the chunk before B took over: not taken up.
