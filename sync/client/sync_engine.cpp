@@ -392,7 +392,7 @@ Result<void> SyncEngine::top_up_leases(KioskStore& store) {
 std::chrono::milliseconds next_backoff_step(std::chrono::milliseconds step, std::chrono::milliseconds min,
                                             std::chrono::milliseconds max) {
   if (step.count() <= 0) return std::min(min, max);
-  return std::min(step > max / 2 ? max : step * 2, max);
+  return step > max / 2 ? max : step * 2;
 }
 
 std::chrono::milliseconds backoff_wait(std::chrono::milliseconds step, std::uint64_t random) {

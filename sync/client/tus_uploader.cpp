@@ -258,8 +258,8 @@ UploadDigests upload_digests(std::span<const std::uint8_t> bytes, std::int64_t f
     return out;
   }
   crypto::Sha256 whole;
-  std::int64_t size = first_chunk;
-  for (std::int64_t at = 0; at < total; at += size, size = std::min(std::max(first_chunk, max_chunk), size * 2)) {
+  const protocol::ChunkSchedule schedule{first_chunk, max_chunk, total};
+  for (std::int64_t at = 0, size = first_chunk; at < total; at += size, size = schedule.after(size)) {
     const auto piece = bytes.subspan(static_cast<std::size_t>(at), static_cast<std::size_t>(std::min(size, total - at)));
     // Each block into both digests while it is in the CPU's cache.
     crypto::Sha256 part;
@@ -484,14 +484,11 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
                                             std::to_string(*caps->max_size) + " bytes)");
   const auto& opt = impl_->opt;
   const std::int64_t base_chunk = std::max<std::int64_t>(1, opt.chunk_size);
-  // Digests made when the file was written (the kiosk's outbox) for fixed
-  // chunks of the configured size across the whole file: chunks stay at that
-  // size, each sent with its digest and nothing hashed now. Growing them would
-  // trade a round trip per chunk for hashing every byte again on the kiosk.
-  // (Digests that follow the growth, upload_digests(), have both.)
-  // Digests for every chunk of their schedule (fixed, or growing up to the
-  // cap they were made with — an outbox row keeps the cap of its day): the
-  // chunks grow no further than that cap, so that each is one of them.
+  // Digests made when the file was written (the kiosk's outbox) for every
+  // chunk of their schedule — fixed, or growing up to the cap they were made
+  // with (an outbox row keeps the cap of its day): the chunks grow no further
+  // than that, so each goes with its digest and nothing is hashed now, and the
+  // digests are declared at creation (below).
   const protocol::ChunkSchedule digests{up.chunk_digest_size, up.chunk_digest_max, length};
   const bool digests_cover = up.chunk_digest_size == base_chunk && !up.chunk_digests.empty() &&
                              up.chunk_digests.size() == digests.count();
@@ -512,7 +509,7 @@ Result<TusOutcome> TusUploader::upload(const TusUpload& up) {
   // bytes once, not once for the chunk and again for the document
   // (docs/uploads.md). Other tus servers keep it as one more metadata pair.
   auto metadata = up.metadata;
-  if (out.checksums && up.chunk_digests.size() == digests.count())
+  if (out.checksums && digests_cover)
     if (auto declared = protocol::encode_declared_chunks({digests, up.chunk_digests}))
       metadata.emplace_back(protocol::kChunksKey, std::move(*declared));
   std::string url = up.resume_url;

@@ -7,14 +7,6 @@ namespace motcua::protocol {
 
 namespace {
 
-std::int64_t cap_of(const ChunkSchedule& s) { return std::max(s.first, s.max); }
-
-// The chunk after one of `size` bytes (no overflow, whatever the sizes).
-std::int64_t grown(const ChunkSchedule& s, std::int64_t size) {
-  const std::int64_t cap = cap_of(s);
-  return size >= cap / 2 ? cap : size * 2;
-}
-
 bool parse_int(std::string_view text, std::int64_t& out) {
   const auto* end = text.data() + text.size();
   const auto r = std::from_chars(text.data(), end, out);
@@ -23,39 +15,40 @@ bool parse_int(std::string_view text, std::int64_t& out) {
 
 }  // namespace
 
-// Both walk the chunks while they grow (at most 63 of them), then count the
-// chunks of the largest size arithmetically: any schedule costs the same.
+std::int64_t ChunkSchedule::after(std::int64_t size) const {
+  const std::int64_t cap = std::max(first, max);
+  return size >= cap / 2 ? cap : size * 2;
+}
+
+ChunkSchedule::Walk ChunkSchedule::walk_growth(std::int64_t limit) const {
+  const std::int64_t cap = std::max(first, max);
+  Walk w{0, first, 0};
+  while (w.at < limit && w.size < cap) {
+    w.at += w.size;
+    w.size = after(w.size);
+    ++w.k;
+  }
+  return w;
+}
+
+// Both count the chunks of the largest size arithmetically, after the
+// growing ones: any schedule costs the same.
 std::optional<std::size_t> ChunkSchedule::index(std::int64_t offset, std::int64_t len) const {
   if (first <= 0 || offset < 0 || len <= 0 || offset >= length) return std::nullopt;
-  const std::int64_t cap = cap_of(*this);
-  std::int64_t at = 0, size = first;
-  std::size_t k = 0;
-  while (at < offset && size < cap) {
-    at += size;
-    size = grown(*this, size);
-    ++k;
+  auto w = walk_growth(offset);
+  if (w.at < offset) {  // among the chunks of the largest size, w.size
+    if ((offset - w.at) % w.size != 0) return std::nullopt;
+    w.k += static_cast<std::size_t>((offset - w.at) / w.size);
+    w.at = offset;
   }
-  if (at < offset) {
-    if ((offset - at) % cap != 0) return std::nullopt;
-    k += static_cast<std::size_t>((offset - at) / cap);
-    at = offset;
-  }
-  if (at != offset || len != std::min(size, length - at)) return std::nullopt;
-  return k;
+  if (w.at != offset || len != std::min(w.size, length - w.at)) return std::nullopt;
+  return w.k;
 }
 
 std::size_t ChunkSchedule::count() const {
   if (first <= 0 || length <= 0) return 0;
-  const std::int64_t cap = cap_of(*this);
-  std::int64_t at = 0, size = first;
-  std::size_t n = 0;
-  while (at < length && size < cap) {
-    at += size;
-    size = grown(*this, size);
-    ++n;
-  }
-  if (at < length) n += static_cast<std::size_t>((length - at - 1) / cap + 1);
-  return n;
+  const auto w = walk_growth(length);
+  return w.k + (w.at < length ? static_cast<std::size_t>((length - w.at - 1) / w.size + 1) : 0);
 }
 
 std::optional<std::string> encode_declared_chunks(const DeclaredChunks& d) {

@@ -956,6 +956,34 @@ TEST_F(TusUploads, ASealedUploadWhoseChunksMatchTheirDeclaredDigestsIsCheckedByT
   EXPECT_EQ(digest_checked_by(id_of(loc)), "the chunk digests declared at creation");
 }
 
+TEST_F(TusUploads, DigestsMadeWithASmallerCapKeepTheChunksToIt) {
+  // An outbox row from before the cap grew: digests of chunks of 1, 2, 2, 2 …
+  // MiB, uploaded by an uploader that could grow to 8 MiB on this fast link.
+  const auto d = declare_sealed(7 * MiB + 5, 79);
+  auto bytes = fs::read_file(d.file);
+  ASSERT_TRUE(bytes);
+  const auto digests = client::upload_digests(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(bytes->data()), bytes->size()), MiB, 2 * MiB);
+  auto options = small_chunks(MiB);
+  options.max_chunk_size = 8 * MiB;
+  options.fast_chunk = std::chrono::minutes(1);
+  client::TusUploader up(hub.kiosk_endpoint(kiosk), options);
+  auto u = client::document_upload(d.client_id(), "d1", d.file);
+  u.chunk_digests = digests.chunks;
+  u.chunk_digest_size = MiB;
+  u.chunk_digest_max = 2 * MiB;
+  std::string url;
+  u.on_created = [&](const std::string& created) -> Result<void> {
+    url = created;
+    return {};
+  };
+  auto r = up.upload(u);
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->patches, static_cast<int>(digests.chunks.size())) << "the chunks followed the digests' schedule";
+  expect_received(d);
+  EXPECT_EQ(digest_checked_by(id_of(url)), "the chunk digests declared at creation");
+}
+
 TEST_F(TusUploads, AnIdentityDocumentsDeclaredChunksAreNotReliedOn) {
   // Its bytes become the blob named by the declared digest, so that digest
   // must be checked on the bytes themselves: a declaration (checked, and

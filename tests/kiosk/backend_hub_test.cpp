@@ -74,6 +74,18 @@ class Screen {
     return receipt;
   }
 
+  std::optional<LookupResult> lookup(const std::string& code, const std::string& secret, std::chrono::seconds limit) {
+    const auto request = backend_.lookup(code, secret);
+    std::optional<LookupResult> found;
+    wait_for(
+        [&](BackendEvent& e) {
+          if (auto* r = std::get_if<LookupResult>(&e); r && r->request == request) found = std::move(*r);
+          return found.has_value();
+        },
+        limit);
+    return found;
+  }
+
   // Online is published at the end of the worker's first sync pass.
   bool wait_online(std::chrono::seconds limit) {
     return backend_.sync_status().online ||
@@ -216,17 +228,7 @@ TEST(BackendWithHub, LookingUpADossierTheHubHasNotGotDoesNotCountAgainstItsCodeB
   const auto receipt = screen.submit(std::move(dossier), 30s);
   ASSERT_TRUE(receipt);
 
-  const auto lookup = [&](const std::string& secret) {
-    const auto request = screen.backend().lookup(receipt->code, secret);
-    std::optional<LookupResult> found;
-    screen.wait_for(
-        [&](BackendEvent& e) {
-          if (auto* r = std::get_if<LookupResult>(&e); r && r->request == request) found = std::move(*r);
-          return found.has_value();
-        },
-        30s);
-    return found;
-  };
+  const auto lookup = [&](const std::string& secret) { return screen.lookup(receipt->code, secret, 30s); };
   // The citizen checks it more times than the hub allows wrong attempts.
   for (int i = 0; i < 8; ++i) {
     const auto found = lookup(receipt->secret);

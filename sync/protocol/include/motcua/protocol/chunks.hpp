@@ -25,6 +25,18 @@ struct ChunkSchedule {
   std::optional<std::size_t> index(std::int64_t offset, std::int64_t len) const;
   // How many chunks the file has (0 for an empty file or no schedule).
   std::size_t count() const;
+  // The size of the chunk after one of `size` bytes (before the end of the
+  // file cuts it): twice as large, up to max(first, max). Never overflows.
+  std::int64_t after(std::int64_t size) const;
+
+ private:
+  struct Walk {
+    std::int64_t at = 0, size = 0;
+    std::size_t k = 0;
+  };
+  // Chunk by chunk while they grow (at most 63 of them), stopping at the
+  // first chunk at or past `limit` or the first of the largest size.
+  Walk walk_growth(std::int64_t limit) const;
 };
 
 // The Upload-Metadata key of the declaration.
